@@ -1,0 +1,74 @@
+import { INestApplication, INestApplicationContext, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import type { Logger as PinoLogger } from 'pino';
+import { AppModule } from './app.module.js';
+import { rateLimits } from './common/http/rate-limit.js';
+import { Environment } from './config/environment.js';
+import { prepareDatabase } from './database/prepare-database.js';
+
+export const JSON_BODY_LIMIT = '5mb';
+export const CSV_BODY_LIMIT = '20mb';
+
+export type RunningApp =
+  | { role: 'worker'; context: INestApplicationContext }
+  | { role: 'all' | 'api'; context: NestExpressApplication };
+
+/**
+ * Builds the process for its role: prepares the database, then an HTTP app (api, all) or a bare
+ * application context running only workers (worker). main.ts and the e2e tests share it.
+ */
+export async function createApp(env: Environment, logger: PinoLogger): Promise<RunningApp> {
+  await prepareDatabase(env, logger);
+  const module = AppModule.forRole(env, logger);
+  if (env.APP_ROLE === 'worker') {
+    const context = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+    context.useLogger(context.get(Logger));
+    context.enableShutdownHooks();
+    return { role: 'worker', context };
+  }
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  configureHttp(app, env);
+  return { role: env.APP_ROLE, context: app };
+}
+
+function configureHttp(app: NestExpressApplication, env: Environment): void {
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.setGlobalPrefix('api');
+  app.use(helmet());
+  app.disable('x-powered-by');
+  app.use(...rateLimits(env.RATE_LIMIT_PER_SECOND, env.RATE_LIMIT_BURST));
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.useBodyParser('text', { type: 'text/csv', limit: CSV_BODY_LIMIT });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+    }),
+  );
+  setUpOpenApi(app);
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('relief-hub')
+      .setDescription(
+        'Stock, truck dispatches, statistics, weekly reports and solar energy of a humanitarian logistics hub.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}

@@ -1,0 +1,77 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger as PinoLogger } from 'pino';
+import { AuthModule } from './auth/auth.module.js';
+import { CatalogueModule } from './catalogue/catalogue.module.js';
+import { ApiKeyGuard } from './common/auth/api-key.guard.js';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
+import { Environment } from './config/environment.js';
+import { dataSourceOptions } from './database/database.options.js';
+import { HealthModule } from './health/health.module.js';
+import { HubsModule } from './hubs/hubs.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Modules every role needs: configuration, logging, database, queues (as producers). */
+function coreModules(env: Environment, logger: PinoLogger) {
+  return [
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      skipProcessEnv: true,
+      load: [() => ({ ...env })],
+    }),
+    LoggerModule.forRoot({
+      pinoHttp: {
+        logger,
+        genReqId: (req: IncomingMessage, res: ServerResponse) => {
+          const given = req.headers['x-request-id'];
+          const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+          res.setHeader('x-request-id', id);
+          return id;
+        },
+        autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
+      },
+    }),
+    TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL)),
+    JobsModule,
+  ];
+}
+
+/** What serves HTTP: the routes, with auth and one error shape. */
+function apiModules() {
+  return [HealthModule, AuthModule, HubsModule, CatalogueModule];
+}
+
+/** Processors and schedulers: only in the worker and all roles. */
+function workerModules() {
+  return [];
+}
+
+@Module({})
+export class AppModule {
+  static forRole(env: Environment, logger: PinoLogger): DynamicModule {
+    const serves = env.APP_ROLE !== 'worker';
+    const works = env.APP_ROLE !== 'api';
+    return {
+      module: AppModule,
+      imports: [
+        ...coreModules(env, logger),
+        ...(serves ? apiModules() : []),
+        ...(works ? workerModules() : []),
+      ],
+      providers: serves
+        ? [
+            { provide: APP_GUARD, useClass: ApiKeyGuard },
+            { provide: APP_FILTER, useClass: AllExceptionsFilter },
+          ]
+        : [],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export enum Role {
+  Admin = 'admin',
+  Warehouse = 'warehouse',
+  Coordinator = 'coordinator',
+}

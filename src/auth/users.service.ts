@@ -1,0 +1,72 @@
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { Page, PageQuery, paginate } from '../common/pagination/page.js';
+import { generateApiKey, hashApiKey } from './api-key.js';
+import { CreateUserDto } from './dto/create-user.dto.js';
+import { Role } from './role.js';
+import { User } from './user.entity.js';
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+
+  findActiveByApiKey(apiKey: string): Promise<User | null> {
+    return this.users.findOneBy({ apiKeyHash: hashApiKey(apiKey), revokedAt: IsNull() });
+  }
+
+  async create(dto: CreateUserDto): Promise<{ user: User; apiKey: string }> {
+    if (await this.users.existsBy({ name: dto.name })) {
+      throw new ConflictException(`A user named "${dto.name}" already exists`);
+    }
+    const apiKey = generateApiKey();
+    const user = await this.users.save(
+      this.users.create({ name: dto.name, role: dto.role, apiKeyHash: hashApiKey(apiKey) }),
+    );
+    return { user, apiKey };
+  }
+
+  list(page: PageQuery): Promise<Page<User>> {
+    return paginate(
+      this.users.createQueryBuilder('u'),
+      page,
+      ['u.createdAt', 'u.id'],
+      'DESC',
+      (u) => [u.createdAt.toISOString(), u.id],
+    );
+  }
+
+  /** A new key replaces the old one at once; a revoked user stays revoked. */
+  async rotateKey(id: string): Promise<{ user: User; apiKey: string }> {
+    const user = await this.get(id);
+    if (user.revokedAt)
+      throw new ConflictException('This user is revoked; create a new user instead');
+    const apiKey = generateApiKey();
+    user.apiKeyHash = hashApiKey(apiKey);
+    await this.users.update(user.id, { apiKeyHash: user.apiKeyHash });
+    return { user, apiKey };
+  }
+
+  async revoke(id: string): Promise<void> {
+    const user = await this.get(id);
+    if (user.revokedAt) return;
+    if (user.role === Role.Admin) {
+      const admins = await this.users.countBy({ role: Role.Admin, revokedAt: IsNull() });
+      if (admins <= 1) {
+        throw new UnprocessableEntityException('The last active admin cannot be revoked');
+      }
+    }
+    await this.users.update(user.id, { revokedAt: new Date() });
+  }
+
+  private async get(id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw new NotFoundException(`No user ${id}`);
+    return user;
+  }
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role } from '../auth/role.js';
+import { Roles } from '../common/auth/auth.decorators.js';
+import { Page, PageQuery } from '../common/pagination/page.js';
+import { DestinationsService } from './destinations.service.js';
+import {
+  CreateDestinationDto,
+  DestinationResponse,
+  mapDestination,
+} from './dto/destination.dto.js';
+
+@ApiTags('catalogue')
+@ApiBearerAuth()
+@Controller('destinations')
+export class DestinationsController {
+  constructor(private readonly destinations: DestinationsService) {}
+
+  /** Destinations, by code. */
+  @Get()
+  async list(@Query() page: PageQuery): Promise<Page<DestinationResponse>> {
+    const { items, nextCursor } = await this.destinations.list(page);
+    return { items: items.map(mapDestination), nextCursor };
+  }
+
+  @Get(':code')
+  async get(@Param('code') code: string): Promise<DestinationResponse> {
+    return mapDestination(await this.destinations.get(code));
+  }
+
+  @Post()
+  @Roles(Role.Admin)
+  async create(@Body() dto: CreateDestinationDto): Promise<DestinationResponse> {
+    return mapDestination(await this.destinations.create(dto));
+  }
+}

@@ -1,0 +1,32 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Page, PageQuery, paginate } from '../common/pagination/page.js';
+import { Destination } from './destination.entity.js';
+import { CreateDestinationDto } from './dto/destination.dto.js';
+
+@Injectable()
+export class DestinationsService {
+  constructor(
+    @InjectRepository(Destination) private readonly destinations: Repository<Destination>,
+  ) {}
+
+  list(page: PageQuery): Promise<Page<Destination>> {
+    return paginate(this.destinations.createQueryBuilder('d'), page, ['d.code'], 'ASC', (d) => [
+      d.code,
+    ]);
+  }
+
+  async get(code: string): Promise<Destination> {
+    const destination = await this.destinations.findOneBy({ code });
+    if (!destination) throw new NotFoundException(`No destination ${code}`);
+    return destination;
+  }
+
+  async create(dto: CreateDestinationDto): Promise<Destination> {
+    if (await this.destinations.existsBy({ code: dto.code })) {
+      throw new ConflictException(`A destination with code ${dto.code} already exists`);
+    }
+    return this.destinations.save(this.destinations.create({ ...dto, iso2: dto.iso2 ?? null }));
+  }
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role } from '../auth/role.js';
+import { Roles } from '../common/auth/auth.decorators.js';
+import { Page, PageQuery } from '../common/pagination/page.js';
+import { CreateItemDto, ItemResponse, mapItem, UpdateItemDto } from './dto/item.dto.js';
+import { ItemsService } from './items.service.js';
+
+@ApiTags('catalogue')
+@ApiBearerAuth()
+@Controller('items')
+export class ItemsController {
+  constructor(private readonly items: ItemsService) {}
+
+  /** The relief-item catalogue, by SKU. */
+  @Get()
+  async list(@Query() page: PageQuery): Promise<Page<ItemResponse>> {
+    const { items, nextCursor } = await this.items.list(page);
+    return { items: items.map(mapItem), nextCursor };
+  }
+
+  @Get(':sku')
+  async get(@Param('sku') sku: string): Promise<ItemResponse> {
+    return mapItem(await this.items.get(sku));
+  }
+
+  @Post()
+  @Roles(Role.Admin)
+  async create(@Body() dto: CreateItemDto): Promise<ItemResponse> {
+    return mapItem(await this.items.create(dto));
+  }
+
+  @Patch(':sku')
+  @Roles(Role.Admin)
+  async update(@Param('sku') sku: string, @Body() dto: UpdateItemDto): Promise<ItemResponse> {
+    return mapItem(await this.items.update(sku, dto));
+  }
+}

@@ -1,0 +1,48 @@
+import { ConfigurationError, validateEnvironment } from './environment.js';
+
+describe('validateEnvironment', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({
+      APP_ROLE: 'all',
+      PORT: 3000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/relief_hub',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DEFAULT_HUB: 'TMZ',
+      RATE_LIMIT_PER_SECOND: 100,
+      RATE_LIMIT_BURST: 300,
+    });
+    expect(env.ADMIN_API_KEY).toBeUndefined();
+  });
+
+  it('reads numbers and treats empty variables as unset', () => {
+    expect(
+      validateEnvironment({ PORT: '8080', ADMIN_API_KEY: '', APP_ROLE: 'worker' }),
+    ).toMatchObject({
+      PORT: 8080,
+      ADMIN_API_KEY: undefined,
+      APP_ROLE: 'worker',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid configuration: PORT must be an integer number \(got "abc"\)$/],
+    [{ PORT: '70000' }, /^Invalid configuration: PORT must not be greater than 65535/],
+    [
+      { APP_ROLE: 'both' },
+      /^Invalid configuration: APP_ROLE must be one of the following values: all, api, worker/,
+    ],
+    [
+      { DATABASE_URL: 'mysql://x/y' },
+      /^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL/,
+    ],
+    [{ REDIS_URL: 'localhost:6379' }, /^Invalid configuration: REDIS_URL must be a redis:\/\/ URL/],
+    [
+      { ADMIN_API_KEY: 'short' },
+      /^Invalid configuration: ADMIN_API_KEY must be longer.*\(got \(hidden\)\)$/,
+    ],
+  ])('names the bad variable in one line: %j', (raw, message) => {
+    expect(() => validateEnvironment(raw)).toThrow(ConfigurationError);
+    expect(() => validateEnvironment(raw)).toThrow(message);
+  });
+});

@@ -1,0 +1,93 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/**
+ * Every setting the process reads from its environment, with its default. Validated once at
+ * start: a bad value stops the process with one line naming the variable.
+ */
+export class Environment {
+  @IsIn(APP_ROLES)
+  APP_ROLE: AppRole = 'all';
+
+  @Transform(toInt)
+  @Max(65535)
+  @Min(0)
+  @IsInt()
+  PORT = 3000;
+
+  @Matches(/^postgres(ql)?:\/\/[^/]+\/[A-Za-z0-9_-]+(\?.*)?$/, {
+    message: 'must be a postgres:// URL naming a database',
+  })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/relief_hub';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Key prefix of every BullMQ key, so several deployments (or test runs) share one Redis. */
+  @Matches(/^[A-Za-z0-9_:.-]{1,64}$/, { message: 'must be 1-64 letters, digits or _:.-' })
+  REDIS_PREFIX = 'relief-hub';
+
+  @IsOptional()
+  @MaxLength(255)
+  @MinLength(16)
+  @IsString()
+  ADMIN_API_KEY?: string;
+
+  @Matches(/^[A-Z0-9_-]{1,64}$/, { message: 'must be a hub code (A-Z, 0-9, _ or -)' })
+  DEFAULT_HUB = 'TMZ';
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Sustained requests a second served per API key; bursts of three times as many pass. */
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  RATE_LIMIT_PER_SECOND = 100;
+
+  @Transform(toInt)
+  @Min(1)
+  @IsInt()
+  RATE_LIMIT_BURST = 300;
+}
+
+export class ConfigurationError extends Error {}
+
+/** Parses and validates the environment; throws a ConfigurationError naming the first bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  // An empty variable means "not set": it falls back to the default rather than failing.
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(([, value]) => value !== '' && value !== undefined),
+  );
+  const env = plainToInstance(Environment, present, { exposeDefaultValues: true });
+  // Decorators run bottom-up: each property's type check sits nearest to it, so it is reported first.
+  const errors = validateSync(env, { stopAtFirstError: true });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    const shown = first.property.endsWith('_KEY') ? '(hidden)' : JSON.stringify(first.value);
+    throw new ConfigurationError(
+      `Invalid configuration: ${first.property} ${reason.replace(`${first.property} `, '')} (got ${shown})`,
+    );
+  }
+  return env;
+}

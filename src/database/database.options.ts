@@ -1,0 +1,47 @@
+import { readdir } from 'node:fs/promises';
+import { DataSourceOptions, MigrationInterface } from 'typeorm';
+import { ENTITIES } from './entities.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+// src/database and dist/src/database both sit two levels below their migrations folder.
+const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
+
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: databaseUrl,
+    entities: ENTITIES,
+    migrationsTransactionMode: 'each',
+    migrationsRun: false,
+    synchronize: false,
+    uuidExtension: 'pgcrypto',
+    namingStrategy: new SnakeNamingStrategy(),
+    extra: { max: 20 },
+  };
+}
+
+type MigrationClass = new () => MigrationInterface;
+
+/**
+ * The migration classes of migrations/, imported here rather than by TypeORM's glob loader: its
+ * import() runs in a scope of its own that Jest's ESM sandbox cannot follow from one test file
+ * to the next.
+ */
+export async function loadMigrations(): Promise<MigrationClass[]> {
+  const files = (await readdir(MIGRATIONS_DIR))
+    .filter((file) => /^\d+-[\w-]+\.(js|ts)$/.test(file) && !file.endsWith('.d.ts'))
+    .sort();
+  const modules = await Promise.all(
+    files.map((file) => import(new URL(file, MIGRATIONS_DIR).href)),
+  );
+  return modules.flatMap((module) =>
+    Object.values(module as Record<string, unknown>).filter(
+      (value): value is MigrationClass => typeof value === 'function',
+    ),
+  );
+}
+
+/** Options with the migrations, for whatever runs or generates them. */
+export async function migratingDataSourceOptions(databaseUrl: string): Promise<DataSourceOptions> {
+  return { ...dataSourceOptions(databaseUrl), migrations: await loadMigrations() };
+}

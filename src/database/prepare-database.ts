@@ -1,0 +1,50 @@
+import { Logger as PinoLogger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ensureAdmin } from '../auth/admin-bootstrap.js';
+import { Environment } from '../config/environment.js';
+import { seedReferenceData } from '../reference-data/reference-data.seeder.js';
+import { ensureDatabaseExists } from './database-bootstrap.js';
+import { migratingDataSourceOptions } from './database.options.js';
+
+/** Any constant: held while one process migrates and seeds, so that others starting wait. */
+const STARTUP_LOCK = 0x72656c6966;
+
+/**
+ * Everything the database needs before the app serves: created when missing, migrated, reference
+ * data seeded, an admin present. Runs before Nest starts, once per process, under a lock.
+ */
+export async function prepareDatabase(
+  env: Pick<Environment, 'DATABASE_URL' | 'ADMIN_API_KEY'>,
+  log: PinoLogger,
+): Promise<void> {
+  if (await ensureDatabaseExists(env.DATABASE_URL)) {
+    log.info(`Created database ${new URL(env.DATABASE_URL).pathname.slice(1)}`);
+  }
+  const dataSource = new DataSource({
+    ...(await migratingDataSourceOptions(env.DATABASE_URL)),
+    extra: { max: 2 },
+  });
+  await dataSource.initialize();
+  const lock = dataSource.createQueryRunner();
+  try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    for (const migration of applied) log.info(`Applied migration ${migration.name}`);
+    await dataSource.transaction(async (manager) => {
+      await seedReferenceData(manager);
+      const admin = await ensureAdmin(manager, env.ADMIN_API_KEY);
+      if (admin.generatedApiKey) {
+        log.warn(
+          `Created admin user "${admin.name}". Its API key, shown only this once: ${admin.generatedApiKey}`,
+        );
+      } else if (admin.name) {
+        log.info(`Created admin user "${admin.name}" holding ADMIN_API_KEY`);
+      }
+    });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]).catch(() => undefined);
+    await lock.release();
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role } from '../auth/role.js';
+import { Roles } from '../common/auth/auth.decorators.js';
+import { Page, PageQuery } from '../common/pagination/page.js';
+import { CreateHubDto, HubResponse, mapHub } from './dto/hub.dto.js';
+import { HubsService } from './hubs.service.js';
+
+@ApiTags('hubs')
+@ApiBearerAuth()
+@Controller('hubs')
+export class HubsController {
+  constructor(private readonly hubs: HubsService) {}
+
+  /** Hubs, by code. */
+  @Get()
+  async list(@Query() page: PageQuery): Promise<Page<HubResponse>> {
+    const { items, nextCursor } = await this.hubs.list(page);
+    return { items: items.map(mapHub), nextCursor };
+  }
+
+  @Get(':code')
+  async get(@Param('code') code: string): Promise<HubResponse> {
+    return mapHub(await this.hubs.get(code));
+  }
+
+  @Post()
+  @Roles(Role.Admin)
+  async create(@Body() dto: CreateHubDto): Promise<HubResponse> {
+    return mapHub(await this.hubs.create(dto));
+  }
+}

@@ -1,0 +1,26 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Environment } from '../config/environment.js';
+import { QueueName } from './jobs.constants.js';
+import { JobsService } from './jobs.service.js';
+import { redisOptions } from './redis-connection.js';
+
+const queues = Object.values(QueueName).map((name) => ({ name }));
+
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<Environment, true>) => ({
+        connection: redisOptions(config.get('REDIS_URL', { infer: true })),
+        prefix: config.get('REDIS_PREFIX', { infer: true }),
+      }),
+    }),
+    BullModule.registerQueue(...queues),
+  ],
+  providers: [JobsService],
+  exports: [BullModule, JobsService],
+})
+export class JobsModule {}

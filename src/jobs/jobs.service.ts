@@ -1,0 +1,43 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import { JobName, JobPayloads, QUEUE_OF, QueueName } from './jobs.constants.js';
+
+/** Retries with backoff, and finished jobs kept long enough to inspect but not forever. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** The one way jobs get onto a queue. */
+@Injectable()
+export class JobsService {
+  private readonly queues: Record<QueueName, Queue>;
+
+  constructor(@InjectQueue(QueueName.Maintenance) maintenance: Queue) {
+    this.queues = { [QueueName.Maintenance]: maintenance };
+  }
+
+  queue(name: QueueName): Queue {
+    return this.queues[name];
+  }
+
+  allQueues(): Queue[] {
+    return Object.values(this.queues);
+  }
+
+  enqueue<N extends JobName>(name: N, data: JobPayloads[N], options: JobsOptions = {}) {
+    return this.queue(QUEUE_OF[name]).add(name, data, { ...DEFAULT_JOB_OPTIONS, ...options });
+  }
+
+  /** Registers (or updates) a repeating job; idempotent, so every process may call it. */
+  schedule<N extends JobName>(name: N, pattern: string, tz: string, data: JobPayloads[N]) {
+    return this.queue(QUEUE_OF[name]).upsertJobScheduler(
+      name,
+      { pattern, tz },
+      { name, data, opts: DEFAULT_JOB_OPTIONS },
+    );
+  }
+}

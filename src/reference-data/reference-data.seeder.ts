@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { EntityManager } from 'typeorm';
+import { Destination } from '../catalogue/destination.entity.js';
+import { Item } from '../catalogue/item.entity.js';
+import { Hub } from '../hubs/hub.entity.js';
+
+/** The Termez hub, as in shared/reference/FACTS.md. */
+export const TERMEZ_HUB = {
+  code: 'TMZ',
+  name: 'UNHCR Regional Humanitarian Logistics Hub, Termez',
+  shortName: 'Termez',
+  timeZone: 'Asia/Tashkent',
+  countryCode: 'UZ',
+  latitude: 37.22,
+  longitude: 67.28,
+};
+
+function readCsv(file: string): Record<string, string>[] {
+  const text = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+  return parse(text, { columns: true, skip_empty_lines: true, trim: true });
+}
+
+/** The ten core relief items of cri-catalogue.csv, weights and volumes exactly as published. */
+export function catalogueItems(): Partial<Item>[] {
+  return readCsv('cri-catalogue.csv').map((row) => ({
+    sku: row.sku,
+    name: row.name,
+    category: row.category || null,
+    unit: row.unit,
+    unitWeightKg: Number(row.unit_weight_kg),
+    unitVolumeM3: Number(row.unit_volume_m3),
+  }));
+}
+
+export function referenceDestinations(): Partial<Destination>[] {
+  return readCsv('destinations.csv').map((row) => ({
+    code: row.code,
+    name: row.name,
+    iso2: row.iso2 || null,
+  }));
+}
+
+/**
+ * Inserts the reference hub, items and destinations that are missing; never touches rows that
+ * exist (an admin may have edited them), so it is safe on every start.
+ */
+export async function seedReferenceData(manager: EntityManager): Promise<void> {
+  await manager.createQueryBuilder().insert().into(Hub).values(TERMEZ_HUB).orIgnore().execute();
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(Item)
+    .values(catalogueItems())
+    .orIgnore()
+    .execute();
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(Destination)
+    .values(referenceDestinations())
+    .orIgnore()
+    .execute();
+}

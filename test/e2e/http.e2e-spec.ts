@@ -1,0 +1,107 @@
+import { startTestApp, TestApp } from '../support/test-app.js';
+
+describe('HTTP conventions', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_BURST: '20' });
+  });
+  afterAll(() => t.close());
+
+  it('answers health without a key, naming database and Redis as up', async () => {
+    const { body } = await t.http().get('/api/health').expect(200);
+    expect(body.status).toBe('ok');
+    expect(body.info.database.status).toBe('up');
+    expect(body.info.redis.status).toBe('up');
+    expect(body.info.queues.status).toBe('up');
+  });
+
+  it('answers 413 for a JSON body over 5 MB, and writes nothing', async () => {
+    const huge = {
+      sku: 'BIG',
+      name: 'x'.repeat(6 * 1024 * 1024),
+      unit: 'p',
+      unitWeightKg: 1,
+      unitVolumeM3: 1,
+    };
+    const response = await t.http().post('/api/items').set(t.as()).send(huge).expect(413);
+    expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    expect(response.body.message).toMatch(/5 MB/);
+    await t.http().get('/api/items/BIG').set(t.as()).expect(404);
+  });
+
+  it('answers 400 for malformed JSON, in the one error shape', async () => {
+    const response = await t
+      .http()
+      .post('/api/items')
+      .set(t.as())
+      .set('Content-Type', 'application/json')
+      .send('{"sku": "A",')
+      .expect(400);
+    expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(response.body.message).toMatch(/JSON/);
+  });
+
+  it('never answers 500 to odd input', async () => {
+    const odd = [
+      t.http().post('/api/items').set(t.as()).set('Content-Type', 'application/json').send('null'),
+      t
+        .http()
+        .post('/api/items')
+        .set(t.as())
+        .set('Content-Type', 'application/json')
+        .send('"text"'),
+      t.http().post('/api/items').set(t.as()).set('Content-Type', 'application/json').send('42'),
+      t.http().post('/api/items').set(t.as()).set('Content-Type', 'text/plain').send('hello'),
+      t.http().post('/api/items').set(t.as()).set('Content-Type', 'text/csv').send('a,b\n1,2'),
+      t
+        .http()
+        .post('/api/items')
+        .set(t.as())
+        .send({ __proto__: { admin: true }, sku: {} }),
+      t.http().get('/api/items/%E0%A4%A'),
+      t.http().get('/api/users?limit=abc').set(t.as()),
+      t
+        .http()
+        .get(`/api/items/${'x'.repeat(5000)}`)
+        .set(t.as()),
+      t.http().delete('/api/users/%00').set(t.as()),
+    ];
+    for (const response of await Promise.all(odd)) {
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(response.body).toMatchObject({
+        statusCode: response.status,
+        error: expect.any(String),
+      });
+    }
+  });
+
+  it('serves the OpenAPI document and Swagger UI', async () => {
+    const doc = await t.http().get('/api/docs-json').expect(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/api/items', '/api/users', '/api/health', '/api/hubs']),
+    );
+    const ui = await t.http().get('/api/docs').expect(200);
+    expect(ui.text).toMatch(/swagger/i);
+  });
+
+  it('returns a request id and security headers', async () => {
+    const response = await t.http().get('/api/health').set('X-Request-Id', 'trace-42').expect(200);
+    expect(response.headers['x-request-id']).toBe('trace-42');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('answers 429 past the burst limit of a key', async () => {
+    const key = await t.createUser('coordinator');
+    const statuses = [];
+    for (let i = 0; i < 25; i += 1) {
+      statuses.push((await t.http().get('/api/hubs').set(t.as(key))).status);
+    }
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(19);
+    expect(statuses).toContain(429);
+    // Another key has its own budget.
+    await t.http().get('/api/hubs').set(t.as()).expect(200);
+  });
+});

@@ -1,0 +1,88 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import pg from 'pg';
+import { testDatabaseUrl } from '../support/test-app.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+async function dropDatabase(url: string) {
+  const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
+  await client.end();
+}
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function waitFor(condition: () => boolean, what: string, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// The built app as `npm start` runs it: a real process, its own fresh database.
+describe('the relief-hub process', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, ['node_modules/@nestjs/cli/bin/nest.js', 'build'], {
+      cwd: root,
+    });
+  }, 120_000);
+
+  it('creates its database, prints the admin key, serves, and stops cleanly on SIGTERM', async () => {
+    const url = testDatabaseUrl('process');
+    await dropDatabase(url);
+    const port = await freePort();
+    const app = run({
+      DATABASE_URL: url,
+      PORT: String(port),
+      REDIS_PREFIX: `rh-test-${process.env.TEST_RUN_ID}-process`,
+    });
+    try {
+      await waitFor(() => app.out().includes('listening on'), 'the app to listen');
+      const key = /API key, shown only this once: (rh_[A-Za-z0-9_-]+)/.exec(app.out())?.[1];
+      expect(key).toBeDefined();
+      const items = await fetch(`http://127.0.0.1:${port}/api/items`, {
+        headers: { Authorization: `Bearer ${key}` },
+      });
+      expect(items.status).toBe(200);
+      expect((await items.json()).items).toHaveLength(10);
+      // Nest closes HTTP, workers and connections, then re-raises the signal: exit by SIGTERM.
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toEqual([null, 'SIGTERM']);
+    } finally {
+      app.child.kill('SIGKILL');
+      await dropDatabase(url);
+    }
+  });
+
+  it('refuses to start on bad configuration, with one line naming the variable', async () => {
+    const app = run({ PORT: 'not-a-port' });
+    expect(await app.exited).toEqual([1, null]);
+    expect(app.err().trim()).toBe(
+      'Invalid configuration: PORT must be an integer number (got "not-a-port")',
+    );
+    expect(app.out()).toBe('');
+  });
+});

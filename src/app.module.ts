@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,11 +9,16 @@ import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { ApiKeyGuard } from './common/auth/api-key.guard.js';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
+import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { Environment } from './config/environment.js';
-import { dataSourceOptions } from './database/database.options.js';
+import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HubsModule } from './hubs/hubs.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { MaintenanceWorkerModule } from './jobs/maintenance-worker.module.js';
+import { StockModule } from './stock/stock.module.js';
+import { DispatchesModule } from './dispatches/dispatches.module.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -39,19 +43,20 @@ function coreModules(env: Environment, logger: PinoLogger) {
         autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
       },
     }),
-    TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL)),
+    DatabaseModule.forRoot(env.DATABASE_URL),
     JobsModule,
+    IdempotencyModule,
   ];
 }
 
 /** What serves HTTP: the routes, with auth and one error shape. */
 function apiModules() {
-  return [HealthModule, AuthModule, HubsModule, CatalogueModule];
+  return [HealthModule, AuthModule, HubsModule, CatalogueModule, StockModule, DispatchesModule];
 }
 
 /** Processors and schedulers: only in the worker and all roles. */
 function workerModules() {
-  return [];
+  return [MaintenanceWorkerModule];
 }
 
 @Module({})
@@ -70,6 +75,7 @@ export class AppModule {
         ? [
             { provide: APP_GUARD, useClass: ApiKeyGuard },
             { provide: APP_FILTER, useClass: AllExceptionsFilter },
+            { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
           ]
         : [],
     };

@@ -1,4 +1,9 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
@@ -20,6 +25,13 @@ export class DestinationsService {
   async get(code: string): Promise<Destination> {
     const destination = await this.destinations.findOneBy({ code });
     if (!destination) throw new NotFoundException(`No destination ${code}`);
+    return destination;
+  }
+
+  /** The destination a request body names; unknown is the client's 422. */
+  async resolve(code: string): Promise<Destination> {
+    const destination = await this.destinations.findOneBy({ code });
+    if (!destination) throw new UnprocessableEntityException(`Unknown destination ${code}`);
     return destination;
   }
 

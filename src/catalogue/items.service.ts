@@ -1,9 +1,15 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { CreateItemDto, UpdateItemDto } from './dto/item.dto.js';
 import { Item } from './item.entity.js';
+import { ItemSnapshot } from './item-snapshot.js';
 
 @Injectable()
 export class ItemsService {
@@ -17,6 +23,28 @@ export class ItemsService {
     const item = await this.items.findOneBy({ sku });
     if (!item) throw new NotFoundException(`No item with SKU ${sku}`);
     return item;
+  }
+
+  /**
+   * The items of these SKUs, as they are now (inside `manager`'s transaction when given);
+   * 422 naming every SKU the catalogue does not have.
+   */
+  async snapshots(skus: string[], manager?: EntityManager): Promise<Map<string, ItemSnapshot>> {
+    const rows: ItemSnapshot[] = await (manager ?? this.items.manager).query(
+      `SELECT id, sku, name, unit, unit_weight_kg::text AS "unitWeightKg",
+              unit_volume_m3::text AS "unitVolumeM3"
+         FROM item WHERE sku = ANY($1::text[])`,
+      [skus],
+    );
+    const found = new Map(rows.map((row) => [row.sku, row]));
+    const unknown = [...new Set(skus.filter((sku) => !found.has(sku)))];
+    if (unknown.length > 0) {
+      throw new UnprocessableEntityException({
+        message: `Unknown SKU${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
+        unknownSkus: unknown,
+      });
+    }
+    return found;
   }
 
   async create(dto: CreateItemDto): Promise<Item> {

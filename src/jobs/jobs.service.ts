@@ -11,6 +11,18 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+const PRODUCER_TIMEOUT_MS = 3000;
+
+export class QueueUnavailableError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueUnavailableError(`${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** The one way jobs get onto a queue. */
 @Injectable()
 export class JobsService {
@@ -28,16 +40,25 @@ export class JobsService {
     return Object.values(this.queues);
   }
 
+  /** Adds a job; rejects after a few seconds rather than hang while Redis is unreachable. */
   enqueue<N extends JobName>(name: N, data: JobPayloads[N], options: JobsOptions = {}) {
-    return this.queue(QUEUE_OF[name]).add(name, data, { ...DEFAULT_JOB_OPTIONS, ...options });
+    return withTimeout(
+      this.queue(QUEUE_OF[name]).add(name, data, { ...DEFAULT_JOB_OPTIONS, ...options }),
+      PRODUCER_TIMEOUT_MS,
+      `Redis did not take job ${name}`,
+    );
   }
 
   /** Registers (or updates) a repeating job; idempotent, so every process may call it. */
   schedule<N extends JobName>(name: N, pattern: string, tz: string, data: JobPayloads[N]) {
-    return this.queue(QUEUE_OF[name]).upsertJobScheduler(
-      name,
-      { pattern, tz },
-      { name, data, opts: DEFAULT_JOB_OPTIONS },
+    return withTimeout(
+      this.queue(QUEUE_OF[name]).upsertJobScheduler(
+        name,
+        { pattern, tz },
+        { name, data, opts: DEFAULT_JOB_OPTIONS },
+      ),
+      PRODUCER_TIMEOUT_MS,
+      `Redis did not take scheduler ${name}`,
     );
   }
 }

@@ -1,14 +1,13 @@
 import type { RedisOptions } from 'bullmq';
 
 /**
- * Connection options for BullMQ. Producers fail fast (a request must not hang on Redis);
- * BullMQ gives workers' blocking connections unlimited retries by itself.
+ * Connection options for BullMQ: workers need unlimited retries per request (they must ride out
+ * a Redis restart); producers fail fast through JobsService's own timeout instead.
  */
 export function redisOptions(redisUrl: string): RedisOptions {
   return {
     url: redisUrl,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
+    maxRetriesPerRequest: null,
     connectTimeout: 2000,
   };
 }

@@ -67,7 +67,7 @@ describe('the relief-hub process', () => {
         headers: { Authorization: `Bearer ${key}` },
       });
       expect(items.status).toBe(200);
-      expect((await items.json()).items).toHaveLength(10);
+      expect(((await items.json()) as { items: unknown[] }).items).toHaveLength(10);
       // Nest closes HTTP, workers and connections, then re-raises the signal: exit by SIGTERM.
       app.child.kill('SIGTERM');
       expect(await app.exited).toEqual([null, 'SIGTERM']);

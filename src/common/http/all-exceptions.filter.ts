@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { QueueUnavailableError } from '../../jobs/jobs.service.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -97,6 +98,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         ...(typeof error === 'string' ? { error } : {}),
         ...details,
       };
+    }
+    if (exception instanceof QueueUnavailableError) {
+      this.logger.warn(exception.message);
+      return this.shape(503, 'The job queue is unavailable; retry shortly');
     }
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string } | undefined)?.code ?? '';

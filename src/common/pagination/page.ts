@@ -69,7 +69,7 @@ export async function paginate<T extends ObjectLiteral>(
   keys.forEach((key, i) =>
     i === 0 ? query.orderBy(key, direction) : query.addOrderBy(key, direction),
   );
-  const rows = await query.take(page.limit + 1).getMany();
+  const rows = await query.limit(page.limit + 1).getMany();
   const items = rows.slice(0, page.limit);
   const nextCursor = rows.length > page.limit ? encodeCursor(keyOf(items[items.length - 1])) : null;
   return { items, nextCursor };

@@ -1,0 +1,52 @@
+import { applyDecorators, UnprocessableEntityException } from '@nestjs/common';
+import { Matches, ValidateBy } from 'class-validator';
+import { isValidDay } from '../time/zoned.js';
+
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO 8601 instant with its offset (kept a string; services make the Date). */
+export const IsInstant = () =>
+  applyDecorators(
+    Matches(WITH_OFFSET, {
+      message:
+        '$property must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T14:30:00+05:00',
+    }),
+    ValidateBy({
+      name: 'isRealInstant',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          isValidDay(value.slice(0, 10)) &&
+          !Number.isNaN(Date.parse(value)),
+        defaultMessage: () => '$property is not a real date and time',
+      },
+    }),
+  );
+
+/** A calendar day, YYYY-MM-DD, in the hub's time zone. */
+export const IsDay = () =>
+  ValidateBy({
+    name: 'isDay',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isValidDay(value),
+      defaultMessage: () => '$property must be a real day as YYYY-MM-DD',
+    },
+  });
+
+const MAX_PAST_DAYS = 30;
+const MAX_FUTURE_MINUTES = 5;
+
+/**
+ * A time staff record may be up to 30 days old and at most 5 minutes ahead (clocks drift);
+ * older history comes in through the import.
+ */
+export function assertRecordableTime(at: Date, field: string, now = new Date()): void {
+  if (at.getTime() > now.getTime() + MAX_FUTURE_MINUTES * 60_000) {
+    throw new UnprocessableEntityException(`${field} is in the future`);
+  }
+  if (at.getTime() < now.getTime() - MAX_PAST_DAYS * 86_400_000) {
+    throw new UnprocessableEntityException(
+      `${field} is more than ${MAX_PAST_DAYS} days ago; record older history through the import`,
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+
+/** The transaction a request already runs in (the idempotency layer opens one), if any. */
+export const transactionContext = new AsyncLocalStorage<EntityManager>();
+
+const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
+const ATTEMPTS = 5;
+
+export function isRetryable(error: unknown): boolean {
+  const code = (error as QueryFailedError & { driverError?: { code?: string } })?.driverError?.code;
+  return error instanceof QueryFailedError && RETRYABLE.has(code ?? '');
+}
+
+/** Runs `attempt` again, after a short random pause, when PostgreSQL asks for a retry. */
+export async function retryOnConflict<T>(attempt: () => Promise<T>, logger?: Logger): Promise<T> {
+  for (let n = 1; ; n += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isRetryable(error) || n >= ATTEMPTS) throw error;
+      logger?.warn(`retrying a unit of work (${(error as Error).message}), attempt ${n + 1}`);
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * n));
+    }
+  }
+}
+
+/**
+ * The one way to write in a transaction: joins the request's transaction when there is one,
+ * otherwise opens its own and retries it whole on deadlock or serialization failure. Inside
+ * `work`, use only the manager it is given.
+ */
+@Injectable()
+export class TransactionRunner {
+  private readonly logger = new Logger(TransactionRunner.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const ambient = transactionContext.getStore();
+    if (ambient) return work(ambient);
+    return retryOnConflict(
+      () =>
+        this.dataSource.transaction((manager) =>
+          transactionContext.run(manager, () => work(manager)),
+        ),
+      this.logger,
+    );
+  }
+}

@@ -1,0 +1,5 @@
+export enum DispatchStatus {
+  Dispatched = 'DISPATCHED',
+  Delivered = 'DELIVERED',
+  Cancelled = 'CANCELLED',
+}

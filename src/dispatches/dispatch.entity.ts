@@ -1,0 +1,110 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  Unique,
+} from 'typeorm';
+import { User } from '../auth/user.entity.js';
+import { Destination } from '../catalogue/destination.entity.js';
+import { Hub } from '../hubs/hub.entity.js';
+import { DispatchStatus } from './dispatch-status.js';
+
+/** A truck that left a hub. Weights and volumes are numeric, in kg and m3, read as strings. */
+@Entity()
+@Unique('dispatch_waybill_per_hub', ['hubId', 'waybillNo'])
+@Index(['hubId', 'dispatchedAt'])
+export class Dispatch {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column()
+  hubId: number;
+
+  @ManyToOne(() => Hub, { onDelete: 'RESTRICT' })
+  @JoinColumn()
+  hub: Hub;
+
+  @Column({ length: 64 })
+  waybillNo: string;
+
+  @Column()
+  destinationId: number;
+
+  @ManyToOne(() => Destination, { onDelete: 'RESTRICT' })
+  @JoinColumn()
+  destination: Destination;
+
+  @Column({ type: 'enum', enum: DispatchStatus, enumName: 'dispatch_status' })
+  status: DispatchStatus;
+
+  @Column({ type: 'timestamptz', precision: 3 })
+  dispatchedAt: Date;
+
+  @Column({ length: 32 })
+  truckPlate: string;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  trailerPlate: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  driverName: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  driverPhone: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  carrier: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  consignee: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  emergency: string | null;
+
+  /** The weighbridge's net cargo weight; when set, it is this truck's tonnage. */
+  @Column({ type: 'numeric', precision: 14, scale: 3, nullable: true })
+  cargoWeightKg: string | null;
+
+  /** Sum of the lines' weights (snapshots of the catalogue at dispatch time). */
+  @Column({ type: 'numeric', precision: 24, scale: 6 })
+  linesWeightKg: string;
+
+  @Column({ type: 'numeric', precision: 24, scale: 6 })
+  volumeM3: string;
+
+  /** Recorded from the historical import: counts in statistics, took no stock. */
+  @Column({ default: false })
+  historical: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  recordedAt: Date;
+
+  @Column({ type: 'uuid' })
+  recordedById: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn()
+  recordedBy: User;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  cancelledAt: Date | null;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  cancelReason: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  cancelledById: string | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  deliveredAt: Date | null;
+
+  @Column({ type: 'varchar', length: 2000, nullable: true })
+  deliveryNote: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  deliveryRecordedById: string | null;
+}

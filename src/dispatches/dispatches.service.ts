@@ -1,0 +1,360 @@
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { User } from '../auth/user.entity.js';
+import { DestinationsService } from '../catalogue/destinations.service.js';
+import { ItemsService } from '../catalogue/items.service.js';
+import { microToString, toMicro } from '../common/decimal.js';
+import { Page, paginate } from '../common/pagination/page.js';
+import { endOfDay, localDay, startOfDay } from '../common/time/zoned.js';
+import { assertRecordableTime } from '../common/validation/time.js';
+import { execute } from '../database/execute.js';
+import { TransactionRunner } from '../database/transaction.js';
+import { Hub } from '../hubs/hub.entity.js';
+import { HubsService } from '../hubs/hubs.service.js';
+import { MovementType } from '../stock/movement-type.js';
+import { StockService } from '../stock/stock.service.js';
+import { DispatchLine } from './dispatch-line.entity.js';
+import { DispatchStatus } from './dispatch-status.js';
+import { Dispatch } from './dispatch.entity.js';
+import {
+  CancelDispatchDto,
+  CreateDispatchDto,
+  DispatchesQuery,
+  RecordDeliveryDto,
+} from './dto/dispatch.dto.js';
+import {
+  DispatchLineView,
+  DispatchResponse,
+  DispatchView,
+  mapDispatch,
+} from './dto/dispatch.response.js';
+
+@Injectable()
+export class DispatchesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly hubs: HubsService,
+    private readonly destinations: DestinationsService,
+    private readonly items: ItemsService,
+    private readonly stock: StockService,
+  ) {}
+
+  /**
+   * A truck leaves: its stock is taken in the same transaction as the dispatch is written, or
+   * nothing is (409 listing every shortage). Weights are snapshots of today's catalogue.
+   */
+  async create(dto: CreateDispatchDto, user: User): Promise<DispatchResponse> {
+    const hub = await this.hubs.resolve(dto.hub);
+    const destination = await this.destinations.resolve(dto.destination);
+    const items = await this.items.snapshots(dto.lines.map((line) => line.sku));
+    const dispatchedAt = dto.dispatchedAt ? new Date(dto.dispatchedAt) : new Date();
+    assertRecordableTime(dispatchedAt, 'dispatchedAt');
+
+    const id = randomUUID();
+    const lines = dto.lines.map((line, i) => {
+      const item = items.get(line.sku)!;
+      const quantity = BigInt(line.quantity);
+      return {
+        dispatchId: id,
+        lineNo: i + 1,
+        itemId: item.id,
+        item,
+        quantity: line.quantity,
+        unitWeightKg: item.unitWeightKg,
+        unitVolumeM3: item.unitVolumeM3,
+        weightKg: microToString(quantity * toMicro(item.unitWeightKg)),
+        volumeM3: microToString(quantity * toMicro(item.unitVolumeM3)),
+        receivedQuantity: null,
+        damagedQuantity: null,
+        missingQuantity: null,
+      };
+    });
+    const total = (key: 'weightKg' | 'volumeM3') =>
+      microToString(lines.reduce((sum, line) => sum + toMicro(line[key]), 0n));
+
+    const dispatch = await this.transactions.run(async (manager) => {
+      if (dto.waybillNo) await this.assertWaybillFree(manager, hub, dto.waybillNo);
+      await this.stock.take(manager, hub.id, lines, {
+        type: MovementType.Dispatch,
+        occurredAt: dispatchedAt,
+        recordedById: user.id,
+        dispatchId: id,
+      });
+      const row = {
+        id,
+        hubId: hub.id,
+        waybillNo: dto.waybillNo ?? (await this.nextWaybillNo(manager, hub, dispatchedAt)),
+        destinationId: destination.id,
+        status: DispatchStatus.Dispatched,
+        dispatchedAt,
+        truckPlate: dto.truckPlate,
+        trailerPlate: dto.trailerPlate ?? null,
+        driverName: dto.driverName ?? null,
+        driverPhone: dto.driverPhone ?? null,
+        carrier: dto.carrier ?? null,
+        consignee: dto.consignee ?? null,
+        emergency: dto.emergency ?? null,
+        cargoWeightKg: dto.cargoWeightKg === undefined ? null : String(dto.cargoWeightKg),
+        linesWeightKg: total('weightKg'),
+        volumeM3: total('volumeM3'),
+        historical: false,
+        recordedById: user.id,
+        cancelledAt: null,
+        cancelReason: null,
+        cancelledById: null,
+        deliveredAt: null,
+        deliveryNote: null,
+        deliveryRecordedById: null,
+      };
+      const inserted = await this.insertDispatch(manager, row);
+      await manager.insert(
+        DispatchLine,
+        lines.map(({ item: _item, ...line }) => line),
+      );
+      return { ...row, recordedAt: inserted.recordedAt as Date };
+    });
+    return mapDispatch(
+      { ...dispatch, hub, destination, recordedBy: user } as unknown as DispatchView,
+      lines as unknown as DispatchLineView[],
+    );
+  }
+
+  async get(id: string): Promise<DispatchResponse> {
+    const [found] = await this.views([id]);
+    if (!found) throw new NotFoundException(`No dispatch ${id}`);
+    return found;
+  }
+
+  async list(query: DispatchesQuery): Promise<Page<DispatchResponse>> {
+    const hub = await this.hubs.resolve(query.hub);
+    const qb = this.dataSource
+      .getRepository(Dispatch)
+      .createQueryBuilder('d')
+      .innerJoinAndSelect('d.hub', 'hub')
+      .innerJoinAndSelect('d.destination', 'destination')
+      .innerJoinAndSelect('d.recordedBy', 'recordedBy')
+      .where('d.hubId = :hubId', { hubId: hub.id });
+    if (query.destination) {
+      const destination = await this.destinations.resolve(query.destination);
+      qb.andWhere('d.destinationId = :destinationId', { destinationId: destination.id });
+    }
+    if (query.status) qb.andWhere('d.status = :status', { status: query.status });
+    if (query.emergency) qb.andWhere('d.emergency = :emergency', { emergency: query.emergency });
+    if (query.from)
+      qb.andWhere('d.dispatchedAt >= :from', { from: startOfDay(query.from, hub.timeZone) });
+    if (query.to) qb.andWhere('d.dispatchedAt < :to', { to: endOfDay(query.to, hub.timeZone) });
+    const page = await paginate(qb, query, ['d.dispatchedAt', 'd.id'], 'DESC', (d) => [
+      d.dispatchedAt.toISOString(),
+      d.id,
+    ]);
+    return {
+      items: await this.withLines(page.items as DispatchView[]),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** Only a DISPATCHED truck can be cancelled; its stock comes back (none for history). */
+  async cancel(id: string, dto: CancelDispatchDto, user: User): Promise<DispatchResponse> {
+    await this.transactions.run(async (manager) => {
+      const dispatch = await this.lockForChange(manager, id, 'cancelled');
+      const cancelledAt = new Date();
+      await manager.update(Dispatch, id, {
+        status: DispatchStatus.Cancelled,
+        cancelledAt,
+        cancelReason: dto.reason,
+        cancelledById: user.id,
+      });
+      if (!dispatch.historical) {
+        const lines = await manager.find(DispatchLine, {
+          where: { dispatchId: id },
+          relations: { item: true },
+        });
+        await this.stock.add(
+          manager,
+          dispatch.hubId,
+          lines.map((line) => ({ item: line.item, quantity: line.quantity })),
+          {
+            type: MovementType.DispatchCancelled,
+            occurredAt: cancelledAt,
+            recordedById: user.id,
+            dispatchId: id,
+            note: dto.reason,
+          },
+        );
+      }
+    });
+    return this.get(id);
+  }
+
+  /**
+   * The consignee's count: per line, received in good condition and damaged; the rest is
+   * missing. Damaged and missing units are recorded as transit losses.
+   */
+  async recordDelivery(id: string, dto: RecordDeliveryDto, user: User): Promise<DispatchResponse> {
+    const deliveredAt = new Date(dto.deliveredAt);
+    assertRecordableTime(deliveredAt, 'deliveredAt');
+    await this.transactions.run(async (manager) => {
+      const dispatch = await this.lockForChange(manager, id, 'delivered');
+      if (deliveredAt < dispatch.dispatchedAt) {
+        throw new UnprocessableEntityException('deliveredAt is before the truck was dispatched');
+      }
+      const lines = await manager.find(DispatchLine, {
+        where: { dispatchId: id },
+        relations: { item: true },
+        order: { lineNo: 'ASC' },
+      });
+      const counted = new Map(dto.lines.map((line) => [line.sku, line]));
+      const missingSkus = lines.filter((l) => !counted.has(l.item.sku)).map((l) => l.item.sku);
+      const unknownSkus = dto.lines
+        .filter((l) => !lines.some((line) => line.item.sku === l.sku))
+        .map((l) => l.sku);
+      if (missingSkus.length || unknownSkus.length) {
+        throw new UnprocessableEntityException({
+          message: [
+            missingSkus.length
+              ? `Every line of the dispatch must be counted; missing: ${missingSkus.join(', ')}`
+              : '',
+            unknownSkus.length ? `Not on this dispatch: ${unknownSkus.join(', ')}` : '',
+          ]
+            .filter(Boolean)
+            .join('. '),
+        });
+      }
+      const outcome = lines.map((line) => {
+        const count = counted.get(line.item.sku)!;
+        const damaged = count.damagedQuantity ?? 0;
+        const missing = line.quantity - count.receivedQuantity - damaged;
+        return { line, received: count.receivedQuantity, damaged, missing };
+      });
+      const over = outcome.filter((o) => o.missing < 0);
+      if (over.length) {
+        throw new UnprocessableEntityException({
+          message: `Received plus damaged exceeds what was sent for ${over.map((o) => o.line.item.sku).join(', ')}`,
+          lines: over.map((o) => ({
+            sku: o.line.item.sku,
+            sent: o.line.quantity,
+            received: o.received,
+            damaged: o.damaged,
+          })),
+        });
+      }
+      await execute(
+        manager,
+        `UPDATE dispatch_line l
+            SET received_quantity = v.received, damaged_quantity = v.damaged,
+                missing_quantity = l.quantity - v.received - v.damaged
+           FROM unnest($2::smallint[], $3::bigint[], $4::bigint[]) AS v(line_no, received, damaged)
+          WHERE l.dispatch_id = $1 AND l.line_no = v.line_no`,
+        [
+          id,
+          outcome.map((o) => o.line.lineNo),
+          outcome.map((o) => o.received),
+          outcome.map((o) => o.damaged),
+        ],
+      );
+      await manager.update(Dispatch, id, {
+        status: DispatchStatus.Delivered,
+        deliveredAt,
+        deliveryNote: dto.note ?? null,
+        deliveryRecordedById: user.id,
+      });
+      await this.stock.recordTransitLosses(
+        manager,
+        dispatch.hubId,
+        outcome
+          .filter((o) => o.damaged + o.missing > 0)
+          .map((o) => ({ item: o.line.item, damaged: o.damaged, missing: o.missing })),
+        { occurredAt: deliveredAt, recordedById: user.id, dispatchId: id, note: dto.note },
+      );
+    });
+    return this.get(id);
+  }
+
+  private async lockForChange(
+    manager: EntityManager,
+    id: string,
+    change: 'cancelled' | 'delivered',
+  ): Promise<Dispatch> {
+    const dispatch = await manager.findOne(Dispatch, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!dispatch) throw new NotFoundException(`No dispatch ${id}`);
+    if (dispatch.status !== DispatchStatus.Dispatched) {
+      throw new ConflictException(
+        `Dispatch ${dispatch.waybillNo} is ${dispatch.status}; only a DISPATCHED dispatch can be ${change}`,
+      );
+    }
+    return dispatch;
+  }
+
+  private async assertWaybillFree(manager: EntityManager, hub: Hub, waybillNo: string) {
+    const taken = await manager.exists(Dispatch, { where: { hubId: hub.id, waybillNo } });
+    if (taken) throw new ConflictException(`Waybill ${waybillNo} already exists at ${hub.code}`);
+  }
+
+  /** HUB-YEAR-NNNNNN from a counter per hub and year of dispatch (hub time); gaps allowed. */
+  private async nextWaybillNo(
+    manager: EntityManager,
+    hub: Hub,
+    dispatchedAt: Date,
+  ): Promise<string> {
+    const year = Number(localDay(dispatchedAt, hub.timeZone).slice(0, 4));
+    for (;;) {
+      const [{ last_value }] = await manager.query(
+        `INSERT INTO waybill_counter (hub_id, year, last_value) VALUES ($1, $2, 1)
+         ON CONFLICT (hub_id, year) DO UPDATE SET last_value = waybill_counter.last_value + 1
+         RETURNING last_value`,
+        [hub.id, year],
+      );
+      const waybillNo = `${hub.code}-${year}-${String(last_value).padStart(6, '0')}`;
+      // A waybill typed in by hand may already hold this number: skip it.
+      if (!(await manager.exists(Dispatch, { where: { hubId: hub.id, waybillNo } })))
+        return waybillNo;
+    }
+  }
+
+  private async insertDispatch(manager: EntityManager, row: Partial<Dispatch>) {
+    try {
+      return (await manager.insert(Dispatch, row)).generatedMaps[0];
+    } catch (error) {
+      const constraint = (error as QueryFailedError & { driverError?: { constraint?: string } })
+        .driverError?.constraint;
+      if (constraint === 'dispatch_waybill_per_hub') {
+        throw new ConflictException(`Waybill ${row.waybillNo} already exists at this hub`);
+      }
+      throw error;
+    }
+  }
+
+  private async views(ids: string[]): Promise<DispatchResponse[]> {
+    const dispatches = await this.dataSource.getRepository(Dispatch).find({
+      where: { id: In(ids) },
+      relations: { hub: true, destination: true, recordedBy: true },
+    });
+    return this.withLines(dispatches as DispatchView[]);
+  }
+
+  private async withLines(dispatches: DispatchView[]): Promise<DispatchResponse[]> {
+    if (dispatches.length === 0) return [];
+    const lines = (await this.dataSource.getRepository(DispatchLine).find({
+      where: { dispatchId: In(dispatches.map((d) => d.id)) },
+      relations: { item: true },
+      order: { lineNo: 'ASC' },
+    })) as DispatchLineView[];
+    return dispatches.map((d) =>
+      mapDispatch(
+        d,
+        lines.filter((l) => l.dispatchId === d.id),
+      ),
+    );
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { User } from '../auth/user.entity.js';
+import { ItemsService } from '../catalogue/items.service.js';
+import { TransactionRunner } from '../database/transaction.js';
+import { HubsService } from '../hubs/hubs.service.js';
+import { CreateAdjustmentDto } from './dto/stock.dto.js';
+import { AdjustmentResponse, mapActor } from './dto/stock.response.js';
+import { AdjustmentReason, MovementType } from './movement-type.js';
+import { StockService } from './stock.service.js';
+
+/** Counts, damage, losses and opening balances: a signed change, never below zero. */
+@Injectable()
+export class AdjustmentsService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly hubs: HubsService,
+    private readonly items: ItemsService,
+    private readonly stock: StockService,
+  ) {}
+
+  async create(dto: CreateAdjustmentDto, user: User): Promise<AdjustmentResponse> {
+    if (dto.reason === AdjustmentReason.OpeningBalance && dto.delta < 0) {
+      throw new UnprocessableEntityException('An OPENING_BALANCE adjustment must add stock');
+    }
+    const hub = await this.hubs.resolve(dto.hub);
+    const item = (await this.items.snapshots([dto.sku])).get(dto.sku)!;
+    const occurredAt = new Date();
+    const lines = [{ item, quantity: Math.abs(dto.delta) }];
+    const context = {
+      type: MovementType.Adjustment,
+      occurredAt,
+      recordedById: user.id,
+      reason: dto.reason,
+      note: dto.note,
+    };
+    const { movement, onHand } = await this.transactions.run(async (manager) => {
+      const [movement] =
+        dto.delta > 0
+          ? await this.stock.add(manager, hub.id, lines, context)
+          : await this.stock.take(manager, hub.id, lines, context);
+      return { movement, onHand: await this.stock.onHand(manager, hub.id, item.id) };
+    });
+    return {
+      id: movement.id,
+      hub: hub.code,
+      sku: item.sku,
+      delta: dto.delta,
+      reason: dto.reason,
+      note: dto.note ?? null,
+      onHand,
+      occurredAt: occurredAt.toISOString(),
+      recordedAt: movement.recordedAt.toISOString(),
+      recordedBy: mapActor(user),
+    };
+  }
+}

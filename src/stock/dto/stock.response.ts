@@ -1,0 +1,96 @@
+import { User } from '../../auth/user.entity.js';
+import { AdjustmentReason, MovementType } from '../movement-type.js';
+import { StockLevelView } from '../stock.service.js';
+import { StockMovement } from '../stock-movement.entity.js';
+
+export class Actor {
+  id: string;
+  name: string;
+}
+
+export const mapActor = (user: Pick<User, 'id' | 'name'>): Actor => ({
+  id: user.id,
+  name: user.name,
+});
+
+export class StockLevelResponse implements StockLevelView {
+  sku: string;
+  name: string;
+  unit: string;
+  onHand: number;
+  /** onHand x today's catalogue unit weight, 3 decimals. */
+  weightKg: number;
+  volumeM3: number;
+}
+
+export class StockResponse {
+  hub: string;
+  /** The day the levels are as of (end of day, hub time), or null for now. */
+  asOf: string | null;
+  items: StockLevelResponse[];
+}
+
+export class MovementResponse {
+  id: string;
+  sku: string;
+  type: MovementType;
+  /** Change to on-hand: negative when stock left (0 for TRANSIT_LOSS). */
+  quantity: number;
+  reason: AdjustmentReason | null;
+  note: string | null;
+  receiptId: string | null;
+  dispatchId: string | null;
+  damagedQuantity: number | null;
+  missingQuantity: number | null;
+  occurredAt: string;
+  recordedAt: string;
+  recordedBy: Actor;
+}
+
+export function mapMovement(movement: StockMovement): MovementResponse {
+  return {
+    id: movement.id,
+    sku: movement.item.sku,
+    type: movement.type,
+    quantity: movement.quantity,
+    reason: movement.reason,
+    note: movement.note,
+    receiptId: movement.receiptId,
+    dispatchId: movement.dispatchId,
+    damagedQuantity: movement.damagedQuantity,
+    missingQuantity: movement.missingQuantity,
+    occurredAt: movement.occurredAt.toISOString(),
+    recordedAt: movement.recordedAt.toISOString(),
+    recordedBy: mapActor(movement.recordedBy),
+  };
+}
+
+export class AdjustmentResponse {
+  id: string;
+  hub: string;
+  sku: string;
+  delta: number;
+  reason: AdjustmentReason;
+  note: string | null;
+  /** On hand after the adjustment. */
+  onHand: number;
+  occurredAt: string;
+  recordedAt: string;
+  recordedBy: Actor;
+}
+
+export class ReceiptLineResponse {
+  sku: string;
+  quantity: number;
+}
+
+export class ReceiptResponse {
+  id: string;
+  hub: string;
+  reference: string;
+  source: string | null;
+  receivedAt: string;
+  recordedAt: string;
+  recordedBy: Actor;
+  lines: ReceiptLineResponse[];
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role } from '../auth/role.js';
+import { User } from '../auth/user.entity.js';
+import { CurrentUser, Roles } from '../common/auth/auth.decorators.js';
+import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
+import { Page } from '../common/pagination/page.js';
+import { CreateReceiptDto, HubPageQuery } from './dto/stock.dto.js';
+import { ReceiptResponse } from './dto/stock.response.js';
+import { ReceiptsService } from './receipts.service.js';
+
+@ApiTags('stock')
+@ApiBearerAuth()
+@Controller('receipts')
+export class ReceiptsController {
+  constructor(private readonly receipts: ReceiptsService) {}
+
+  /** Goods received: each line adds to on-hand with a RECEIPT movement. */
+  @Post()
+  @Roles(Role.Warehouse)
+  @Idempotent()
+  create(@Body() dto: CreateReceiptDto, @CurrentUser() user: User): Promise<ReceiptResponse> {
+    return this.receipts.create(dto, user);
+  }
+
+  /** Receipts of the hub, newest first. */
+  @Get()
+  list(@Query() query: HubPageQuery): Promise<Page<ReceiptResponse>> {
+    return this.receipts.list(query.hub, query);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<ReceiptResponse> {
+    return this.receipts.get(id);
+  }
+}

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role } from '../auth/role.js';
+import { User } from '../auth/user.entity.js';
+import { CurrentUser, Roles } from '../common/auth/auth.decorators.js';
+import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
+import { Page } from '../common/pagination/page.js';
+import { HubsService } from '../hubs/hubs.service.js';
+import { AdjustmentsService } from './adjustments.service.js';
+import { CreateAdjustmentDto, MovementsQuery, StockQuery } from './dto/stock.dto.js';
+import {
+  AdjustmentResponse,
+  mapMovement,
+  MovementResponse,
+  StockLevelResponse,
+  StockResponse,
+} from './dto/stock.response.js';
+import { StockService } from './stock.service.js';
+
+@ApiTags('stock')
+@ApiBearerAuth()
+@Controller('stock')
+export class StockController {
+  constructor(
+    private readonly stock: StockService,
+    private readonly adjustments: AdjustmentsService,
+    private readonly hubs: HubsService,
+  ) {}
+
+  /** On hand per item at the hub, now or (asOf=YYYY-MM-DD) at the end of that day. */
+  @Get()
+  async levels(@Query() query: StockQuery): Promise<StockResponse> {
+    const hub = await this.hubs.resolve(query.hub);
+    return {
+      hub: hub.code,
+      asOf: query.asOf ?? null,
+      items: await this.stock.levels(hub, query.asOf),
+    };
+  }
+
+  /** The ledger, newest first. */
+  @Get('movements')
+  async movements(@Query() query: MovementsQuery): Promise<Page<MovementResponse>> {
+    const hub = await this.hubs.resolve(query.hub);
+    const page = await this.stock.movements(hub, query);
+    return { items: page.items.map(mapMovement), nextCursor: page.nextCursor };
+  }
+
+  @Post('adjustments')
+  @Roles(Role.Warehouse)
+  @Idempotent()
+  adjust(@Body() dto: CreateAdjustmentDto, @CurrentUser() user: User): Promise<AdjustmentResponse> {
+    return this.adjustments.create(dto, user);
+  }
+
+  @Get(':sku')
+  async level(@Param('sku') sku: string, @Query() query: StockQuery): Promise<StockLevelResponse> {
+    const hub = await this.hubs.resolve(query.hub);
+    const [level] = await this.stock.levels(hub, query.asOf, sku);
+    if (!level) throw new NotFoundException(`No item with SKU ${sku}`);
+    return level;
+  }
+}

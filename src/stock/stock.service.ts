@@ -1,0 +1,220 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ItemSnapshot } from '../catalogue/item-snapshot.js';
+import { roundMicro, toMicro } from '../common/decimal.js';
+import { Page, paginate } from '../common/pagination/page.js';
+import { endOfDay, startOfDay } from '../common/time/zoned.js';
+import { execute } from '../database/execute.js';
+import { Hub } from '../hubs/hub.entity.js';
+import { MovementsQuery } from './dto/stock.dto.js';
+import { AdjustmentReason, MovementType } from './movement-type.js';
+import { StockMovement } from './stock-movement.entity.js';
+
+export interface StockLine {
+  item: Pick<ItemSnapshot, 'id' | 'sku'>;
+  quantity: number;
+}
+
+/** Who, when and why, for the movements a change writes. */
+export interface MovementContext {
+  type: MovementType;
+  occurredAt: Date;
+  recordedById: string;
+  receiptId?: string;
+  dispatchId?: string;
+  reason?: AdjustmentReason;
+  note?: string;
+}
+
+export interface Shortage {
+  sku: string;
+  requested: number;
+  available: number;
+}
+
+export class InsufficientStockException extends ConflictException {
+  constructor(readonly shortages: Shortage[]) {
+    super({
+      message: `Insufficient stock of ${shortages.map((s) => s.sku).join(', ')}`,
+      shortages,
+    });
+  }
+}
+
+export interface StockLevelView {
+  sku: string;
+  name: string;
+  unit: string;
+  onHand: number;
+  weightKg: number;
+  volumeM3: number;
+}
+
+/** Lines in one fixed order (by item id), so two transactions never lock rows crosswise. */
+const inLockOrder = (lines: StockLine[]) => [...lines].sort((a, b) => a.item.id - b.item.id);
+
+/**
+ * The stock ledger: every change is appended as movements and applied to the levels in the same
+ * transaction, with conditional updates that cannot take a level below zero.
+ */
+@Injectable()
+export class StockService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Puts units on hand (receipts, cancelled dispatches, positive adjustments). */
+  async add(manager: EntityManager, hubId: number, lines: StockLine[], context: MovementContext) {
+    for (const line of inLockOrder(lines)) {
+      await execute(
+        manager,
+        `INSERT INTO stock_level (hub_id, item_id, on_hand, updated_at) VALUES ($1, $2, $3, now())
+         ON CONFLICT (hub_id, item_id)
+         DO UPDATE SET on_hand = stock_level.on_hand + EXCLUDED.on_hand, updated_at = now()`,
+        [hubId, line.item.id, line.quantity],
+      );
+    }
+    return this.append(manager, hubId, lines, 1, context);
+  }
+
+  /**
+   * Takes units off hand, all lines or none: when any line is short, throws 409 listing every
+   * shortage (the caller's transaction then rolls back what was taken).
+   */
+  async take(manager: EntityManager, hubId: number, lines: StockLine[], context: MovementContext) {
+    const short: StockLine[] = [];
+    for (const line of inLockOrder(lines)) {
+      const { affected } = await execute(
+        manager,
+        `UPDATE stock_level SET on_hand = on_hand - $3, updated_at = now()
+          WHERE hub_id = $1 AND item_id = $2 AND on_hand >= $3`,
+        [hubId, line.item.id, line.quantity],
+      );
+      if (affected === 0) short.push(line);
+    }
+    if (short.length > 0) {
+      const levels: { item_id: number; on_hand: string }[] = await manager.query(
+        'SELECT item_id, on_hand FROM stock_level WHERE hub_id = $1 AND item_id = ANY($2::int[])',
+        [hubId, short.map((line) => line.item.id)],
+      );
+      const available = new Map(levels.map((l) => [l.item_id, Number(l.on_hand)]));
+      throw new InsufficientStockException(
+        short.map((line) => ({
+          sku: line.item.sku,
+          requested: line.quantity,
+          available: available.get(line.item.id) ?? 0,
+        })),
+      );
+    }
+    return this.append(manager, hubId, lines, -1, context);
+  }
+
+  /** Records transit losses of a delivery: facts about the road, not changes to hub stock. */
+  async recordTransitLosses(
+    manager: EntityManager,
+    hubId: number,
+    losses: { item: Pick<ItemSnapshot, 'id'>; damaged: number; missing: number }[],
+    context: Omit<MovementContext, 'type'>,
+  ): Promise<void> {
+    if (losses.length === 0) return;
+    await manager.insert(
+      StockMovement,
+      losses.map((loss) => ({
+        ...this.base(hubId, context),
+        type: MovementType.TransitLoss,
+        itemId: loss.item.id,
+        quantity: 0,
+        damagedQuantity: loss.damaged,
+        missingQuantity: loss.missing,
+      })),
+    );
+  }
+
+  async onHand(manager: EntityManager, hubId: number, itemId: number): Promise<number> {
+    const [row] = await manager.query(
+      'SELECT on_hand FROM stock_level WHERE hub_id = $1 AND item_id = $2',
+      [hubId, itemId],
+    );
+    return row ? Number(row.on_hand) : 0;
+  }
+
+  /** Every catalogue item's level at the hub: now (the projection) or at the end of a day. */
+  async levels(hub: Hub, asOf?: string, sku?: string): Promise<StockLevelView[]> {
+    const onHand = asOf
+      ? `(SELECT item_id, sum(quantity) AS on_hand FROM stock_movement
+           WHERE hub_id = $1 AND occurred_at < $3 GROUP BY item_id)`
+      : `(SELECT item_id, on_hand FROM stock_level WHERE hub_id = $1)`;
+    const rows: {
+      sku: string;
+      name: string;
+      unit: string;
+      unit_weight_kg: string;
+      unit_volume_m3: string;
+      on_hand: string;
+    }[] = await this.dataSource.query(
+      `SELECT i.sku, i.name, i.unit, i.unit_weight_kg::text, i.unit_volume_m3::text,
+              COALESCE(s.on_hand, 0)::text AS on_hand
+         FROM item i LEFT JOIN ${onHand} s ON s.item_id = i.id
+        WHERE ($2::text IS NULL OR i.sku = $2)
+        ORDER BY i.sku`,
+      asOf ? [hub.id, sku ?? null, endOfDay(asOf, hub.timeZone)] : [hub.id, sku ?? null],
+    );
+    return rows.map((row) => {
+      const units = BigInt(row.on_hand);
+      return {
+        sku: row.sku,
+        name: row.name,
+        unit: row.unit,
+        onHand: Number(units),
+        weightKg: roundMicro(units * toMicro(row.unit_weight_kg)),
+        volumeM3: roundMicro(units * toMicro(row.unit_volume_m3)),
+      };
+    });
+  }
+
+  movements(hub: Hub, query: MovementsQuery): Promise<Page<StockMovement>> {
+    const qb = this.dataSource
+      .getRepository(StockMovement)
+      .createQueryBuilder('m')
+      .innerJoinAndSelect('m.item', 'item')
+      .innerJoinAndSelect('m.recordedBy', 'user')
+      .where('m.hubId = :hubId', { hubId: hub.id });
+    if (query.sku) qb.andWhere('item.sku = :sku', { sku: query.sku });
+    if (query.type) qb.andWhere('m.type = :type', { type: query.type });
+    if (query.from)
+      qb.andWhere('m.occurredAt >= :from', { from: startOfDay(query.from, hub.timeZone) });
+    if (query.to) qb.andWhere('m.occurredAt < :to', { to: endOfDay(query.to, hub.timeZone) });
+    return paginate(qb, query, ['m.occurredAt', 'm.id'], 'DESC', (m) => [
+      m.occurredAt.toISOString(),
+      m.id,
+    ]);
+  }
+
+  private async append(
+    manager: EntityManager,
+    hubId: number,
+    lines: StockLine[],
+    sign: 1 | -1,
+    context: MovementContext,
+  ): Promise<StockMovement[]> {
+    const rows = lines.map((line) => ({
+      ...this.base(hubId, context),
+      type: context.type,
+      itemId: line.item.id,
+      quantity: sign * line.quantity,
+    }));
+    const result = await manager.insert(StockMovement, rows);
+    return rows.map((row, i) => ({ ...row, ...result.generatedMaps[i] }) as StockMovement);
+  }
+
+  private base(hubId: number, context: Omit<MovementContext, 'type'>) {
+    return {
+      hubId,
+      occurredAt: context.occurredAt,
+      recordedById: context.recordedById,
+      receiptId: context.receiptId ?? null,
+      dispatchId: context.dispatchId ?? null,
+      reason: context.reason ?? null,
+      note: context.note ?? null,
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { QueueEvents } from 'bullmq';
+import { JobName, JobPayloads, QUEUE_OF } from '../../src/jobs/jobs.constants.js';
+import { JobsService } from '../../src/jobs/jobs.service.js';
+import { TestApp, testEnvironment } from './test-app.js';
+
+/** Enqueues a job through the app's producer and waits for its worker to finish it. */
+export async function runJob<N extends JobName>(
+  t: TestApp,
+  name: N,
+  data: JobPayloads[N],
+  timeoutMs = 15_000,
+): Promise<unknown> {
+  const jobs = t.app.get(JobsService);
+  const queue = jobs.queue(QUEUE_OF[name]);
+  const events = new QueueEvents(queue.name, {
+    connection: { url: testEnvironment().REDIS_URL },
+    prefix: queue.opts.prefix,
+  });
+  try {
+    await events.waitUntilReady();
+    const job = await jobs.enqueue(name, data);
+    return await job.waitUntilFinished(events, timeoutMs);
+  } finally {
+    await events.close();
+  }
+}

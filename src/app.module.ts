@@ -19,6 +19,9 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { MaintenanceWorkerModule } from './jobs/maintenance-worker.module.js';
 import { StockModule } from './stock/stock.module.js';
 import { DispatchesModule } from './dispatches/dispatches.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
+import { StatsWorkerModule } from './stats/stats-worker.module.js';
+import { StatsModule } from './stats/stats.module.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -46,17 +49,26 @@ function coreModules(env: Environment, logger: PinoLogger) {
     DatabaseModule.forRoot(env.DATABASE_URL),
     JobsModule,
     IdempotencyModule,
+    OutboxModule,
   ];
 }
 
 /** What serves HTTP: the routes, with auth and one error shape. */
 function apiModules() {
-  return [HealthModule, AuthModule, HubsModule, CatalogueModule, StockModule, DispatchesModule];
+  return [
+    HealthModule,
+    AuthModule,
+    HubsModule,
+    CatalogueModule,
+    StockModule,
+    DispatchesModule,
+    StatsModule,
+  ];
 }
 
 /** Processors and schedulers: only in the worker and all roles. */
 function workerModules() {
-  return [MaintenanceWorkerModule];
+  return [MaintenanceWorkerModule, StatsWorkerModule];
 }
 
 @Module({})

@@ -25,6 +25,10 @@ export class Item {
   @Column({ type: 'varchar', length: 64, nullable: true })
   category: string | null;
 
+  /** How a sitrep names several ("refugee housing units"); derived from the name when unset. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  pluralName: string | null;
+
   @Column({ length: 32 })
   unit: string;
 

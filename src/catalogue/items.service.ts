@@ -51,7 +51,13 @@ export class ItemsService {
     if (await this.items.existsBy({ sku: dto.sku })) {
       throw new ConflictException(`An item with SKU ${dto.sku} already exists`);
     }
-    return this.items.save(this.items.create({ ...dto, category: dto.category ?? null }));
+    return this.items.save(
+      this.items.create({
+        ...dto,
+        category: dto.category ?? null,
+        pluralName: dto.pluralName ?? null,
+      }),
+    );
   }
 
   /** Dispatches keep the weight they were recorded with: they hold their own snapshot. */

@@ -68,6 +68,19 @@ export class Environment {
   @Min(1)
   @IsInt()
   RATE_LIMIT_BURST = 300;
+
+  /** How often the outbox relay looks for new events, ms. */
+  @Transform(toInt)
+  @Max(60_000)
+  @Min(10)
+  @IsInt()
+  OUTBOX_POLL_MS = 100;
+
+  /** An event still pending this long after it was queued is queued again (Redis lost it), ms. */
+  @Transform(toInt)
+  @Min(500)
+  @IsInt()
+  OUTBOX_REPUBLISH_AFTER_MS = 30_000;
 }
 
 export class ConfigurationError extends Error {}

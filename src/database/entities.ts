@@ -6,6 +6,8 @@ import { DispatchLine } from '../dispatches/dispatch-line.entity.js';
 import { Dispatch } from '../dispatches/dispatch.entity.js';
 import { WaybillCounter } from '../dispatches/waybill-counter.entity.js';
 import { Hub } from '../hubs/hub.entity.js';
+import { OutboxEvent } from '../outbox/outbox-event.entity.js';
+import { DispatchItemRollup, DispatchRollup } from '../stats/dispatch-rollup.entity.js';
 import { ReceiptLine } from '../stock/receipt-line.entity.js';
 import { Receipt } from '../stock/receipt.entity.js';
 import { StockLevel } from '../stock/stock-level.entity.js';
@@ -25,4 +27,7 @@ export const ENTITIES = [
   Dispatch,
   DispatchLine,
   WaybillCounter,
+  OutboxEvent,
+  DispatchRollup,
+  DispatchItemRollup,
 ];

@@ -80,6 +80,11 @@ export class Dispatch {
   @Column({ default: false })
   historical: boolean;
 
+  /** The import that brought it in, for historical dispatches. */
+  @Column({ type: 'uuid', nullable: true })
+  @Index()
+  importId: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   recordedAt: Date;
 

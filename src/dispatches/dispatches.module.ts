@@ -3,12 +3,13 @@ import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
 import { StockModule } from '../stock/stock.module.js';
 import { DispatchesController } from './dispatches.controller.js';
+import { DispatchImportService } from './dispatch-import.service.js';
 import { DispatchesService } from './dispatches.service.js';
 
 @Module({
   imports: [HubsModule, CatalogueModule, StockModule],
   controllers: [DispatchesController],
-  providers: [DispatchesService],
+  providers: [DispatchesService, DispatchImportService],
   exports: [DispatchesService],
 })
 export class DispatchesModule {}

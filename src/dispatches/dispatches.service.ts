@@ -18,6 +18,8 @@ import { execute } from '../database/execute.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
+import { OutboxEventType } from '../outbox/outbox-event.entity.js';
+import { OutboxService } from '../outbox/outbox.service.js';
 import { MovementType } from '../stock/movement-type.js';
 import { StockService } from '../stock/stock.service.js';
 import { DispatchLine } from './dispatch-line.entity.js';
@@ -45,6 +47,7 @@ export class DispatchesService {
     private readonly destinations: DestinationsService,
     private readonly items: ItemsService,
     private readonly stock: StockService,
+    private readonly outbox: OutboxService,
   ) {}
 
   /**
@@ -106,6 +109,7 @@ export class DispatchesService {
         linesWeightKg: total('weightKg'),
         volumeM3: total('volumeM3'),
         historical: false,
+        importId: null,
         recordedById: user.id,
         cancelledAt: null,
         cancelReason: null,
@@ -119,6 +123,9 @@ export class DispatchesService {
         DispatchLine,
         lines.map(({ item: _item, ...line }) => line),
       );
+      await this.outbox.record(manager, OutboxEventType.DispatchRecorded, hub.id, {
+        dispatchId: id,
+      });
       return { ...row, recordedAt: inserted.recordedAt as Date };
     });
     return mapDispatch(
@@ -171,6 +178,9 @@ export class DispatchesService {
         cancelledAt,
         cancelReason: dto.reason,
         cancelledById: user.id,
+      });
+      await this.outbox.record(manager, OutboxEventType.DispatchCancelled, dispatch.hubId, {
+        dispatchId: id,
       });
       if (!dispatch.historical) {
         const lines = await manager.find(DispatchLine, {

@@ -24,3 +24,18 @@ export async function runJob<N extends JobName>(
     await events.close();
   }
 }
+
+/**
+ * Waits until every outbox event has been folded into the statistics (the relay and the stats
+ * worker drain them); polls the database, never sleeps a fixed time.
+ */
+export async function drainStats(t: TestApp, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM outbox_event');
+    if (n === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`${n} outbox events still pending after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -14,6 +14,11 @@ export class CreateItemDto {
   @IsName(64)
   category?: string;
 
+  /** How a sitrep names several ("refugee housing units"); derived from the name when absent. */
+  @IsOptional()
+  @IsName()
+  pluralName?: string;
+
   /** The unit quantities count: piece, set, roll, unit... */
   @IsName(32)
   unit: string;
@@ -33,6 +38,7 @@ export class ItemResponse {
   sku: string;
   name: string;
   category: string | null;
+  pluralName: string | null;
   unit: string;
   unitWeightKg: number;
   unitVolumeM3: number;
@@ -44,6 +50,7 @@ export function mapItem(item: Item): ItemResponse {
     sku: item.sku,
     name: item.name,
     category: item.category,
+    pluralName: item.pluralName,
     unit: item.unit,
     unitWeightKg: item.unitWeightKg,
     unitVolumeM3: item.unitVolumeM3,

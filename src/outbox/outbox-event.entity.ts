@@ -1,0 +1,42 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum OutboxEventType {
+  DispatchRecorded = 'DISPATCH_RECORDED',
+  DispatchCancelled = 'DISPATCH_CANCELLED',
+  DispatchesImported = 'DISPATCHES_IMPORTED',
+}
+
+export interface OutboxPayload {
+  /** DISPATCH_RECORDED, DISPATCH_CANCELLED */
+  dispatchId?: string;
+  /** DISPATCHES_IMPORTED */
+  importId?: string;
+}
+
+/**
+ * A change the statistics do not include yet, written in the same transaction as the change.
+ * The row lives until a worker has folded it into the rollups (in that worker's transaction),
+ * so the table holds exactly the pending events.
+ */
+@Entity()
+@Index(['hubId'])
+export class OutboxEvent {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' })
+  id: string;
+
+  @Column({ type: 'enum', enum: OutboxEventType, enumName: 'outbox_event_type' })
+  type: OutboxEventType;
+
+  @Column()
+  hubId: number;
+
+  @Column({ type: 'jsonb' })
+  payload: OutboxPayload;
+
+  @CreateDateColumn({ type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+
+  /** Last time the relay put it on the queue; republished if still pending long after. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  publishedAt: Date | null;
+}

@@ -1,0 +1,107 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Environment } from '../config/environment.js';
+import { JobName } from '../jobs/jobs.constants.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { ROLLUP_LOCK } from '../stats/rollup.service.js';
+
+const BATCH = 500;
+
+/**
+ * Moves committed outbox events onto the stats queue, in batches. Redis down means the events
+ * wait in PostgreSQL (late, never lost); an event still pending long after it was queued is
+ * queued again, and the processor's exactly-once fold makes the repeat harmless. Any number of
+ * relays may run: rows are claimed with FOR UPDATE SKIP LOCKED.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+  private failing = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
+    private readonly config: ConfigService<Environment, true>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for a tick under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Publishes one batch; returns how many events it queued. */
+  async publishBatch(): Promise<number> {
+    const republishAfterMs = this.config.get('OUTBOX_REPUBLISH_AFTER_MS', { infer: true });
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query(
+        'SELECT pg_try_advisory_xact_lock_shared($1) AS locked',
+        [ROLLUP_LOCK],
+      );
+      if (!locked) return 0; // a rebuild is swapping the rollups in; it takes these events too
+      const rows: { id: string }[] = await manager.query(
+        `SELECT id FROM outbox_event
+          WHERE published_at IS NULL OR published_at < now() - $1::int * interval '1 millisecond'
+          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [republishAfterMs, BATCH],
+      );
+      if (rows.length === 0) return 0;
+      const eventIds = rows.map((row) => row.id);
+      await this.jobs.enqueue(
+        JobName.ApplyOutboxEvents,
+        { eventIds },
+        { jobId: `outbox-${eventIds[0]}-${eventIds.length}-${Date.now()}` },
+      );
+      await manager.query(
+        'UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])',
+        [eventIds],
+      );
+      return eventIds.length;
+    });
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => (this.running = undefined));
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    const pollMs = this.config.get('OUTBOX_POLL_MS', { infer: true });
+    try {
+      const published = await this.publishBatch();
+      if (this.failing) this.logger.log('Outbox relay is publishing again');
+      this.failing = false;
+      this.schedule(published === BATCH ? 0 : pollMs);
+    } catch (error) {
+      if (!this.failing) {
+        this.logger.warn(
+          `Outbox relay cannot publish (events wait in the database): ${(error as Error).message}`,
+        );
+      }
+      this.failing = true;
+      this.schedule(Math.max(pollMs, 1000));
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { numericTransformer } from '../database/transformers.js';
+
+/**
+ * Dispatches folded per hub, day (hub time), destination and emergency ('' for none). Only the
+ * stats worker writes here: incrementally from outbox events, or whole in a rebuild.
+ */
+@Entity()
+@Index(['hubId', 'day'])
+export class DispatchRollup {
+  @PrimaryColumn()
+  hubId: number;
+
+  @PrimaryColumn({ type: 'date' })
+  day: string;
+
+  @PrimaryColumn()
+  destinationId: number;
+
+  @PrimaryColumn({ length: 200 })
+  emergency: string;
+
+  @Column({ type: 'integer', transformer: numericTransformer })
+  trucks: number;
+
+  /** Tonnage: the weighbridge figure where given, else the lines' weight. */
+  @Column({ type: 'numeric', precision: 24, scale: 6 })
+  tonnageKg: string;
+
+  @Column({ type: 'numeric', precision: 24, scale: 6 })
+  volumeM3: string;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  firstDispatchAt: Date | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  lastDispatchAt: Date | null;
+}
+
+/** The lines of those dispatches, per item. */
+@Entity()
+@Index(['hubId', 'day'])
+export class DispatchItemRollup {
+  @PrimaryColumn()
+  hubId: number;
+
+  @PrimaryColumn({ type: 'date' })
+  day: string;
+
+  @PrimaryColumn()
+  destinationId: number;
+
+  @PrimaryColumn({ length: 200 })
+  emergency: string;
+
+  @PrimaryColumn()
+  itemId: number;
+
+  @Column({ type: 'bigint', transformer: numericTransformer })
+  quantity: number;
+
+  @Column({ type: 'numeric', precision: 24, scale: 6 })
+  weightKg: string;
+
+  @Column({ type: 'numeric', precision: 24, scale: 6 })
+  volumeM3: string;
+}

@@ -1,0 +1,99 @@
+import { IsIn, IsOptional } from 'class-validator';
+import { IsName } from '../../common/validation/codes.js';
+import { IsDay } from '../../common/validation/time.js';
+import { HubQuery } from '../../stock/dto/stock.dto.js';
+
+export class DispatchStatsQuery extends HubQuery {
+  /** Figures up to the end of this day, hub time; today when absent. */
+  @IsOptional()
+  @IsDay()
+  asOf?: string;
+
+  /** From the start of this day, hub time; since the first dispatch when absent. */
+  @IsOptional()
+  @IsDay()
+  from?: string;
+
+  /** Only dispatches for this emergency. */
+  @IsOptional()
+  @IsName()
+  emergency?: string;
+}
+
+export class TimeseriesQuery extends HubQuery {
+  @IsIn(['week', 'month'])
+  interval: 'week' | 'month';
+
+  /** First day, hub time; 12 periods before `to` when absent. */
+  @IsOptional()
+  @IsDay()
+  from?: string;
+
+  /** Last day, hub time; today when absent. */
+  @IsOptional()
+  @IsDay()
+  to?: string;
+
+  @IsOptional()
+  @IsName()
+  emergency?: string;
+}
+
+export class DestinationStats {
+  code: string;
+  name: string;
+  trucks: number;
+  tonnes: number;
+}
+
+export class ItemStats {
+  sku: string;
+  name: string;
+  quantity: number;
+  tonnes: number;
+}
+
+export class DispatchStatsResponse {
+  hub: string;
+  from: string | null;
+  asOf: string;
+  emergency: string | null;
+  trucks: number;
+  tonnes: number;
+  volumeM3: number;
+  /** By tonnes, largest first. */
+  destinations: DestinationStats[];
+  /** By tonnes (lines' weight), largest first. */
+  items: ItemStats[];
+  firstDispatchAt: string | null;
+  lastDispatchAt: string | null;
+  /** Recorded changes the figures do not include yet; 0 when current. */
+  pendingEvents: number;
+  /** The sentence a situation report prints. */
+  summary: string;
+}
+
+export class PeriodStats {
+  periodStart: string;
+  trucks: number;
+  tonnes: number;
+}
+
+export class TimeseriesResponse {
+  hub: string;
+  interval: 'week' | 'month';
+  from: string;
+  to: string;
+  items: PeriodStats[];
+}
+
+export class RebuildAccepted {
+  jobId: string;
+}
+
+export class RebuildStatus {
+  jobId: string;
+  state: string;
+  result?: unknown;
+  failedReason?: string;
+}

@@ -1,0 +1,198 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { execute } from '../database/execute.js';
+import { retryOnConflict } from '../database/transaction.js';
+import { OutboxEventType, OutboxPayload } from '../outbox/outbox-event.entity.js';
+
+/**
+ * Folds (shared) and rebuild (exclusive) take this advisory lock, so a rebuild sees no fold
+ * half-way and no fold lands on a half-built rollup.
+ */
+export const ROLLUP_LOCK = 0x726f6c6c7570;
+
+/** The day of a dispatch in its hub's time zone. */
+const DAY = `(d.dispatched_at AT TIME ZONE h.time_zone)::date`;
+const EMERGENCY = `COALESCE(d.emergency, '')`;
+
+/** Dispatches by id ($1) or by import ($2). */
+const TARGETS = `
+  targets AS (
+    SELECT id FROM dispatch WHERE id = ANY($1::uuid[])
+    UNION ALL
+    SELECT id FROM dispatch WHERE import_id = ANY($2::uuid[])
+  )`;
+
+const FOLD_TRUCKS = `
+  WITH ${TARGETS}
+  INSERT INTO dispatch_rollup AS r
+    (hub_id, day, destination_id, emergency, trucks, tonnage_kg, volume_m3,
+     first_dispatch_at, last_dispatch_at)
+  SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY},
+         $3::int * count(*), $3::int * sum(COALESCE(d.cargo_weight_kg, d.lines_weight_kg)), $3::int * sum(d.volume_m3),
+         min(d.dispatched_at), max(d.dispatched_at)
+    FROM targets t JOIN dispatch d ON d.id = t.id JOIN hub h ON h.id = d.hub_id
+   GROUP BY 1, 2, 3, 4
+   ORDER BY 1, 2, 3, 4
+  ON CONFLICT (hub_id, day, destination_id, emergency) DO UPDATE SET
+    trucks = r.trucks + EXCLUDED.trucks,
+    tonnage_kg = r.tonnage_kg + EXCLUDED.tonnage_kg,
+    volume_m3 = r.volume_m3 + EXCLUDED.volume_m3,
+    first_dispatch_at = CASE WHEN EXCLUDED.trucks > 0
+      THEN LEAST(r.first_dispatch_at, EXCLUDED.first_dispatch_at) ELSE r.first_dispatch_at END,
+    last_dispatch_at = CASE WHEN EXCLUDED.trucks > 0
+      THEN GREATEST(r.last_dispatch_at, EXCLUDED.last_dispatch_at) ELSE r.last_dispatch_at END`;
+
+const FOLD_ITEMS = `
+  WITH ${TARGETS}
+  INSERT INTO dispatch_item_rollup AS r
+    (hub_id, day, destination_id, emergency, item_id, quantity, weight_kg, volume_m3)
+  SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY}, l.item_id,
+         $3::int * sum(l.quantity), $3::int * sum(l.weight_kg), $3::int * sum(l.volume_m3)
+    FROM targets t JOIN dispatch d ON d.id = t.id JOIN hub h ON h.id = d.hub_id
+    JOIN dispatch_line l ON l.dispatch_id = d.id
+   GROUP BY 1, 2, 3, 4, 5
+   ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (hub_id, day, destination_id, emergency, item_id) DO UPDATE SET
+    quantity = r.quantity + EXCLUDED.quantity,
+    weight_kg = r.weight_kg + EXCLUDED.weight_kg,
+    volume_m3 = r.volume_m3 + EXCLUDED.volume_m3`;
+
+/** The rollup groups of the cancelled dispatches ($1). */
+const CANCELLED_GROUPS = `
+  groups AS (
+    SELECT DISTINCT d.hub_id, ${DAY} AS day, d.destination_id, ${EMERGENCY} AS emergency
+      FROM dispatch d JOIN hub h ON h.id = d.hub_id
+     WHERE d.id = ANY($1::uuid[])
+  )`;
+
+/** After taking trucks out: first/last dispatch times again from what is left; empty rows go. */
+const TIDY_AFTER_CANCEL = [
+  `WITH ${CANCELLED_GROUPS},
+   remaining AS (
+     SELECT g.hub_id, g.day, g.destination_id, g.emergency,
+            min(d.dispatched_at) AS first_at, max(d.dispatched_at) AS last_at
+       FROM groups g JOIN hub h ON h.id = g.hub_id
+       LEFT JOIN dispatch d
+         ON d.hub_id = g.hub_id AND d.destination_id = g.destination_id
+        AND COALESCE(d.emergency, '') = g.emergency AND d.status <> 'CANCELLED'
+        AND d.dispatched_at >= (g.day::timestamp AT TIME ZONE h.time_zone)
+        AND d.dispatched_at < ((g.day + 1)::timestamp AT TIME ZONE h.time_zone)
+      GROUP BY 1, 2, 3, 4
+   )
+   UPDATE dispatch_rollup r
+      SET first_dispatch_at = x.first_at, last_dispatch_at = x.last_at
+     FROM remaining x
+    WHERE r.hub_id = x.hub_id AND r.day = x.day
+      AND r.destination_id = x.destination_id AND r.emergency = x.emergency`,
+  `WITH ${CANCELLED_GROUPS}
+   DELETE FROM dispatch_rollup r USING groups g
+    WHERE r.hub_id = g.hub_id AND r.day = g.day AND r.destination_id = g.destination_id
+      AND r.emergency = g.emergency AND r.trucks = 0`,
+  `WITH ${CANCELLED_GROUPS}
+   DELETE FROM dispatch_item_rollup r USING groups g
+    WHERE r.hub_id = g.hub_id AND r.day = g.day AND r.destination_id = g.destination_id
+      AND r.emergency = g.emergency AND r.quantity = 0`,
+];
+
+const REBUILD = [
+  `DELETE FROM dispatch_rollup`,
+  `DELETE FROM dispatch_item_rollup`,
+  `INSERT INTO dispatch_rollup
+     (hub_id, day, destination_id, emergency, trucks, tonnage_kg, volume_m3,
+      first_dispatch_at, last_dispatch_at)
+   SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY}, count(*),
+          sum(COALESCE(d.cargo_weight_kg, d.lines_weight_kg)), sum(d.volume_m3),
+          min(d.dispatched_at), max(d.dispatched_at)
+     FROM dispatch d JOIN hub h ON h.id = d.hub_id
+    WHERE d.status <> 'CANCELLED'
+    GROUP BY 1, 2, 3, 4`,
+  `INSERT INTO dispatch_item_rollup
+     (hub_id, day, destination_id, emergency, item_id, quantity, weight_kg, volume_m3)
+   SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY}, l.item_id,
+          sum(l.quantity), sum(l.weight_kg), sum(l.volume_m3)
+     FROM dispatch d JOIN hub h ON h.id = d.hub_id JOIN dispatch_line l ON l.dispatch_id = d.id
+    WHERE d.status <> 'CANCELLED'
+    GROUP BY 1, 2, 3, 4, 5`,
+  // Every event this snapshot can see is now part of the figures.
+  `DELETE FROM outbox_event`,
+];
+
+interface AppliedEvent {
+  id: string;
+  type: OutboxEventType;
+  payload: OutboxPayload;
+}
+
+/** Writes the dispatch rollups: incrementally from outbox events, or whole. */
+@Injectable()
+export class RollupService {
+  private readonly logger = new Logger(RollupService.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Folds these events in, exactly once: an event is deleted from the outbox in the same
+   * transaction that folds it, so one delivered again finds nothing to do.
+   */
+  applyEvents(eventIds: string[]): Promise<{ applied: number }> {
+    return retryOnConflict(
+      () =>
+        this.dataSource.transaction(async (manager) => {
+          await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [ROLLUP_LOCK]);
+          const { rows } = await execute<AppliedEvent>(
+            manager,
+            'DELETE FROM outbox_event WHERE id = ANY($1::bigint[]) RETURNING id, type, payload',
+            [eventIds],
+          );
+          const ids = (type: OutboxEventType, key: keyof OutboxPayload) =>
+            rows.filter((e) => e.type === type).map((e) => e.payload[key]!);
+          const recorded = ids(OutboxEventType.DispatchRecorded, 'dispatchId');
+          const imported = ids(OutboxEventType.DispatchesImported, 'importId');
+          const cancelled = ids(OutboxEventType.DispatchCancelled, 'dispatchId');
+          if (recorded.length || imported.length) await this.fold(manager, recorded, imported, 1);
+          if (cancelled.length) {
+            await this.fold(manager, cancelled, [], -1);
+            for (const sql of TIDY_AFTER_CANCEL) await manager.query(sql, [cancelled]);
+          }
+          return { applied: rows.length };
+        }),
+      this.logger,
+    );
+  }
+
+  /**
+   * Recomputes every rollup from the dispatch tables in one REPEATABLE READ snapshot and swaps
+   * the result in on commit: readers see the old figures or the new, never a half-built state.
+   */
+  async rebuild(): Promise<{ dispatchRollups: number; itemRollups: number }> {
+    const lock = this.dataSource.createQueryRunner();
+    await lock.connect();
+    try {
+      // Held on its own connection before the snapshot is taken, so the snapshot already
+      // includes every fold that finished and none can start until the swap is committed.
+      await lock.query('SELECT pg_advisory_lock($1)', [ROLLUP_LOCK]);
+      return await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+        for (const sql of REBUILD) await manager.query(sql);
+        const [counts] = await manager.query(
+          `SELECT (SELECT count(*) FROM dispatch_rollup)::int AS "dispatchRollups",
+                  (SELECT count(*) FROM dispatch_item_rollup)::int AS "itemRollups"`,
+        );
+        return counts;
+      });
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [ROLLUP_LOCK]).catch(() => undefined);
+      await lock.release();
+    }
+  }
+
+  private async fold(
+    manager: EntityManager,
+    dispatchIds: string[],
+    importIds: string[],
+    sign: 1 | -1,
+  ) {
+    await manager.query(FOLD_TRUCKS, [dispatchIds, importIds, sign]);
+    await manager.query(FOLD_ITEMS, [dispatchIds, importIds, sign]);
+  }
+}

@@ -1,0 +1,57 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Role } from '../auth/role.js';
+import { User } from '../auth/user.entity.js';
+import { CurrentUser, Roles } from '../common/auth/auth.decorators.js';
+import { HubsService } from '../hubs/hubs.service.js';
+import {
+  DispatchStatsQuery,
+  DispatchStatsResponse,
+  RebuildAccepted,
+  RebuildStatus,
+  TimeseriesQuery,
+  TimeseriesResponse,
+} from './dto/stats.dto.js';
+import { StatsService } from './stats.service.js';
+
+@ApiTags('statistics')
+@ApiBearerAuth()
+@Controller('stats')
+export class StatsController {
+  constructor(
+    private readonly stats: StatsService,
+    private readonly hubs: HubsService,
+  ) {}
+
+  /** Cumulative dispatch figures and the sitrep sentence, from the rollups. */
+  @Get('dispatches')
+  async dispatches(@Query() query: DispatchStatsQuery): Promise<DispatchStatsResponse> {
+    const hub = await this.hubs.resolve(query.hub);
+    return this.stats.dispatchStats({
+      hub,
+      from: query.from ?? null,
+      asOf: query.asOf ?? this.stats.today(hub),
+      emergency: query.emergency ?? null,
+    });
+  }
+
+  @Get('dispatches/timeseries')
+  async timeseries(@Query() query: TimeseriesQuery): Promise<TimeseriesResponse> {
+    const hub = await this.hubs.resolve(query.hub);
+    return this.stats.timeseries(hub, query.interval, query.from, query.to, query.emergency);
+  }
+
+  /** Recomputes every rollup from the dispatch tables, then swaps them in at once. */
+  @Post('rebuild')
+  @HttpCode(202)
+  @Roles(Role.Admin)
+  async rebuild(@CurrentUser() user: User): Promise<RebuildAccepted> {
+    return { jobId: await this.stats.requestRebuild(user.id) };
+  }
+
+  @Get('rebuild/:jobId')
+  @Roles(Role.Admin)
+  rebuildStatus(@Param('jobId') jobId: string): Promise<RebuildStatus> {
+    return this.stats.rebuildStatus(jobId);
+  }
+}

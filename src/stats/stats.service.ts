@@ -1,0 +1,202 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ratio, roundMicro, toMicro } from '../common/decimal.js';
+import { addDays, localDay } from '../common/time/zoned.js';
+import { Hub } from '../hubs/hub.entity.js';
+import { JobName, QueueName } from '../jobs/jobs.constants.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import {
+  DispatchStatsResponse,
+  PeriodStats,
+  RebuildStatus,
+  TimeseriesResponse,
+} from './dto/stats.dto.js';
+import { pluralOf, summarySentence } from './summary.js';
+
+const KG_PER_TONNE = toMicro(1000);
+
+interface Window {
+  hub: Hub;
+  /** Inclusive days, hub time. */
+  from: string | null;
+  asOf: string;
+  emergency: string | null;
+}
+
+/** Reads statistics from the rollups only: fast however many dispatches there are. */
+@Injectable()
+export class StatsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
+  ) {}
+
+  today(hub: Hub): string {
+    return localDay(new Date(), hub.timeZone);
+  }
+
+  async dispatchStats(window: Window): Promise<DispatchStatsResponse> {
+    if (window.from && window.from > window.asOf) {
+      throw new BadRequestException('from must not be after asOf');
+    }
+    const params = [window.hub.id, window.asOf, window.from, window.emergency];
+    const filter = `r.hub_id = $1 AND r.day <= $2::date AND ($3::date IS NULL OR r.day >= $3::date)
+                    AND ($4::text IS NULL OR r.emergency = $4)`;
+    const [destinations, items, pending] = await Promise.all([
+      this.dataSource.query(
+        `SELECT d.code, d.name, sum(r.trucks)::int AS trucks, sum(r.tonnage_kg)::text AS tonnage_kg,
+                sum(r.volume_m3)::text AS volume_m3,
+                min(r.first_dispatch_at) AS first_at, max(r.last_dispatch_at) AS last_at
+           FROM dispatch_rollup r JOIN destination d ON d.id = r.destination_id
+          WHERE ${filter}
+          GROUP BY d.id HAVING sum(r.trucks) <> 0`,
+        params,
+      ) as Promise<
+        {
+          code: string;
+          name: string;
+          trucks: number;
+          tonnage_kg: string;
+          volume_m3: string;
+          first_at: Date | null;
+          last_at: Date | null;
+        }[]
+      >,
+      this.dataSource.query(
+        `SELECT i.sku, i.name, i.plural_name, sum(r.quantity)::text AS quantity,
+                sum(r.weight_kg)::text AS weight_kg
+           FROM dispatch_item_rollup r JOIN item i ON i.id = r.item_id
+          WHERE ${filter}
+          GROUP BY i.id HAVING sum(r.quantity) <> 0`,
+        params,
+      ) as Promise<
+        {
+          sku: string;
+          name: string;
+          plural_name: string | null;
+          quantity: string;
+          weight_kg: string;
+        }[]
+      >,
+      this.pendingEvents(window.hub),
+    ]);
+
+    const byTonnage = <T extends { kg: bigint; key: string }>(a: T, b: T) =>
+      a.kg === b.kg ? a.key.localeCompare(b.key) : a.kg > b.kg ? -1 : 1;
+    const dests = destinations
+      .map((d) => ({ ...d, kg: toMicro(d.tonnage_kg), key: d.code }))
+      .sort(byTonnage);
+    const goods = items
+      .map((i) => ({ ...i, kg: toMicro(i.weight_kg), key: i.sku }))
+      .sort(byTonnage);
+    const tonnage = dests.reduce((sum, d) => sum + d.kg, 0n);
+    const volume = dests.reduce((sum, d) => sum + toMicro(d.volume_m3), 0n);
+    const trucks = dests.reduce((sum, d) => sum + d.trucks, 0);
+    const times = (key: 'first_at' | 'last_at') =>
+      dests
+        .map((d) => d[key])
+        .filter((t): t is Date => t !== null)
+        .map((t) => t.getTime());
+    const firsts = times('first_at');
+    const lasts = times('last_at');
+
+    return {
+      hub: window.hub.code,
+      from: window.from,
+      asOf: window.asOf,
+      emergency: window.emergency,
+      trucks,
+      tonnes: ratio(tonnage, KG_PER_TONNE),
+      volumeM3: roundMicro(volume),
+      destinations: dests.map((d) => ({
+        code: d.code,
+        name: d.name,
+        trucks: d.trucks,
+        tonnes: ratio(d.kg, KG_PER_TONNE),
+      })),
+      items: goods.map((i) => ({
+        sku: i.sku,
+        name: i.name,
+        quantity: Number(i.quantity),
+        tonnes: ratio(i.kg, KG_PER_TONNE),
+      })),
+      firstDispatchAt: firsts.length ? new Date(Math.min(...firsts)).toISOString() : null,
+      lastDispatchAt: lasts.length ? new Date(Math.max(...lasts)).toISOString() : null,
+      pendingEvents: pending,
+      summary: summarySentence({
+        asOf: window.asOf,
+        hubShortName: window.hub.shortName,
+        trucks,
+        tonnageKg: Number(tonnage / 1_000_000n),
+        destinations: dests.map((d) => ({ name: d.name, tonnageKg: Number(d.kg / 1_000_000n) })),
+        items: goods.map((i) => ({
+          plural: i.plural_name ?? pluralOf(i.name),
+          tonnageKg: Number(i.kg / 1_000_000n),
+        })),
+      }),
+    };
+  }
+
+  /** Trucks and tonnes per week (Monday start) or calendar month, empty periods included. */
+  async timeseries(
+    hub: Hub,
+    interval: 'week' | 'month',
+    from: string | undefined,
+    to: string | undefined,
+    emergency: string | undefined,
+  ): Promise<TimeseriesResponse> {
+    const last = to ?? this.today(hub);
+    const first = from ?? this.periodsBack(last, interval, 11);
+    if (first > last) throw new BadRequestException('from must not be after to');
+    const rows: { period: string; trucks: number; tonnage_kg: string }[] =
+      await this.dataSource.query(
+        `SELECT to_char(p.period, 'YYYY-MM-DD') AS period,
+              COALESCE(sum(r.trucks), 0)::int AS trucks, COALESCE(sum(r.tonnage_kg), 0)::text AS tonnage_kg
+         FROM generate_series(date_trunc($4, $2::date), $3::date, ('1 ' || $4)::interval) AS p(period)
+         LEFT JOIN dispatch_rollup r
+           ON r.hub_id = $1 AND r.day >= GREATEST(p.period::date, $2::date)
+          AND r.day < (p.period + ('1 ' || $4)::interval)::date AND r.day <= $3::date
+          AND ($5::text IS NULL OR r.emergency = $5)
+        GROUP BY p.period ORDER BY p.period`,
+        [hub.id, first, last, interval, emergency ?? null],
+      );
+    const items: PeriodStats[] = rows.map((row) => ({
+      periodStart: row.period,
+      trucks: row.trucks,
+      tonnes: ratio(toMicro(row.tonnage_kg), KG_PER_TONNE),
+    }));
+    return { hub: hub.code, interval, from: first, to: last, items };
+  }
+
+  pendingEvents(hub: Hub): Promise<number> {
+    return this.dataSource
+      .query('SELECT count(*)::int AS n FROM outbox_event WHERE hub_id = $1', [hub.id])
+      .then((rows: { n: number }[]) => rows[0].n);
+  }
+
+  async requestRebuild(userId: string): Promise<string> {
+    const job = await this.jobs.enqueue(JobName.RebuildStats, { requestedBy: userId });
+    return job.id!;
+  }
+
+  async rebuildStatus(jobId: string): Promise<RebuildStatus> {
+    const job = await this.jobs.queue(QueueName.Stats).getJob(jobId);
+    if (!job || job.name !== JobName.RebuildStats)
+      throw new NotFoundException(`No rebuild job ${jobId}`);
+    const state = await job.getState();
+    return {
+      jobId,
+      state,
+      ...(state === 'completed' ? { result: job.returnvalue } : {}),
+      ...(state === 'failed' ? { failedReason: job.failedReason } : {}),
+    };
+  }
+
+  private periodsBack(day: string, interval: 'week' | 'month', periods: number): string {
+    if (interval === 'week') return addDays(day, -7 * periods);
+    const [y, m] = day.split('-').map(Number);
+    const date = new Date(Date.UTC(y, m - 1 - periods, 1));
+    return date.toISOString().slice(0, 10);
+  }
+}

@@ -22,6 +22,9 @@ import { DispatchesModule } from './dispatches/dispatches.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { StatsWorkerModule } from './stats/stats-worker.module.js';
 import { StatsModule } from './stats/stats.module.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { ReportsWorkerModule } from './reports/reports-worker.module.js';
+import { ClockModule } from './common/clock.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -50,6 +53,7 @@ function coreModules(env: Environment, logger: PinoLogger) {
     JobsModule,
     IdempotencyModule,
     OutboxModule,
+    ClockModule,
   ];
 }
 
@@ -63,12 +67,13 @@ function apiModules() {
     StockModule,
     DispatchesModule,
     StatsModule,
+    ReportsModule,
   ];
 }
 
 /** Processors and schedulers: only in the worker and all roles. */
 function workerModules() {
-  return [MaintenanceWorkerModule, StatsWorkerModule];
+  return [MaintenanceWorkerModule, StatsWorkerModule, ReportsWorkerModule];
 }
 
 @Module({})

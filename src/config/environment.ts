@@ -4,6 +4,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   MaxLength,
@@ -81,6 +82,11 @@ export class Environment {
   @Min(500)
   @IsInt()
   OUTBOX_REPUBLISH_AFTER_MS = 30_000;
+
+  /** Where each new weekly report is POSTed as JSON; none when unset. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  REPORT_WEBHOOK_URL?: string;
 }
 
 export class ConfigurationError extends Error {}

@@ -7,6 +7,7 @@ import { Dispatch } from '../dispatches/dispatch.entity.js';
 import { WaybillCounter } from '../dispatches/waybill-counter.entity.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
+import { WeeklyReport } from '../reports/weekly-report.entity.js';
 import { DispatchItemRollup, DispatchRollup } from '../stats/dispatch-rollup.entity.js';
 import { ReceiptLine } from '../stock/receipt-line.entity.js';
 import { Receipt } from '../stock/receipt.entity.js';
@@ -30,4 +31,5 @@ export const ENTITIES = [
   OutboxEvent,
   DispatchRollup,
   DispatchItemRollup,
+  WeeklyReport,
 ];

@@ -7,9 +7,13 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Res,
+  BadRequestException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DestinationsService } from '../catalogue/destinations.service.js';
+import { ApiBearerAuth, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Role } from '../auth/role.js';
 import { User } from '../auth/user.entity.js';
 import { CurrentUser, Roles } from '../common/auth/auth.decorators.js';
@@ -17,12 +21,14 @@ import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { Page } from '../common/pagination/page.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { HubQuery } from '../stock/dto/stock.dto.js';
+import { DispatchExportService } from './dispatch-export.service.js';
 import { DispatchImportService, ImportResult } from './dispatch-import.service.js';
 import { DispatchesService } from './dispatches.service.js';
 import {
   CancelDispatchDto,
   CreateDispatchDto,
   DispatchesQuery,
+  ExportQuery,
   RecordDeliveryDto,
 } from './dto/dispatch.dto.js';
 import { DispatchResponse } from './dto/dispatch.response.js';
@@ -34,7 +40,9 @@ export class DispatchesController {
   constructor(
     private readonly dispatches: DispatchesService,
     private readonly imports: DispatchImportService,
+    private readonly exports: DispatchExportService,
     private readonly hubs: HubsService,
+    private readonly destinations: DestinationsService,
   ) {}
 
   /** A truck leaves the hub: stock is taken for every line, or nothing is (409). */
@@ -68,6 +76,34 @@ export class DispatchesController {
   @Get()
   list(@Query() query: DispatchesQuery): Promise<Page<DispatchResponse>> {
     return this.dispatches.list(query);
+  }
+
+  /** The dispatch register, one row per line, streamed as CSV or XLSX. */
+  @Get('export')
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async export(@Query() query: ExportQuery, @Res() response: Response): Promise<void> {
+    const hub = await this.hubs.resolve(query.hub);
+    const destination = query.destination
+      ? await this.destinations.resolve(query.destination)
+      : undefined;
+    if (query.from && query.to && query.from > query.to) {
+      throw new BadRequestException('from must not be after to');
+    }
+    const rows = this.exports.rows(hub, {
+      from: query.from,
+      to: query.to,
+      destinationId: destination?.id,
+    });
+    const name = `dispatches-${hub.code}-${query.from ?? 'start'}-${query.to ?? 'now'}`;
+    if (query.format === 'xlsx') {
+      response.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      response.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
+      await this.exports.writeXlsx(rows, response);
+    } else {
+      response.type('text/csv; charset=utf-8');
+      response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+      await this.exports.writeCsv(rows, response);
+    }
   }
 
   @Get(':id')

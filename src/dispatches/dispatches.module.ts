@@ -3,13 +3,14 @@ import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
 import { StockModule } from '../stock/stock.module.js';
 import { DispatchesController } from './dispatches.controller.js';
+import { DispatchExportService } from './dispatch-export.service.js';
 import { DispatchImportService } from './dispatch-import.service.js';
 import { DispatchesService } from './dispatches.service.js';
 
 @Module({
   imports: [HubsModule, CatalogueModule, StockModule],
   controllers: [DispatchesController],
-  providers: [DispatchesService, DispatchImportService],
+  providers: [DispatchesService, DispatchImportService, DispatchExportService],
   exports: [DispatchesService],
 })
 export class DispatchesModule {}

@@ -5,6 +5,7 @@
 export enum QueueName {
   Maintenance = 'maintenance',
   Stats = 'stats',
+  Reports = 'reports',
 }
 
 export enum JobName {
@@ -13,18 +14,30 @@ export enum JobName {
   ApplyOutboxEvents = 'apply-outbox-events',
   /** Recompute every rollup from the dispatch tables and swap them in. */
   RebuildStats = 'rebuild-stats',
+  /** Monday 06:00 hub time: the report of the week that just ended. */
+  ScheduledWeeklyReport = 'scheduled-weekly-report',
+  /** A report asked for through the API (or regenerated). */
+  BuildWeeklyReport = 'build-weekly-report',
+  /** POST a report version to REPORT_WEBHOOK_URL. */
+  DeliverWeeklyReport = 'deliver-weekly-report',
 }
 
 export interface JobPayloads {
   [JobName.PurgeIdempotencyKeys]: Record<string, never>;
   [JobName.ApplyOutboxEvents]: { eventIds: string[] };
   [JobName.RebuildStats]: { requestedBy: string };
+  [JobName.ScheduledWeeklyReport]: { hub: string };
+  [JobName.BuildWeeklyReport]: { hub: string; weekStart: string };
+  [JobName.DeliverWeeklyReport]: { reportId: string; version: number };
 }
 
 export const QUEUE_OF: Record<JobName, QueueName> = {
   [JobName.PurgeIdempotencyKeys]: QueueName.Maintenance,
   [JobName.ApplyOutboxEvents]: QueueName.Stats,
   [JobName.RebuildStats]: QueueName.Stats,
+  [JobName.ScheduledWeeklyReport]: QueueName.Reports,
+  [JobName.BuildWeeklyReport]: QueueName.Reports,
+  [JobName.DeliverWeeklyReport]: QueueName.Reports,
 };
 
 export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };

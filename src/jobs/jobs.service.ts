@@ -31,8 +31,13 @@ export class JobsService {
   constructor(
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
     @InjectQueue(QueueName.Stats) stats: Queue,
+    @InjectQueue(QueueName.Reports) reports: Queue,
   ) {
-    this.queues = { [QueueName.Maintenance]: maintenance, [QueueName.Stats]: stats };
+    this.queues = {
+      [QueueName.Maintenance]: maintenance,
+      [QueueName.Stats]: stats,
+      [QueueName.Reports]: reports,
+    };
   }
 
   queue(name: QueueName): Queue {
@@ -52,11 +57,20 @@ export class JobsService {
     );
   }
 
-  /** Registers (or updates) a repeating job; idempotent, so every process may call it. */
-  schedule<N extends JobName>(name: N, pattern: string, tz: string, data: JobPayloads[N]) {
+  /**
+   * Registers (or updates) a repeating job under `schedulerId`; idempotent, so every process may
+   * call it and one scheduler results.
+   */
+  schedule<N extends JobName>(
+    name: N,
+    pattern: string,
+    tz: string,
+    data: JobPayloads[N],
+    schedulerId: string = name,
+  ) {
     return withTimeout(
       this.queue(QUEUE_OF[name]).upsertJobScheduler(
-        name,
+        schedulerId,
         { pattern, tz },
         { name, data, opts: DEFAULT_JOB_OPTIONS },
       ),

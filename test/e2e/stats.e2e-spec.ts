@@ -23,9 +23,10 @@ interface StatsBody {
   items: { sku: string; quantity: number; tonnes: number }[];
 }
 
-const shape = (body: StatsBody) => ({
+const shape = (body: StatsBody & { volumeM3: number }) => ({
   trucks: body.trucks,
   tonnes: body.tonnes,
+  volumeM3: body.volumeM3,
   destinations: Object.fromEntries(
     body.destinations.map((d) => [d.code, { trucks: d.trucks, tonnes: d.tonnes }]),
   ),

@@ -10,6 +10,15 @@ export const GRAMS: Record<string, number> = Object.fromEntries(
   ).map((row) => [row.sku, Math.round(Number(row.unit_weight_kg) * 1000)]),
 );
 
+/** Catalogue unit volumes in tenths of a litre (every catalogue volume has at most 4 decimals of m3). */
+export const DECILITRES: Record<string, number> = Object.fromEntries(
+  (
+    parse(readFileSync(new URL('../../src/reference-data/cri-catalogue.csv', import.meta.url)), {
+      columns: true,
+    }) as { sku: string; unit_volume_m3: string }[]
+  ).map((row) => [row.sku, Math.round(Number(row.unit_volume_m3) * 10_000)]),
+);
+
 export const SKUS = Object.keys(GRAMS);
 export const DESTINATIONS = ['AF', 'KG', 'IR', 'MD', 'PL', 'PK', 'RO', 'TJ'];
 export const HEADER =
@@ -100,9 +109,14 @@ export function expectedStats(dispatches: HistoricalDispatch[], before: Date) {
       item.grams += line.quantity * GRAMS[line.sku];
     }
   }
+  const decilitres = counted.reduce(
+    (sum, d) => sum + d.lines.reduce((s, l) => s + l.quantity * DECILITRES[l.sku], 0),
+    0,
+  );
   return {
     trucks: counted.length,
     tonnes: tonnes(counted.reduce((sum, d) => sum + tonnageGrams(d), 0)),
+    volumeM3: Math.round(decilitres / 10) / 1000,
     destinations: Object.fromEntries(
       Object.entries(byDestination).map(([code, v]) => [
         code,

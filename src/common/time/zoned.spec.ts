@@ -31,3 +31,17 @@ describe('zoned days', () => {
     expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
   });
 });
+
+describe('weeks', () => {
+  it('start on Monday, in the hub time zone', async () => {
+    const { isMonday, mondayOf, lastFullWeek } = await import('./zoned.js');
+    expect(isMonday('2024-05-27')).toBe(true);
+    expect(isMonday('2024-05-28')).toBe(false);
+    expect(mondayOf('2024-06-02')).toBe('2024-05-27');
+    expect(mondayOf('2024-06-03')).toBe('2024-06-03');
+    // Monday 3 June 2024, 06:00 in Tashkent: the week that ended is 27 May - 2 June.
+    expect(lastFullWeek(new Date('2024-06-03T01:00:00Z'), 'Asia/Tashkent')).toBe('2024-05-27');
+    // Sunday 2 June 23:30 in Tashkent: that week has not ended yet.
+    expect(lastFullWeek(new Date('2024-06-02T18:30:00Z'), 'Asia/Tashkent')).toBe('2024-05-20');
+  });
+});

@@ -76,3 +76,22 @@ export function toZonedIso(instant: Date, timeZone: string): string {
   const abs = Math.abs(offset) / 60000;
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
 }
+
+/** 0 = Monday ... 6 = Sunday */
+function weekday(day: string): number {
+  return (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
+}
+
+export function isMonday(day: string): boolean {
+  return isValidDay(day) && weekday(day) === 0;
+}
+
+/** The Monday of the week a day falls in. */
+export function mondayOf(day: string): string {
+  return addDays(day, -weekday(day));
+}
+
+/** The Monday of the last week that has ended at this instant, in the zone's days. */
+export function lastFullWeek(now: Date, timeZone: string): string {
+  return addDays(mondayOf(localDay(now, timeZone)), -7);
+}

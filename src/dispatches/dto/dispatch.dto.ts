@@ -144,3 +144,27 @@ export class DispatchesQuery extends HubPageQuery {
   @IsDay()
   to?: string;
 }
+
+export class ExportQuery {
+  @IsOptional()
+  @IsCode('hub code')
+  hub?: string;
+
+  @IsOptional()
+  @IsCode('destination code')
+  destination?: string;
+
+  /** First day of dispatch, hub time, inclusive. */
+  @IsOptional()
+  @IsDay()
+  from?: string;
+
+  /** Last day of dispatch, hub time, inclusive. */
+  @IsOptional()
+  @IsDay()
+  to?: string;
+
+  @IsOptional()
+  @IsEnum(['csv', 'xlsx'])
+  format?: 'csv' | 'xlsx';
+}

@@ -1,0 +1,161 @@
+import { stringify } from 'csv-stringify/sync';
+import { longDate } from '../../stats/summary.js';
+import { WeeklyReportResponse } from '../dto/weekly-report.dto.js';
+import { barChart } from './bar-chart.js';
+import { escapeHtml } from './escape.js';
+
+const n = (value: number, digits = 3) =>
+  value.toLocaleString('en-US', { maximumFractionDigits: digits });
+const change = (now: number, before: number) => {
+  const diff = now - before;
+  const sign = diff > 0 ? '+' : diff < 0 ? '-' : '±';
+  return `${sign}${n(Math.abs(diff))}`;
+};
+
+/** One row per dispatch of the week. */
+export function renderCsv(report: WeeklyReportResponse): string {
+  return stringify(
+    report.dispatches.map((d) => [
+      d.waybillNo,
+      d.dispatchedAt,
+      d.destination,
+      d.truckPlate,
+      d.tonnes,
+    ]),
+    {
+      header: true,
+      columns: ['waybill_no', 'dispatched_at', 'destination', 'truck_plate', 'tonnes'],
+    },
+  );
+}
+
+export function renderMarkdown(report: WeeklyReportResponse): string {
+  const md = (text: string) => text.replace(/([\\|*_`#[\]])/g, '\\$1');
+  const table = (head: string[], rows: (string | number)[][]) =>
+    [
+      `| ${head.join(' | ')} |`,
+      `| ${head.map(() => '---').join(' | ')} |`,
+      ...rows.map((r) => `| ${r.map((c) => (typeof c === 'number' ? n(c) : md(c))).join(' | ')} |`),
+    ].join('\n');
+  return [
+    `# Weekly dispatch summary: ${md(report.hubName)}`,
+    '',
+    `Week of ${longDate(report.weekStart)} to ${longDate(report.weekEnd)}.`,
+    '',
+    `**${n(report.trucks)} trucks, ${n(report.tonnes)} t, ${n(report.volumeM3)} m3** ` +
+      `(previous week: ${n(report.previousWeek.trucks)} trucks, ${n(report.previousWeek.tonnes)} t; ` +
+      `change ${change(report.trucks, report.previousWeek.trucks)} trucks, ${change(report.tonnes, report.previousWeek.tonnes)} t).`,
+    '',
+    `> ${md(report.cumulative.summary)}`,
+    '',
+    '## By destination',
+    '',
+    table(
+      ['Destination', 'Trucks', 'Tonnes'],
+      report.destinations.map((d) => [d.name, d.trucks, d.tonnes]),
+    ),
+    '',
+    '## By item',
+    '',
+    table(
+      ['SKU', 'Item', 'Quantity', 'Tonnes'],
+      report.items.map((i) => [i.sku, i.name, i.quantity, i.tonnes]),
+    ),
+    '',
+    '## Dispatches',
+    '',
+    table(
+      ['Waybill', 'Dispatched', 'Destination', 'Truck', 'Tonnes'],
+      report.dispatches.map((d) => [
+        d.waybillNo,
+        d.dispatchedAt,
+        d.destination,
+        d.truckPlate,
+        d.tonnes,
+      ]),
+    ),
+    '',
+    '## Stock on hand at the end of the week',
+    '',
+    table(
+      ['SKU', 'On hand'],
+      report.stock.map((s) => [s.sku, s.onHand]),
+    ),
+    '',
+    '## Tonnes per week, last 12 weeks',
+    '',
+    table(
+      ['Week of', 'Tonnes'],
+      report.chart.map((c) => [c.weekStart, c.tonnes]),
+    ),
+    '',
+    `_Generated ${report.generatedAt}._`,
+    '',
+  ].join('\n');
+}
+
+/** A self-contained page: inline CSS, the chart as inline SVG, no script, no external asset. */
+export function renderHtml(report: WeeklyReportResponse): string {
+  const e = escapeHtml;
+  const table = (head: string[], rows: (string | number)[][]) =>
+    `<table><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>` +
+    rows
+      .map(
+        (r) =>
+          `<tr>${r.map((c) => (typeof c === 'number' ? `<td class="num">${n(c)}</td>` : `<td>${e(c)}</td>`)).join('')}</tr>`,
+      )
+      .join('') +
+    `</tbody></table>`;
+  const chart = barChart(
+    report.chart.map((c) => ({ label: c.weekStart, value: c.tonnes })),
+    'Tonnes dispatched per week',
+    't',
+  );
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Weekly dispatch summary ${e(report.hub)} ${e(report.weekStart)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px;padding:0 1rem;color:#1a1a1a}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}
+td.num{text-align:right;font-variant-numeric:tabular-nums}blockquote{border-left:4px solid #0072bc;margin:1rem 0;padding:.5rem 1rem;background:#f3f8fc}
+.figures{font-size:1.1rem}svg{max-width:100%;height:auto}
+</style></head><body>
+<h1>Weekly dispatch summary: ${e(report.hubName)}</h1>
+<p>Week of ${e(longDate(report.weekStart))} to ${e(longDate(report.weekEnd))}</p>
+<p class="figures"><strong>${n(report.trucks)} trucks, ${n(report.tonnes)} t, ${n(report.volumeM3)} m³</strong>
+(previous week ${n(report.previousWeek.trucks)} trucks, ${n(report.previousWeek.tonnes)} t;
+change ${e(change(report.trucks, report.previousWeek.trucks))} trucks, ${e(change(report.tonnes, report.previousWeek.tonnes))} t)</p>
+<blockquote>${e(report.cumulative.summary)}</blockquote>
+<h2>Tonnes per week, last 12 weeks</h2>
+${chart}
+<h2>By destination</h2>
+${table(
+  ['Destination', 'Trucks', 'Tonnes'],
+  report.destinations.map((d) => [d.name, d.trucks, d.tonnes]),
+)}
+<h2>By item</h2>
+${table(
+  ['SKU', 'Item', 'Quantity', 'Tonnes'],
+  report.items.map((i) => [i.sku, i.name, i.quantity, i.tonnes]),
+)}
+<h2>Dispatches</h2>
+${table(
+  ['Waybill', 'Dispatched', 'Destination', 'Truck', 'Tonnes'],
+  report.dispatches.map((d) => [
+    d.waybillNo,
+    d.dispatchedAt,
+    d.destination,
+    d.truckPlate,
+    d.tonnes,
+  ]),
+)}
+<h2>Stock on hand at the end of the week</h2>
+${table(
+  ['SKU', 'On hand'],
+  report.stock.map((s) => [s.sku, s.onHand]),
+)}
+<p><small>Generated ${e(report.generatedAt)}</small></p>
+</body></html>
+`;
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { HubsModule } from '../hubs/hubs.module.js';
+import { StatsWorkerModule } from '../stats/stats-worker.module.js';
+import { StatsModule } from '../stats/stats.module.js';
+import { StockModule } from '../stock/stock.module.js';
+import { ReportsScheduler } from './reports-scheduler.js';
+import { ReportsProcessor } from './reports.processor.js';
+import { WeeklyReportBuilder } from './weekly-report.builder.js';
+import { WeeklyReportDelivery } from './weekly-report.delivery.js';
+
+/** Worker side of the weekly reports: the Monday scheduler, building and delivery. */
+@Module({
+  imports: [HubsModule, StatsModule, StatsWorkerModule, StockModule],
+  providers: [ReportsScheduler, ReportsProcessor, WeeklyReportBuilder, WeeklyReportDelivery],
+})
+export class ReportsWorkerModule {}

@@ -1,0 +1,69 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Role } from '../auth/role.js';
+import { Roles } from '../common/auth/auth.decorators.js';
+import { HubsService } from '../hubs/hubs.service.js';
+import { HubPageQuery } from '../stock/dto/stock.dto.js';
+import {
+  RequestWeeklyReportDto,
+  WeeklyReportAccepted,
+  WeeklyReportQuery,
+} from './dto/weekly-report.dto.js';
+import { renderCsv, renderHtml, renderMarkdown } from './render/weekly-report.render.js';
+import { WeeklyReportsService } from './weekly-reports.service.js';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports/weekly')
+export class ReportsController {
+  constructor(
+    private readonly reports: WeeklyReportsService,
+    private readonly hubs: HubsService,
+  ) {}
+
+  /** The hub's weekly reports, newest week first. */
+  @Get()
+  async list(@Query() query: HubPageQuery) {
+    return this.reports.list(await this.hubs.resolve(query.hub), query);
+  }
+
+  /** Builds (or rebuilds) a week's report in the background: 202, then it appears. */
+  @Post()
+  @HttpCode(202)
+  @Roles(Role.Coordinator)
+  async request(@Body() dto: RequestWeeklyReportDto): Promise<WeeklyReportAccepted> {
+    return this.reports.request(await this.hubs.resolve(dto.hub), dto.weekStart);
+  }
+
+  @Get('jobs/:jobId')
+  jobState(@Param('jobId') jobId: string) {
+    return this.reports.jobState(jobId);
+  }
+
+  /** One week (weekStart a Monday): JSON, or ?format=md|csv|html. */
+  @Get(':weekStart')
+  @ApiProduces('application/json', 'text/markdown', 'text/csv', 'text/html')
+  async get(
+    @Param('weekStart') weekStart: string,
+    @Query() query: WeeklyReportQuery,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const report = await this.reports.get(await this.hubs.resolve(query.hub), weekStart);
+    const name = `weekly-${report.hub}-${report.weekStart}`;
+    switch (query.format ?? 'json') {
+      case 'md':
+        response.type('text/markdown; charset=utf-8');
+        return renderMarkdown(report);
+      case 'csv':
+        response.type('text/csv; charset=utf-8');
+        response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
+        return renderCsv(report);
+      case 'html':
+        response.type('text/html; charset=utf-8');
+        return renderHtml(report);
+      default:
+        return report;
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ratio, toMicro } from '../common/decimal.js';
+import { addDays, endOfDay, startOfDay, toZonedIso } from '../common/time/zoned.js';
+import { Environment } from '../config/environment.js';
+import { Hub } from '../hubs/hub.entity.js';
+import { JobName } from '../jobs/jobs.constants.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { RollupService } from '../stats/rollup.service.js';
+import { StatsService } from '../stats/stats.service.js';
+import { StockService } from '../stock/stock.service.js';
+import { WeeklyReportContent } from './dto/weekly-report.dto.js';
+import { DeliveryStatus } from './weekly-report.entity.js';
+
+const CATCH_UP_BATCH = 500;
+
+/** Builds a week's report from the statistics and stores it: one row per hub and week. */
+@Injectable()
+export class WeeklyReportBuilder {
+  private readonly logger = new Logger(WeeklyReportBuilder.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly stats: StatsService,
+    private readonly stock: StockService,
+    private readonly rollups: RollupService,
+    private readonly jobs: JobsService,
+    private readonly config: ConfigService<Environment, true>,
+  ) {}
+
+  async build(hub: Hub, weekStart: string): Promise<{ reportId: string; version: number }> {
+    await this.catchUp(hub);
+    const content = await this.content(hub, weekStart);
+    const webhook = this.config.get('REPORT_WEBHOOK_URL', { infer: true });
+    const [row]: { id: string; version: number; delivered_version: number | null }[] =
+      await this.dataSource.query(
+        `INSERT INTO weekly_report
+           (hub_id, week_start, week_end, trucks, tonnes, content, content_hash, version,
+            generated_at, delivery_status, delivery_attempts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, now(), $8, 0)
+         ON CONFLICT (hub_id, week_start) DO UPDATE SET
+           week_end = EXCLUDED.week_end, trucks = EXCLUDED.trucks, tonnes = EXCLUDED.tonnes,
+           content = EXCLUDED.content, generated_at = EXCLUDED.generated_at,
+           version = CASE WHEN weekly_report.content_hash = EXCLUDED.content_hash
+                          THEN weekly_report.version ELSE weekly_report.version + 1 END,
+           delivery_status = CASE WHEN weekly_report.content_hash = EXCLUDED.content_hash
+                                  THEN weekly_report.delivery_status ELSE EXCLUDED.delivery_status END,
+           content_hash = EXCLUDED.content_hash
+         RETURNING id, version, delivered_version`,
+        [
+          hub.id,
+          weekStart,
+          content.weekEnd,
+          content.trucks,
+          content.tonnes,
+          JSON.stringify(content),
+          createHash('sha256').update(JSON.stringify(content)).digest('hex'),
+          webhook ? DeliveryStatus.Pending : DeliveryStatus.NotConfigured,
+        ],
+      );
+    if (webhook && (row.delivered_version ?? 0) < row.version) {
+      await this.jobs.enqueue(
+        JobName.DeliverWeeklyReport,
+        { reportId: row.id, version: row.version },
+        { jobId: `deliver-${row.id}-v${row.version}` },
+      );
+    }
+    this.logger.log(`Weekly report ${hub.code} ${weekStart} built (version ${row.version})`);
+    return { reportId: row.id, version: row.version };
+  }
+
+  /** Folds the hub's pending events first, so the report counts every committed dispatch. */
+  private async catchUp(hub: Hub): Promise<void> {
+    for (;;) {
+      const pending: { id: string }[] = await this.dataSource.query(
+        'SELECT id FROM outbox_event WHERE hub_id = $1 ORDER BY id LIMIT $2',
+        [hub.id, CATCH_UP_BATCH],
+      );
+      if (pending.length === 0) return;
+      await this.rollups.applyEvents(pending.map((p) => p.id));
+      if (pending.length < CATCH_UP_BATCH) return;
+    }
+  }
+
+  private async content(hub: Hub, weekStart: string): Promise<WeeklyReportContent> {
+    const weekEnd = addDays(weekStart, 6);
+    const previousStart = addDays(weekStart, -7);
+    const [week, previous, cumulative, chart, dispatches, stock] = await Promise.all([
+      this.stats.dispatchStats({ hub, from: weekStart, asOf: weekEnd, emergency: null }),
+      this.stats.dispatchStats({
+        hub,
+        from: previousStart,
+        asOf: addDays(previousStart, 6),
+        emergency: null,
+      }),
+      this.stats.dispatchStats({ hub, from: null, asOf: weekEnd, emergency: null }),
+      this.stats.timeseries(hub, 'week', addDays(weekStart, -77), weekEnd, undefined),
+      this.dispatches(hub, weekStart, weekEnd),
+      this.stock.levels(hub, weekEnd),
+    ]);
+    return {
+      hub: hub.code,
+      hubName: hub.name,
+      weekStart,
+      weekEnd,
+      trucks: week.trucks,
+      tonnes: week.tonnes,
+      volumeM3: week.volumeM3,
+      destinations: week.destinations,
+      items: week.items,
+      previousWeek: { trucks: previous.trucks, tonnes: previous.tonnes },
+      cumulative: {
+        trucks: cumulative.trucks,
+        tonnes: cumulative.tonnes,
+        summary: cumulative.summary,
+      },
+      dispatches,
+      stock: stock.map((s) => ({ sku: s.sku, onHand: s.onHand })),
+      chart: chart.items.map((p) => ({ weekStart: p.periodStart, tonnes: p.tonnes })),
+    };
+  }
+
+  private async dispatches(hub: Hub, weekStart: string, weekEnd: string) {
+    const rows: {
+      waybill_no: string;
+      dispatched_at: Date;
+      code: string;
+      truck_plate: string;
+      kg: string;
+    }[] = await this.dataSource.query(
+      `SELECT d.waybill_no, d.dispatched_at, dest.code, d.truck_plate,
+                COALESCE(d.cargo_weight_kg, d.lines_weight_kg)::text AS kg
+           FROM dispatch d JOIN destination dest ON dest.id = d.destination_id
+          WHERE d.hub_id = $1 AND d.status <> 'CANCELLED'
+            AND d.dispatched_at >= $2 AND d.dispatched_at < $3
+          ORDER BY d.dispatched_at, d.waybill_no`,
+      [hub.id, startOfDay(weekStart, hub.timeZone), endOfDay(weekEnd, hub.timeZone)],
+    );
+    return rows.map((r) => ({
+      waybillNo: r.waybill_no,
+      dispatchedAt: toZonedIso(r.dispatched_at, hub.timeZone),
+      destination: r.code,
+      truckPlate: r.truck_plate,
+      tonnes: ratio(toMicro(r.kg), toMicro(1000)),
+    }));
+  }
+}

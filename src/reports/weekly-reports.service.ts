@@ -1,0 +1,113 @@
+import {
+  BadRequestException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { Page, PageQuery, paginate } from '../common/pagination/page.js';
+import { isMonday, lastFullWeek } from '../common/time/zoned.js';
+import { Hub } from '../hubs/hub.entity.js';
+import { JobName, QueueName } from '../jobs/jobs.constants.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import {
+  WeeklyReportAccepted,
+  WeeklyReportResponse,
+  WeeklyReportSummary,
+} from './dto/weekly-report.dto.js';
+import { DeliveryStatus, WeeklyReport } from './weekly-report.entity.js';
+
+export function toResponse(report: WeeklyReport, withDelivery = true): WeeklyReportResponse {
+  return {
+    ...report.content,
+    generatedAt: report.generatedAt.toISOString(),
+    version: report.version,
+    ...(withDelivery && report.deliveryStatus !== DeliveryStatus.NotConfigured
+      ? {
+          delivery: {
+            status: report.deliveryStatus,
+            attempts: report.deliveryAttempts,
+            deliveredAt: report.deliveredAt?.toISOString() ?? null,
+            lastError: report.lastDeliveryError,
+          },
+        }
+      : {}),
+  };
+}
+
+@Injectable()
+export class WeeklyReportsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly jobs: JobsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(hub: Hub, page: PageQuery): Promise<Page<WeeklyReportSummary>> {
+    const qb = this.dataSource
+      .getRepository(WeeklyReport)
+      .createQueryBuilder('r')
+      .where('r.hubId = :hubId', { hubId: hub.id });
+    const result = await paginate(qb, page, ['r.weekStart'], 'DESC', (r) => [r.weekStart]);
+    return {
+      items: result.items.map((r) => ({
+        hub: hub.code,
+        weekStart: r.weekStart,
+        weekEnd: r.weekEnd,
+        trucks: r.trucks,
+        tonnes: r.tonnes,
+        generatedAt: r.generatedAt.toISOString(),
+      })),
+      nextCursor: result.nextCursor,
+    };
+  }
+
+  async get(hub: Hub, weekStart: string): Promise<WeeklyReportResponse> {
+    this.assertMonday(weekStart);
+    const report = await this.dataSource
+      .getRepository(WeeklyReport)
+      .findOneBy({ hubId: hub.id, weekStart });
+    if (!report)
+      throw new NotFoundException(`No weekly report for ${hub.code} week of ${weekStart}`);
+    return toResponse(report);
+  }
+
+  /** Queues the build of a week that has ended (the last full week by default). */
+  async request(hub: Hub, weekStart?: string): Promise<WeeklyReportAccepted> {
+    const last = lastFullWeek(this.clock.now(), hub.timeZone);
+    const week = weekStart ?? last;
+    this.assertMonday(week);
+    if (week > last) {
+      throw new UnprocessableEntityException(
+        `The week of ${week} has not ended yet at ${hub.code}`,
+      );
+    }
+    const job = await this.jobs.enqueue(
+      JobName.BuildWeeklyReport,
+      { hub: hub.code, weekStart: week },
+      { jobId: `weekly-${hub.code}-${week}-${this.clock.now().getTime()}` },
+    );
+    return {
+      jobId: job.id!,
+      hub: hub.code,
+      weekStart: week,
+      jobUrl: `/api/reports/weekly/jobs/${job.id}`,
+      reportUrl: `/api/reports/weekly/${week}?hub=${hub.code}`,
+    };
+  }
+
+  async jobState(jobId: string): Promise<{ jobId: string; state: string; failedReason?: string }> {
+    const job = await this.jobs.queue(QueueName.Reports).getJob(jobId);
+    if (!job || job.name !== JobName.BuildWeeklyReport)
+      throw new NotFoundException(`No report job ${jobId}`);
+    const state = await job.getState();
+    return { jobId, state, ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
+  }
+
+  private assertMonday(day: string): void {
+    if (!isMonday(day))
+      throw new BadRequestException(`weekStart must be a Monday as YYYY-MM-DD; got ${day}`);
+  }
+}

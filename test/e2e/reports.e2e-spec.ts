@@ -419,6 +419,7 @@ describe('weekly report delivery', () => {
   });
   afterAll(async () => {
     await t.close();
+    server.closeAllConnections();
     server.close();
   });
 

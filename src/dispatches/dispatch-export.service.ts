@@ -9,18 +9,12 @@ import { DataSource } from 'typeorm';
 import { roundDecimal } from '../common/decimal.js';
 import { endOfDay, startOfDay, toZonedIso } from '../common/time/zoned.js';
 import { Hub } from '../hubs/hub.entity.js';
+import { IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS } from './dispatch-import.service.js';
 
+/** The import's columns, then what the register adds. */
 export const EXPORT_COLUMNS = [
-  'waybill_no',
-  'dispatched_at',
-  'destination',
-  'truck_plate',
-  'sku',
-  'quantity',
-  'cargo_weight_kg',
-  'emergency',
-  'carrier',
-  'driver_name',
+  ...IMPORT_COLUMNS,
+  ...IMPORT_OPTIONAL_COLUMNS,
   'status',
   'unit_weight_kg',
   'weight_kg',

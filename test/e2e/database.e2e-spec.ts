@@ -1,14 +1,7 @@
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { migratingDataSourceOptions } from '../../src/database/database.options.js';
+import { dropDatabase } from '../support/infra.js';
 import { startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
-
-async function dropDatabase(url: string) {
-  const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
-  await client.end();
-}
 
 describe('database', () => {
   it('has migrations that match the entities (generate finds nothing to do)', async () => {

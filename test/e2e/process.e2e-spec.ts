@@ -1,25 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import pg from 'pg';
+import { dropDatabase, freePort } from '../support/infra.js';
 import { testDatabaseUrl } from '../support/test-app.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-async function dropDatabase(url: string) {
-  const client = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${new URL(url).pathname.slice(1)}" WITH (FORCE)`);
-  await client.end();
-}
 
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, ['dist/src/main.js'], {

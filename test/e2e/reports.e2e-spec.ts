@@ -344,7 +344,7 @@ describe('weekly dispatch summaries', () => {
       })
       .expect(200);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(xlsx.body as Buffer);
+    await workbook.xlsx.load(xlsx.body as Parameters<typeof workbook.xlsx.load>[0]);
     const sheet = workbook.getWorksheet('Dispatches')!;
     const values: string[][] = [];
     sheet.eachRow((row) =>

@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { JobName } from '../../src/jobs/jobs.constants.js';
 import { OutboxRelay } from '../../src/outbox/outbox.relay.js';
 import { dispatchBody, onHand, receive } from '../support/fixtures.js';
@@ -14,6 +13,7 @@ import {
   toCsv,
 } from '../support/history.js';
 import { drainStats, runJob } from '../support/jobs.js';
+import { freePort } from '../support/infra.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 interface StatsBody {
@@ -448,15 +448,6 @@ describe('cumulative dispatch statistics', () => {
       .expect(400);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 function startRedis(port: number): Promise<ChildProcess> {
   const redis = spawn('redis-server', [

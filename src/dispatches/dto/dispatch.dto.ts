@@ -5,6 +5,7 @@ import {
   ArrayUnique,
   IsArray,
   IsEnum,
+  IsIn,
   IsNumber,
   IsOptional,
   Matches,
@@ -15,7 +16,9 @@ import {
 import { IsCode, IsName } from '../../common/validation/codes.js';
 import { IsDay, IsInstant } from '../../common/validation/time.js';
 import { IsLines, IsQuantity, LineDto, MAX_LINES } from '../../stock/dto/line.dto.js';
-import { HubPageQuery } from '../../stock/dto/stock.dto.js';
+import { HubQuery } from '../../stock/dto/stock.dto.js';
+import { PageQuery } from '../../common/pagination/page.js';
+import { IntersectionType } from '@nestjs/swagger';
 import { DispatchStatus } from '../dispatch-status.js';
 
 const PLATE = /^[\p{L}\p{N}][\p{L}\p{N} -]*$/u;
@@ -121,18 +124,11 @@ export class RecordDeliveryDto {
   note?: string;
 }
 
-export class DispatchesQuery extends HubPageQuery {
+/** The filters the dispatch list and the register export share. */
+export class DispatchFilter extends HubQuery {
   @IsOptional()
   @IsCode('destination code')
   destination?: string;
-
-  @IsOptional()
-  @IsEnum(DispatchStatus)
-  status?: DispatchStatus;
-
-  @IsOptional()
-  @IsName()
-  emergency?: string;
 
   /** First day of dispatch, hub time, inclusive. */
   @IsOptional()
@@ -145,26 +141,18 @@ export class DispatchesQuery extends HubPageQuery {
   to?: string;
 }
 
-export class ExportQuery {
+export class DispatchesQuery extends IntersectionType(DispatchFilter, PageQuery) {
   @IsOptional()
-  @IsCode('hub code')
-  hub?: string;
+  @IsEnum(DispatchStatus)
+  status?: DispatchStatus;
 
   @IsOptional()
-  @IsCode('destination code')
-  destination?: string;
+  @IsName()
+  emergency?: string;
+}
 
-  /** First day of dispatch, hub time, inclusive. */
+export class ExportQuery extends DispatchFilter {
   @IsOptional()
-  @IsDay()
-  from?: string;
-
-  /** Last day of dispatch, hub time, inclusive. */
-  @IsOptional()
-  @IsDay()
-  to?: string;
-
-  @IsOptional()
-  @IsEnum(['csv', 'xlsx'])
+  @IsIn(['csv', 'xlsx'])
   format?: 'csv' | 'xlsx';
 }

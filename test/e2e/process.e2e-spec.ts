@@ -61,6 +61,61 @@ describe('the relief-hub process', () => {
     }
   });
 
+  it('runs the API and the workers as separate processes, the worker folding what the API records', async () => {
+    const url = testDatabaseUrl('roles');
+    await dropDatabase(url);
+    const port = await freePort();
+    const env = {
+      DATABASE_URL: url,
+      ADMIN_API_KEY: 'roles-admin-key-0123456789',
+      REDIS_PREFIX: `rh-test-${process.env.TEST_RUN_ID}-roles`,
+    };
+    const api = run({ ...env, APP_ROLE: 'api', PORT: String(port) });
+    const worker = run({ ...env, APP_ROLE: 'worker' });
+    try {
+      await waitFor(() => api.out().includes('listening on'), 'the API to listen');
+      await waitFor(() => worker.out().includes('workers running'), 'the workers to run');
+      const call = (path: string, body?: object) =>
+        fetch(`http://127.0.0.1:${port}${path}`, {
+          method: body ? 'POST' : 'GET',
+          headers: {
+            Authorization: `Bearer ${env.ADMIN_API_KEY}`,
+            'Content-Type': 'application/json',
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+      expect(
+        (
+          await call('/api/receipts', {
+            reference: 'R-1',
+            lines: [{ sku: 'CRI-RHU', quantity: 5 }],
+          })
+        ).status,
+      ).toBe(201);
+      const dispatch = await call('/api/dispatches', {
+        destination: 'TJ',
+        truckPlate: '01 A 001 AA',
+        lines: [{ sku: 'CRI-RHU', quantity: 2 }],
+      });
+      expect(dispatch.status).toBe(201);
+      let stats = { trucks: 0, tonnes: 0, pendingEvents: 1 };
+      const deadline = Date.now() + 30_000;
+      while ((stats.trucks !== 1 || stats.pendingEvents !== 0) && Date.now() < deadline) {
+        stats = (await (await call('/api/stats/dispatches')).json()) as typeof stats;
+        if (stats.trucks !== 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(stats).toMatchObject({ trucks: 1, tonnes: 0.322, pendingEvents: 0 });
+      // The worker serves no HTTP.
+      expect(worker.out()).not.toContain('listening on');
+    } finally {
+      api.child.kill('SIGTERM');
+      worker.child.kill('SIGTERM');
+      expect(await api.exited).toEqual([null, 'SIGTERM']);
+      expect(await worker.exited).toEqual([null, 'SIGTERM']);
+      await dropDatabase(url);
+    }
+  });
+
   it('refuses to start on bad configuration, with one line naming the variable', async () => {
     const app = run({ PORT: 'not-a-port' });
     expect(await app.exited).toEqual([1, null]);

@@ -12,6 +12,7 @@ import { ReceiptLine } from '../stock/receipt-line.entity.js';
 import { Receipt } from '../stock/receipt.entity.js';
 import { StockLevel } from '../stock/stock-level.entity.js';
 import { StockMovement } from '../stock/stock-movement.entity.js';
+import { WebSession } from '../web/web-session.entity.js';
 
 /** Every entity, listed once for the app module and the migration CLI alike. */
 export const ENTITIES = [
@@ -30,4 +31,5 @@ export const ENTITIES = [
   OutboxEvent,
   DispatchRollup,
   DispatchItemRollup,
+  WebSession,
 ];

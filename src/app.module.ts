@@ -22,6 +22,7 @@ import { DispatchesModule } from './dispatches/dispatches.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { StatsWorkerModule } from './stats/stats-worker.module.js';
 import { StatsModule } from './stats/stats.module.js';
+import { WebModule } from './web/web.module.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -63,6 +64,7 @@ function apiModules() {
     StockModule,
     DispatchesModule,
     StatsModule,
+    WebModule,
   ];
 }
 

@@ -10,6 +10,13 @@ import { DataSource } from 'typeorm';
 import { retryOnConflict, transactionContext } from '../../database/transaction.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 
+/** The key was first used with another request: 422, and the web app says "open a new form". */
+export class IdempotencyKeyReusedException extends UnprocessableEntityException {
+  constructor() {
+    super('This Idempotency-Key was already used with a different body');
+  }
+}
+
 /** Keys are kept at least 24 hours; these are kept 48. */
 export const IDEMPOTENCY_RETENTION_HOURS = 48;
 
@@ -77,9 +84,7 @@ export class IdempotencyService {
           const stored = await manager.findOneBy(IdempotencyRecord, scope);
           if (stored) {
             if (stored.requestHash !== hash) {
-              throw new UnprocessableEntityException(
-                'This Idempotency-Key was already used with a different body',
-              );
+              throw new IdempotencyKeyReusedException();
             }
             return {
               replayed: true,

@@ -11,10 +11,10 @@ export interface Bar {
 }
 
 /** Geometry of a bar chart of tonnes per period, drawn as SVG by the template. */
-export function barChart(periods: PeriodStats[], width = 720, height = 240) {
+export function barChart(periods: PeriodStats[], width = 720, height = 300) {
   const top = 16;
   const bottom = 36;
-  const left = 48;
+  const left = 56;
   const plotHeight = height - top - bottom;
   const max = Math.max(...periods.map((p) => p.tonnes), 0);
   const ceiling = niceCeiling(max);

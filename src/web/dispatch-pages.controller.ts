@@ -216,7 +216,8 @@ export class DispatchPagesController {
     const values = { deliveredAt: deliveredAtText, received, damaged, note: field(body, 'note') };
     const result = await validateAs(RecordDeliveryDto, {
       deliveredAt: deliveredAtText
-        ? (localInputToIso(deliveredAtText, hub.timeZone) ?? deliveredAtText)
+        ? (typedToMinute(localInputToIso(deliveredAtText, hub.timeZone), dispatch) ??
+          deliveredAtText)
         : '',
       note: values.note,
       lines: dispatch.lines.map((line, i) => ({
@@ -272,6 +273,7 @@ export class DispatchPagesController {
       'dispatch-new',
       {
         title: 'dispatch.newTitle',
+        navCurrent: '/app/dispatches/new',
         items,
         onHand,
         destinations,
@@ -313,6 +315,7 @@ export class DispatchPagesController {
       'dispatch',
       {
         title: 'dispatch.title',
+        navCurrent: '/app/dispatches',
         titleParams: { waybill: dispatch.waybillNo },
         dispatch,
         itemNames: Object.fromEntries(items.map((i) => [i.sku, i.name])),
@@ -337,4 +340,15 @@ export class DispatchPagesController {
 /** Errors of one of the page's two forms, kept apart ("cancel.reason", "delivery.lines.0..."). */
 function prefix(form: string, errors: FieldErrors): FieldErrors {
   return Object.fromEntries(Object.entries(errors).map(([k, v]) => [`${form}.${k}`, v]));
+}
+
+/**
+ * A time typed to the minute means some time in that minute: when it is the minute the truck
+ * left, it is taken as no earlier than the dispatch (a delivery recorded straight away).
+ */
+function typedToMinute(iso: string | null, dispatch: DispatchResponse): string | null {
+  if (!iso) return null;
+  const typed = new Date(iso).getTime();
+  const left = new Date(dispatch.dispatchedAt).getTime();
+  return typed < left && left - typed < 60_000 ? dispatch.dispatchedAt : iso;
 }

@@ -1,4 +1,4 @@
-import { toZonedIso } from '../common/time/zoned.js';
+import { isValidDay, toZonedIso } from '../common/time/zoned.js';
 import { Language } from './i18n.js';
 
 const LOCALES: Record<Language, string> = { en: 'en-GB', ru: 'ru-RU' };
@@ -50,7 +50,7 @@ export type Formatter = ReturnType<typeof formatter>;
 /** "2024-05-31T14:30" typed in the hub's zone -> ISO 8601 with the hub's offset. */
 export function localInputToIso(value: string, timeZone: string): string | null {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value);
-  if (!m) return null;
+  if (!m || !isValidDay(m[1]) || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
   const guess = new Date(`${m[1]}T${m[2]}:${m[3]}:00Z`);
   if (Number.isNaN(guess.getTime())) return null;
   // The zone's offset at about that time, applied backwards (hub zones here have no DST).

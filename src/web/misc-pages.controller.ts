@@ -1,4 +1,4 @@
-import { Get, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import { All, Get, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
 import { UPCOMING } from './nav.js';
@@ -53,7 +53,7 @@ export class AssetsController {
 /** Any other path under /app: a page that says so. Registered last. */
 @WebController()
 export class NotFoundController {
-  @Get('*path')
+  @All('*path')
   notFound(): never {
     throw new NotFoundException();
   }

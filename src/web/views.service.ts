@@ -43,7 +43,7 @@ export class ViewsService {
   }
 
   /** The data every template sees: translator, formatter, the user, the CSRF token, the menu. */
-  common(request: WebRequest, hub: Hub) {
+  common(request: WebRequest, hub: Hub, currentPage = request.path.replace(/\/$/, '') || '/app') {
     const language = request.language ?? 'en';
     const user = request.web?.user ?? null;
     const t = translator(language);
@@ -65,10 +65,7 @@ export class ViewsService {
       nav: user
         ? NAV.filter((entry) => !entry.writes || canWrite(user.role)).map((entry) => ({
             ...entry,
-            current:
-              entry.href === '/app'
-                ? request.path === '/app' || request.path === '/app/'
-                : request.path === entry.href,
+            current: currentPage === entry.href,
           }))
         : [],
     };
@@ -87,7 +84,8 @@ export class ViewsService {
     status = 200,
   ): Promise<void> {
     const hub = await this.hub();
-    const html = this.render(template, { ...this.common(request, hub), ...data });
+    const current = typeof data.navCurrent === 'string' ? data.navCurrent : undefined;
+    const html = this.render(template, { ...this.common(request, hub, current), ...data });
     response
       .status(status)
       .set({

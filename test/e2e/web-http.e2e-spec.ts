@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { receive } from '../support/fixtures.js';
+import { FAILED_SIGN_INS_ALLOWED } from '../../src/web/login-limit.js';
+import { onHand, receive } from '../support/fixtures.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { csrfOf, formKeyOf, signIn, webUser } from '../support/web.js';
 
@@ -195,5 +196,142 @@ describe('web app over HTTP', () => {
     // The API keeps helmet's headers as they were.
     const api = await t.http().get('/api/health');
     expect(api.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+  });
+
+  it('records receipts, dispatches, deliveries and cancellations through the forms, once each', async () => {
+    const user = await webUser(t, 'warehouse', 'Forms');
+    const agent = await signIn(t, user.name, user.password);
+    const receiptPage = await agent.get('/app/receipts').expect(200);
+    const receipt = {
+      _csrf: csrfOf(receiptPage.text),
+      idempotencyKey: formKeyOf(receiptPage.text),
+      reference: 'GRN-77',
+      source: 'Dubai hub',
+      sku: ['CRI-KITCHEN-SET-B', 'CRI-BUCKET-14L', ''],
+      quantity: ['30', '1 000', ''],
+    };
+    await agent.post('/app/receipts').type('form').send(receipt).expect(303);
+    await agent.post('/app/receipts').type('form').send(receipt).expect(303);
+    expect(await onHand(t)).toMatchObject({ 'CRI-KITCHEN-SET-B': 30, 'CRI-BUCKET-14L': 1000 });
+    expect((await agent.get('/app/receipts?done=recorded').expect(200)).text).toContain('GRN-77');
+
+    const form = await agent.get('/app/dispatches/new').expect(200);
+    const dispatch = {
+      _csrf: csrfOf(form.text),
+      idempotencyKey: formKeyOf(form.text),
+      destination: 'KG',
+      truckPlate: '01 A 123 BC',
+      sku: ['CRI-KITCHEN-SET-B', 'CRI-BUCKET-14L'],
+      quantity: ['10', 'many'],
+    };
+    const invalid = await agent.post('/app/dispatches').type('form').send(dispatch).expect(400);
+    expect(invalid.text).toContain('id="quantity-1-error"');
+    expect(invalid.text).toContain('quantity must be a whole number');
+    expect(invalid.text).toContain('value="many"');
+    const recorded = await agent
+      .post('/app/dispatches')
+      .type('form')
+      .send({ ...dispatch, quantity: ['10', '200'] })
+      .expect(303);
+    const location = recorded.headers.location as string;
+    expect(location).toMatch(/^\/app\/dispatches\/[0-9a-f-]{36}\?done=recorded$/);
+    // The same form with other values after it was recorded: a clear message, nothing recorded.
+    const reused = await agent
+      .post('/app/dispatches')
+      .type('form')
+      .send({ ...dispatch, quantity: ['11', '200'] })
+      .expect(422);
+    expect(reused.text).toContain('already sent with other values');
+    expect(await onHand(t)).toMatchObject({ 'CRI-KITCHEN-SET-B': 20, 'CRI-BUCKET-14L': 800 });
+
+    const detail = await agent.get(location).expect(200);
+    expect(detail.text).toContain('The dispatch was recorded.');
+    const id = location.split('/')[3].split('?')[0];
+    await agent
+      .post(`/app/dispatches/${id}/delivery`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(detail.text),
+        idempotencyKey: formKeyOf(detail.text.slice(detail.text.indexOf('/delivery"'))),
+        deliveredAt: /name="deliveredAt" type="datetime-local" value="([^"]+)"/.exec(
+          detail.text,
+        )![1],
+        received: ['9', '200'],
+        damaged: ['1', '0'],
+        note: 'one set crushed',
+      })
+      .expect(303)
+      .expect('Location', `/app/dispatches/${id}?done=delivered`);
+    const after = await t.http().get(`/api/dispatches/${id}`).set(t.as()).expect(200);
+    expect(after.body).toMatchObject({
+      status: 'DELIVERED',
+      lines: [
+        { sku: 'CRI-KITCHEN-SET-B', receivedQuantity: 9, damagedQuantity: 1, missingQuantity: 0 },
+        { sku: 'CRI-BUCKET-14L', receivedQuantity: 200, damagedQuantity: 0, missingQuantity: 0 },
+      ],
+    });
+
+    // A second truck, cancelled from its page: the stock comes back.
+    const second = await agent.get('/app/dispatches/new').expect(200);
+    const secondLocation = (
+      await agent
+        .post('/app/dispatches')
+        .type('form')
+        .send({
+          _csrf: csrfOf(second.text),
+          idempotencyKey: formKeyOf(second.text),
+          destination: 'TJ',
+          truckPlate: '02 B 456 CD',
+          sku: 'CRI-BUCKET-14L',
+          quantity: '100',
+        })
+        .expect(303)
+    ).headers.location as string;
+    const secondPage = await agent.get(secondLocation).expect(200);
+    const cancelForm = secondPage.text.slice(secondPage.text.indexOf('/cancel"'));
+    const secondId = secondLocation.split('/')[3].split('?')[0];
+    const noReason = await agent
+      .post(`/app/dispatches/${secondId}/cancel`)
+      .type('form')
+      .send({ _csrf: csrfOf(secondPage.text), idempotencyKey: formKeyOf(cancelForm), reason: ' ' })
+      .expect(400);
+    expect(noReason.text).toContain('id="cancel-reason-error"');
+    await agent
+      .post(`/app/dispatches/${secondId}/cancel`)
+      .type('form')
+      .send({
+        _csrf: csrfOf(secondPage.text),
+        idempotencyKey: formKeyOf(cancelForm),
+        reason: 'Truck broke down',
+      })
+      .expect(303);
+    expect(await onHand(t)).toMatchObject({ 'CRI-BUCKET-14L': 800 });
+    const cancelled = await agent.get(`/app/dispatches/${secondId}`).expect(200);
+    expect(cancelled.text).toContain('Truck broke down');
+    expect(cancelled.text).not.toContain('/cancel"');
+    // Cancelling again from a stale page: a clear message, not a 500.
+    const stale = await agent
+      .post(`/app/dispatches/${secondId}/cancel`)
+      .type('form')
+      .send({ _csrf: csrfOf(secondPage.text), idempotencyKey: 'another-key', reason: 'again' })
+      .expect(409);
+    expect(stale.text).toContain('only a DISPATCHED dispatch can be cancelled');
+
+    const list = await agent.get('/app/dispatches?status=CANCELLED').expect(200);
+    expect(list.text).toContain('02 B 456 CD');
+    expect(list.text).not.toContain('01 A 123 BC');
+    const badFilter = await agent.get('/app/dispatches?from=2024-02-30').expect(400);
+    expect(badFilter.text).toContain('aria-invalid="true"');
+  });
+
+  it('stops guessing a password after ten failed sign-ins for a name', async () => {
+    const user = await webUser(t, 'warehouse', 'Guessed');
+    const agent = request.agent(t.app.getHttpServer());
+    const token = csrfOf((await agent.get('/app/login').expect(200)).text);
+    const attempt = (password: string) =>
+      agent.post('/app/login').type('form').send({ _csrf: token, name: user.name, password });
+    for (let i = 0; i < FAILED_SIGN_INS_ALLOWED; i += 1) await attempt(`guess ${i}`).expect(401);
+    const refused = await attempt(user.password).expect(429);
+    expect(refused.text).toContain('Too many failed sign-ins');
   });
 });

@@ -16,4 +16,12 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The web app's one script runs in the browser, as plain ES2020 without a build.
+    files: ['src/web/assets/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', window: 'readonly', navigator: 'readonly' },
+    },
+  },
 );

@@ -1,4 +1,9 @@
-import { INestApplication, INestApplicationContext, ValidationPipe } from '@nestjs/common';
+import {
+  INestApplication,
+  INestApplicationContext,
+  RequestMethod,
+  ValidationPipe,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,6 +17,7 @@ import { prepareDatabase } from './database/prepare-database.js';
 
 export const JSON_BODY_LIMIT = '5mb';
 export const CSV_BODY_LIMIT = '20mb';
+export const FORM_BODY_LIMIT = '1mb';
 
 export type RunningApp =
   | { role: 'worker'; context: INestApplicationContext }
@@ -41,12 +47,20 @@ export async function createApp(env: Environment, logger: PinoLogger): Promise<R
 function configureHttp(app: NestExpressApplication, env: Environment): void {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  app.setGlobalPrefix('api');
+  // The staff web app (src/web) lives under /app, beside the API rather than inside it.
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'app', method: RequestMethod.ALL },
+      { path: 'app/*path', method: RequestMethod.ALL },
+    ],
+  });
   app.use(helmet());
   app.disable('x-powered-by');
   app.use(...rateLimits(env.RATE_LIMIT_PER_SECOND, env.RATE_LIMIT_BURST));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useBodyParser('text', { type: 'text/csv', limit: CSV_BODY_LIMIT });
+  // The web app's forms; the API validates such a body like any other and answers 400.
+  app.useBodyParser('urlencoded', { extended: false, limit: FORM_BODY_LIMIT });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

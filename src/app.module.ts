@@ -25,6 +25,7 @@ import { StatsModule } from './stats/stats.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { ReportsWorkerModule } from './reports/reports-worker.module.js';
 import { ClockModule } from './common/clock.js';
+import { WebModule } from './web/web.module.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -68,6 +69,7 @@ function apiModules() {
     DispatchesModule,
     StatsModule,
     ReportsModule,
+    WebModule,
   ];
 }
 

@@ -19,6 +19,18 @@ export class User {
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   revokedAt: Date | null;
 
+  /** argon2id hash (PHC string) of the web app password; null: the user cannot sign in there. */
+  @Column({ type: 'varchar', length: 200, nullable: true, select: false })
+  passwordHash: string | null;
+
+  /** Web sessions begun before this are over: setting a password signs the user out everywhere. */
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  passwordChangedAt: Date | null;
+
+  /** The web app's language, as the user last chose it; null until they choose. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  language: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

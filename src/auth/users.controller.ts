@@ -10,11 +10,12 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/auth/auth.decorators.js';
+import { CurrentUser, Roles } from '../common/auth/auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
-import { CreateUserDto } from './dto/create-user.dto.js';
+import { CreateUserDto, SetPasswordDto } from './dto/create-user.dto.js';
 import { mapUser, mapUserWithKey, UserResponse, UserWithKeyResponse } from './dto/user.response.js';
 import { Role } from './role.js';
+import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
@@ -41,6 +42,18 @@ export class UsersController {
   async rotateKey(@Param('id', ParseUUIDPipe) id: string): Promise<UserWithKeyResponse> {
     const { user, apiKey } = await this.users.rotateKey(id);
     return mapUserWithKey(user, apiKey);
+  }
+
+  /** The web app password: an admin sets anyone's, any user their own. Ends their web sessions. */
+  @Post(':id/password')
+  @HttpCode(204)
+  @Roles(Role.Admin, Role.Warehouse, Role.Coordinator)
+  async setPassword(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SetPasswordDto,
+    @CurrentUser() actor: User,
+  ): Promise<void> {
+    await this.users.setPassword(id, dto.password, actor);
   }
 
   @Delete(':id')

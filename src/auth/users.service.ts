@@ -1,5 +1,6 @@
 import {
   ConflictException,
+  ForbiddenException,
   Injectable,
   NotFoundException,
   UnprocessableEntityException,
@@ -9,6 +10,7 @@ import { IsNull, Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
+import { hashPassword, verifyPassword } from './password.js';
 import { Role } from './role.js';
 import { User } from './user.entity.js';
 
@@ -25,10 +27,55 @@ export class UsersService {
       throw new ConflictException(`A user named "${dto.name}" already exists`);
     }
     const apiKey = generateApiKey();
+    const password = dto.password === undefined ? {} : await this.passwordFields(dto.password);
     const user = await this.users.save(
-      this.users.create({ name: dto.name, role: dto.role, apiKeyHash: hashApiKey(apiKey) }),
+      this.users.create({
+        name: dto.name,
+        role: dto.role,
+        apiKeyHash: hashApiKey(apiKey),
+        ...password,
+      }),
     );
     return { user, apiKey };
+  }
+
+  /**
+   * Sets the web app password of user `id`: an admin may set anyone's, others only their own.
+   * Sessions begun before now end (see WebSession), so a leaked password stops working at once.
+   */
+  async setPassword(id: string, password: string, actor: User): Promise<void> {
+    if (actor.role !== Role.Admin && actor.id !== id) {
+      throw new ForbiddenException("Only an admin may set another user's password");
+    }
+    const user = await this.get(id);
+    if (user.revokedAt) throw new ConflictException('This user is revoked');
+    await this.users.update(user.id, await this.passwordFields(password));
+  }
+
+  /** The active user with this name and password, or null (unknown, revoked, no or wrong password). */
+  async findByPassword(name: string, password: string): Promise<User | null> {
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.name = :name AND u.revokedAt IS NULL', { name })
+      .getOne();
+    const matches = await verifyPassword(user?.passwordHash ?? null, password);
+    if (!user || !matches) return null;
+    delete (user as Partial<User>).passwordHash;
+    return user;
+  }
+
+  /** An active user, for a web session; null once revoked. */
+  findActive(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id, revokedAt: IsNull() });
+  }
+
+  async setLanguage(id: string, language: string): Promise<void> {
+    await this.users.update(id, { language });
+  }
+
+  private async passwordFields(password: string) {
+    return { passwordHash: await hashPassword(password), passwordChangedAt: new Date() };
   }
 
   list(page: PageQuery): Promise<Page<User>> {

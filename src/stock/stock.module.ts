@@ -11,6 +11,6 @@ import { StockService } from './stock.service.js';
   imports: [HubsModule, CatalogueModule],
   controllers: [StockController, ReceiptsController],
   providers: [StockService, ReceiptsService, AdjustmentsService],
-  exports: [StockService],
+  exports: [StockService, ReceiptsService, AdjustmentsService],
 })
 export class StockModule {}

@@ -156,4 +156,78 @@ describe('API keys and roles', () => {
     await t.http().get('/api/users?limit=501').set(t.as()).expect(400);
     await t.http().get('/api/users?limit=0').set(t.as()).expect(400);
   });
+
+  it("stores a web password only as an argon2id hash; an admin sets anyone's, a user their own", async () => {
+    const created = await t
+      .http()
+      .post('/api/users')
+      .set(t.as())
+      .send({ name: 'Aziza', role: 'warehouse', password: 'correct horse battery' })
+      .expect(201);
+    expect(created.body).not.toHaveProperty('password');
+    const hashOf = async (id: string) =>
+      (await t.dataSource.query('SELECT password_hash FROM "user" WHERE id = $1', [id]))[0]
+        .password_hash as string | null;
+    const first = await hashOf(created.body.id);
+    expect(first).toMatch(/^\$argon2id\$v=19\$m=65536,p=4,t=3\$/);
+    expect(first).not.toContain('correct horse');
+
+    const short = await t
+      .http()
+      .post('/api/users')
+      .set(t.as())
+      .send({ name: 'Short', role: 'warehouse', password: 'too short' })
+      .expect(400);
+    expect(short.body.message).toEqual(['password must be at least 10 characters']);
+
+    const other = await t
+      .http()
+      .post('/api/users')
+      .set(t.as())
+      .send({ name: 'Other', role: 'coordinator' })
+      .expect(201);
+    const listed = await t.http().get('/api/users').set(t.as()).expect(200);
+    const flags = Object.fromEntries(
+      listed.body.items.map((u: { name: string; hasPassword: boolean }) => [u.name, u.hasPassword]),
+    );
+    expect(flags).toMatchObject({ Aziza: true, Other: false });
+
+    const own = created.body.apiKey as string;
+    await t
+      .http()
+      .post(`/api/users/${created.body.id}/password`)
+      .set(t.as(own))
+      .send({ password: 'a new long password' })
+      .expect(204);
+    expect(await hashOf(created.body.id)).not.toBe(first);
+    const refused = await t
+      .http()
+      .post(`/api/users/${other.body.id}/password`)
+      .set(t.as(own))
+      .send({ password: 'not yours to set' })
+      .expect(403);
+    expect(refused.body.message).toMatch(/Only an admin/);
+    expect(await hashOf(other.body.id)).toBeNull();
+    await t
+      .http()
+      .post(`/api/users/${other.body.id}/password`)
+      .set(t.as())
+      .send({ password: 'set by the admin' })
+      .expect(204);
+    expect(await hashOf(other.body.id)).toMatch(/^\$argon2id\$/);
+    await t
+      .http()
+      .post(`/api/users/${other.body.id}/password`)
+      .set(t.as())
+      .send({ password: 'short' })
+      .expect(400);
+    await t
+      .http()
+      .post('/api/users/00000000-0000-4000-8000-000000000000/password')
+      .set(t.as())
+      .send({ password: 'nobody has this id' })
+      .expect(404);
+    const users = await t.http().get('/api/users').set(t.as()).expect(200);
+    expect(JSON.stringify(users.body)).not.toContain('argon2');
+  });
 });

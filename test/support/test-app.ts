@@ -5,6 +5,7 @@ import { ensureAdmin } from '../../src/auth/admin-bootstrap.js';
 import { createApp } from '../../src/app.factory.js';
 import { Environment, validateEnvironment } from '../../src/config/environment.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
+import { retryOnConflict } from '../../src/database/transaction.js';
 import { createRootLogger } from '../../src/logger.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
 
@@ -61,7 +62,9 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     as: (apiKey = ADMIN_KEY) => ({ Authorization: `Bearer ${apiKey}` }),
     async reset() {
       const tables = dataSource.entityMetadatas.map((m) => `"${m.tableName}"`).join(', ');
-      await dataSource.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+      // The stats worker may still be folding the previous test's events: TRUNCATE can then
+      // deadlock with it, and PostgreSQL picks one to fail. Retry, as the app's own writes do.
+      await retryOnConflict(() => dataSource.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`));
       await dataSource.transaction(async (manager) => {
         await seedReferenceData(manager);
         await ensureAdmin(manager, env.ADMIN_API_KEY);

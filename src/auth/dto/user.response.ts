@@ -6,6 +6,8 @@ export class UserResponse {
   name: string;
   role: Role;
   active: boolean;
+  /** Whether the user can sign in to the web app. */
+  hasPassword: boolean;
   createdAt: string;
   revokedAt: string | null;
 }
@@ -24,6 +26,7 @@ export function mapUser(user: User): UserResponse {
     name: user.name,
     role: user.role,
     active: user.revokedAt === null,
+    hasPassword: user.passwordChangedAt !== null,
     createdAt: user.createdAt.toISOString(),
     revokedAt: user.revokedAt?.toISOString() ?? null,
   };

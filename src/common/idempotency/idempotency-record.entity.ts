@@ -7,6 +7,7 @@ export class IdempotencyRecord {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' })
   id: string;
 
+  /** Whose key: the SHA-256 of the API key, or webUserScope() for the web app's forms. */
   @Column({ type: 'char', length: 64 })
   apiKeyHash: string;
 

@@ -1,13 +1,109 @@
-import { Injectable } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  Logger,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { retryOnConflict, transactionContext } from '../../database/transaction.js';
+import { IdempotencyRecord } from './idempotency-record.entity.js';
+
+/** The key was first used with another request: 422, and the web app says "open a new form". */
+export class IdempotencyKeyReusedException extends UnprocessableEntityException {
+  constructor() {
+    super('This Idempotency-Key was already used with a different body');
+  }
+}
 
 /** Keys are kept at least 24 hours; these are kept 48. */
 export const IDEMPOTENCY_RETENTION_HOURS = 48;
 
+/** Who used a key (the API key's hash, or a web user's scope), for which method and path. */
+export type IdempotencyScope = Pick<IdempotencyRecord, 'apiKeyHash' | 'method' | 'path' | 'key'>;
+
+export interface IdempotentOutcome<T> {
+  replayed: boolean;
+  status: number;
+  body: T;
+}
+
+/** A 64-bit advisory lock id for a scope: held by the request that runs, for its transaction. */
+function lockId(scope: IdempotencyScope): string {
+  const digest = createHash('sha256')
+    .update(`${scope.apiKeyHash}\n${scope.method}\n${scope.path}\n${scope.key}`)
+    .digest();
+  return digest.readBigInt64BE(0).toString();
+}
+
+/**
+ * The web app's forms are scoped to the signed-in user rather than to an API key (a user's key
+ * may be rotated while a form is open); the prefix keeps the two kinds of scope apart.
+ */
+export function webUserScope(userId: string): string {
+  return createHash('sha256').update(`web-user:${userId}`).digest('hex');
+}
+
 @Injectable()
 export class IdempotencyService {
+  private readonly logger = new Logger(IdempotencyService.name);
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Runs `work` at most once per scope: in one transaction with the record of its outcome, so a
+   * success is stored exactly when its writes commit and a failure stores nothing (a corrected
+   * retry with the same key runs). A repeat with the same request hash replays the stored body;
+   * with another hash it is 422. While the first still runs, a repeat is 409, or with `wait` it
+   * waits for the first to finish and then replays it (a browser's double click).
+   */
+  run<T>(
+    scope: IdempotencyScope,
+    hash: string,
+    status: number,
+    work: () => Promise<T>,
+    options: { wait?: boolean } = {},
+  ): Promise<IdempotentOutcome<T>> {
+    return retryOnConflict(
+      () =>
+        this.dataSource.transaction(async (manager) => {
+          if (options.wait) {
+            await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockId(scope)]);
+          } else {
+            const [{ locked }] = await manager.query(
+              'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
+              [lockId(scope)],
+            );
+            if (!locked) {
+              throw new ConflictException(
+                'A request with this Idempotency-Key is still in flight; retry once it has finished',
+              );
+            }
+          }
+          const stored = await manager.findOneBy(IdempotencyRecord, scope);
+          if (stored) {
+            if (stored.requestHash !== hash) {
+              throw new IdempotencyKeyReusedException();
+            }
+            return {
+              replayed: true,
+              status: stored.responseStatus,
+              body: JSON.parse(stored.responseBody) as T,
+            };
+          }
+          const body = await transactionContext.run(manager, work);
+          await manager.insert(IdempotencyRecord, {
+            ...scope,
+            requestHash: hash,
+            responseStatus: status,
+            responseBody: JSON.stringify(body ?? null),
+          });
+          return { replayed: false, status, body };
+        }),
+      this.logger,
+    );
+  }
 
   /** Forgets records past retention; returns how many. */
   async purgeExpired(now = new Date()): Promise<number> {

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { Destination } from '../catalogue/destination.entity.js';
+import { DestinationsService } from '../catalogue/destinations.service.js';
+import { Item } from '../catalogue/item.entity.js';
+import { ItemsService } from '../catalogue/items.service.js';
+
+/** The catalogue and destinations for pickers and names: short reference lists, read whole. */
+@Injectable()
+export class CatalogueLookup {
+  constructor(
+    private readonly items: ItemsService,
+    private readonly destinationsService: DestinationsService,
+  ) {}
+
+  async itemList(): Promise<Item[]> {
+    return (await this.items.list({ limit: 500 })).items;
+  }
+
+  async destinations(): Promise<Destination[]> {
+    return (await this.destinationsService.list({ limit: 500 })).items;
+  }
+}

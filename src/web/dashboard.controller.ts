@@ -1,0 +1,36 @@
+import { Get, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { StatsService } from '../stats/stats.service.js';
+import { barChart } from './chart.js';
+import { CatalogueLookup } from './catalogue-lookup.js';
+import { ViewsService } from './views.service.js';
+import { WebController } from './web-auth.js';
+import type { WebRequest } from './web-request.js';
+
+/** The hub at a glance: cumulative figures, the sitrep sentence, destinations, 12 weeks. */
+@WebController()
+export class DashboardController {
+  constructor(
+    private readonly stats: StatsService,
+    private readonly views: ViewsService,
+    private readonly catalogue: CatalogueLookup,
+  ) {}
+
+  @Get()
+  async show(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
+    const hub = await this.views.hub();
+    const asOf = this.stats.today(hub);
+    const [stats, weeks, destinations] = await Promise.all([
+      this.stats.dispatchStats({ hub, from: null, asOf, emergency: null }),
+      this.stats.timeseries(hub, 'week', undefined, undefined, undefined),
+      this.catalogue.destinations(),
+    ]);
+    await this.views.send(request, response, 'dashboard', {
+      title: 'dashboard.title',
+      stats,
+      weeks,
+      chart: barChart(weeks.items),
+      iso2: Object.fromEntries(destinations.map((d) => [d.code, d.iso2])),
+    });
+  }
+}

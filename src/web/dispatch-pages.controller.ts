@@ -1,0 +1,354 @@
+import { Body, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { Role } from '../auth/role.js';
+import { DispatchStatus } from '../dispatches/dispatch-status.js';
+import { DispatchesService } from '../dispatches/dispatches.service.js';
+import {
+  CancelDispatchDto,
+  CreateDispatchDto,
+  DispatchesQuery,
+  RecordDeliveryDto,
+} from '../dispatches/dto/dispatch.dto.js';
+import { DispatchResponse, SEMI_TRAILER } from '../dispatches/dto/dispatch.response.js';
+import { StockService } from '../stock/stock.service.js';
+import { CatalogueLookup } from './catalogue-lookup.js';
+import { localInputToIso, toLocalInput } from './format.js';
+import { FormFailure, FormRecorder } from './form-recorder.js';
+import { decimal, field, FieldErrors, fields, validateAs, wholeNumber } from './forms.js';
+import type { FormBody } from './forms.js';
+import { LineValues, MIN_ROWS, readLines, toDtoLines } from './lines.js';
+import { rowErrors } from './stock-pages.controller.js';
+import { ViewsService } from './views.service.js';
+import { WebController, WebRoles } from './web-auth.js';
+import type { WebRequest } from './web-request.js';
+
+const TRUCK_FIELDS = [
+  'destination',
+  'truckPlate',
+  'trailerPlate',
+  'driverName',
+  'driverPhone',
+  'carrier',
+  'consignee',
+  'emergency',
+  'waybillNo',
+  'cargoWeightKg',
+  'dispatchedAt',
+] as const;
+
+type DispatchFormValues = Partial<Record<(typeof TRUCK_FIELDS)[number], string>> & {
+  idempotencyKey?: string;
+  lines: LineValues[];
+};
+
+/** Recording a truck, the list of dispatches, and one dispatch with its cancel and delivery. */
+@WebController('dispatches')
+export class DispatchPagesController {
+  constructor(
+    private readonly dispatches: DispatchesService,
+    private readonly stock: StockService,
+    private readonly catalogue: CatalogueLookup,
+    private readonly recorder: FormRecorder,
+    private readonly views: ViewsService,
+  ) {}
+
+  @Get()
+  async list(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Query() query: Record<string, string>,
+  ): Promise<void> {
+    const filter = {
+      destination: query.destination || undefined,
+      status: query.status || undefined,
+      from: query.from || undefined,
+      to: query.to || undefined,
+    };
+    const validated = await validateAs(DispatchesQuery, {
+      ...filter,
+      limit: '25',
+      cursor: query.cursor || undefined,
+    });
+    const page = await this.dispatches.list(
+      validated.dto ?? Object.assign(new DispatchesQuery(), { limit: 25 }),
+    );
+    const next = page.nextCursor
+      ? `/app/dispatches?${new URLSearchParams({
+          ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v) as [string, string][]),
+          cursor: page.nextCursor,
+        })}`
+      : null;
+    await this.views.send(
+      request,
+      response,
+      'dispatches',
+      {
+        title: 'dispatches.title',
+        dispatches: page.items,
+        filter,
+        errors: validated.errors ?? {},
+        next,
+        destinations: await this.catalogue.destinations(),
+        statuses: Object.values(DispatchStatus),
+      },
+      validated.errors ? 400 : 200,
+    );
+  }
+
+  @Get('new')
+  @WebRoles(Role.Warehouse)
+  async newForm(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
+    await this.showForm(request, response, { lines: [] }, {}, null, 200);
+  }
+
+  @Post()
+  @WebRoles(Role.Warehouse)
+  async record(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const hub = await this.views.hub();
+    const values: DispatchFormValues = {
+      ...Object.fromEntries(TRUCK_FIELDS.map((name) => [name, field(body, name)])),
+      idempotencyKey: field(body, 'idempotencyKey'),
+      lines: readLines(body),
+    };
+    const dispatchedAt = values.dispatchedAt
+      ? (localInputToIso(values.dispatchedAt, hub.timeZone) ?? values.dispatchedAt)
+      : undefined;
+    const { plain, rowOf } = toDtoLines(values.lines);
+    const result = await validateAs(CreateDispatchDto, {
+      destination: values.destination ?? '',
+      truckPlate: values.truckPlate ?? '',
+      trailerPlate: values.trailerPlate,
+      driverName: values.driverName,
+      driverPhone: values.driverPhone,
+      carrier: values.carrier,
+      consignee: values.consignee,
+      emergency: values.emergency,
+      waybillNo: values.waybillNo,
+      cargoWeightKg: decimal(values.cargoWeightKg),
+      dispatchedAt,
+      lines: plain,
+    });
+    const errors = result.errors ? rowErrors(result.errors, rowOf) : {};
+    if (plain.length === 0) errors.lines = ['form.noLines'];
+    if (!result.dto || plain.length === 0) {
+      await this.showForm(request, response, values, errors, null, 400);
+      return;
+    }
+    let dispatch: DispatchResponse;
+    let replayed: boolean;
+    try {
+      ({ body: dispatch, replayed } = await this.recorder.once(request, body, result.dto, () =>
+        this.dispatches.create(result.dto, request.web!.user),
+      ));
+    } catch (error) {
+      const failure = FormFailure.from(error);
+      await this.showForm(request, response, values, failure.errors, failure, failure.status);
+      return;
+    }
+    response.redirect(
+      303,
+      `/app/dispatches/${dispatch.id}?done=${replayed ? 'replayed' : 'recorded'}`,
+    );
+  }
+
+  @Get(':id')
+  async show(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<void> {
+    await this.showDispatch(request, response, await this.dispatches.get(id), {}, null, 200);
+  }
+
+  @Post(':id/cancel')
+  @WebRoles(Role.Warehouse)
+  async cancel(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const dispatch = await this.dispatches.get(id);
+    const reason = field(body, 'reason');
+    const result = await validateAs(CancelDispatchDto, { reason: reason ?? '' });
+    if (!result.dto) {
+      await this.showDispatch(
+        request,
+        response,
+        dispatch,
+        prefix('cancel', result.errors),
+        null,
+        400,
+        { reason },
+      );
+      return;
+    }
+    try {
+      await this.recorder.once(request, body, result.dto, () =>
+        this.dispatches.cancel(id, result.dto, request.web!.user),
+      );
+    } catch (error) {
+      const failure = FormFailure.from(error);
+      await this.showDispatch(request, response, dispatch, {}, failure, failure.status, { reason });
+      return;
+    }
+    response.redirect(303, `/app/dispatches/${id}?done=cancelled`);
+  }
+
+  @Post(':id/delivery')
+  @WebRoles(Role.Warehouse)
+  async deliver(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const hub = await this.views.hub();
+    const dispatch = await this.dispatches.get(id);
+    const deliveredAtText = field(body, 'deliveredAt');
+    const received = fields(body, 'received');
+    const damaged = fields(body, 'damaged');
+    const values = { deliveredAt: deliveredAtText, received, damaged, note: field(body, 'note') };
+    const result = await validateAs(RecordDeliveryDto, {
+      deliveredAt: deliveredAtText
+        ? (typedToMinute(localInputToIso(deliveredAtText, hub.timeZone), dispatch) ??
+          deliveredAtText)
+        : '',
+      note: values.note,
+      lines: dispatch.lines.map((line, i) => ({
+        sku: line.sku,
+        receivedQuantity: wholeNumber(received[i]) ?? '',
+        damagedQuantity: wholeNumber(damaged[i]),
+      })),
+    });
+    if (!result.dto) {
+      await this.showDispatch(
+        request,
+        response,
+        dispatch,
+        prefix('delivery', result.errors),
+        null,
+        400,
+        values,
+      );
+      return;
+    }
+    try {
+      await this.recorder.once(request, body, result.dto, () =>
+        this.dispatches.recordDelivery(id, result.dto, request.web!.user),
+      );
+    } catch (error) {
+      const failure = FormFailure.from(error);
+      await this.showDispatch(request, response, dispatch, {}, failure, failure.status, values);
+      return;
+    }
+    response.redirect(303, `/app/dispatches/${id}?done=delivered`);
+  }
+
+  private async showForm(
+    request: WebRequest,
+    response: Response,
+    values: DispatchFormValues,
+    errors: FieldErrors,
+    failure: FormFailure | null,
+    status: number,
+  ): Promise<void> {
+    const hub = await this.views.hub();
+    const [items, levels, destinations] = await Promise.all([
+      this.catalogue.itemList(),
+      this.stock.levels(hub),
+      this.catalogue.destinations(),
+    ]);
+    const onHand = Object.fromEntries(levels.map((l) => [l.sku, l.onHand]));
+    const rows = Math.max(MIN_ROWS, values.lines.length);
+    const shortages = Object.fromEntries((failure?.shortages ?? []).map((s) => [s.sku, s]));
+    await this.views.send(
+      request,
+      response,
+      'dispatch-new',
+      {
+        title: 'dispatch.newTitle',
+        navCurrent: '/app/dispatches/new',
+        items,
+        onHand,
+        destinations,
+        semiTrailer: SEMI_TRAILER,
+        values: {
+          idempotencyKey: randomUUID(),
+          ...values,
+          lines: Array.from(
+            { length: rows },
+            (_, i) => values.lines[i] ?? { sku: '', quantity: '' },
+          ),
+        },
+        errors,
+        failure,
+        shortages,
+      },
+      status,
+    );
+  }
+
+  private async showDispatch(
+    request: WebRequest,
+    response: Response,
+    dispatch: DispatchResponse,
+    errors: FieldErrors,
+    failure: FormFailure | null,
+    status: number,
+    values: Record<string, unknown> = {},
+  ): Promise<void> {
+    const hub = await this.views.hub();
+    const [items, destinations] = await Promise.all([
+      this.catalogue.itemList(),
+      this.catalogue.destinations(),
+    ]);
+    const done = typeof request.query.done === 'string' ? request.query.done : null;
+    await this.views.send(
+      request,
+      response,
+      'dispatch',
+      {
+        title: 'dispatch.title',
+        navCurrent: '/app/dispatches',
+        titleParams: { waybill: dispatch.waybillNo },
+        dispatch,
+        itemNames: Object.fromEntries(items.map((i) => [i.sku, i.name])),
+        destination: destinations.find((d) => d.code === dispatch.destination) ?? {
+          name: dispatch.destination,
+        },
+        done: ['recorded', 'replayed', 'cancelled', 'delivered'].includes(done ?? '') ? done : null,
+        errors,
+        failure,
+        values: {
+          cancelKey: randomUUID(),
+          deliveryKey: randomUUID(),
+          deliveredAt: toLocalInput(new Date(), hub.timeZone),
+          ...values,
+        },
+      },
+      status,
+    );
+  }
+}
+
+/** Errors of one of the page's two forms, kept apart ("cancel.reason", "delivery.lines.0..."). */
+function prefix(form: string, errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [`${form}.${k}`, v]));
+}
+
+/**
+ * A time typed to the minute means some time in that minute: when it is the minute the truck
+ * left, it is taken as no earlier than the dispatch (a delivery recorded straight away).
+ */
+function typedToMinute(iso: string | null, dispatch: DispatchResponse): string | null {
+  if (!iso) return null;
+  const typed = new Date(iso).getTime();
+  const left = new Date(dispatch.dispatchedAt).getTime();
+  return typed < left && left - typed < 60_000 ? dispatch.dispatchedAt : iso;
+}

@@ -1,0 +1,39 @@
+import { barChart, niceCeiling } from './chart.js';
+import { formatter, localInputToIso, toLocalInput } from './format.js';
+
+describe('web formatting', () => {
+  it('reads a time typed in hub time and writes it back', () => {
+    expect(localInputToIso('2024-05-31T14:30', 'Asia/Tashkent')).toBe(
+      '2024-05-31T14:30:00.000+05:00',
+    );
+    expect(localInputToIso('2024-05-31 14:30', 'Asia/Tashkent')).toBeNull();
+    expect(localInputToIso('2024-02-30T10:00', 'Asia/Tashkent')).toBeNull();
+    expect(toLocalInput(new Date('2024-05-31T09:30:00Z'), 'Asia/Tashkent')).toBe(
+      '2024-05-31T14:30',
+    );
+  });
+
+  it('writes numbers, days and places as the reader’s language does', () => {
+    const en = formatter('en', 'Asia/Tashkent');
+    const ru = formatter('ru', 'Asia/Tashkent');
+    expect(en.num(7247.4567)).toBe('7,247.457');
+    expect(ru.num(7247.4567).replace(/\s/g, ' ')).toBe('7 247,457');
+    expect(en.day('2024-05-31')).toBe('31 May 2024');
+    expect(ru.day('2024-05-31')).toMatch(/^31 мая 2024/);
+    expect(ru.place({ name: 'Kyrgyz Republic', iso2: 'KG' })).toBe('Киргизия');
+    expect(en.place({ name: 'Kyrgyz Republic', iso2: 'KG' })).toBe('Kyrgyz Republic');
+    expect(en.time('2024-05-31T09:30:00Z')).toBe('2024-05-31 14:30');
+  });
+
+  it('scales a weekly chart to a round ceiling', () => {
+    expect([0, 0.4, 1, 7, 120, 250, 999].map(niceCeiling)).toEqual([0, 0.5, 1, 10, 200, 500, 1000]);
+    const chart = barChart([
+      { periodStart: '2024-05-20', trucks: 3, tonnes: 60 },
+      { periodStart: '2024-05-27', trucks: 0, tonnes: 0 },
+      { periodStart: '2024-06-03', trucks: 5, tonnes: 100 },
+    ]);
+    expect(chart.bars.map((b) => b.height)).toEqual([149, 0, 248]);
+    expect(chart.bars.every((b) => b.y + b.height === chart.baseline)).toBe(true);
+    expect(chart.bars[0].label).toBe('05.20');
+  });
+});

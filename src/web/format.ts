@@ -1,0 +1,67 @@
+import { isValidDay, toZonedIso } from '../common/time/zoned.js';
+import { Language } from './i18n.js';
+
+const LOCALES: Record<Language, string> = { en: 'en-GB', ru: 'ru-RU' };
+
+/** Numbers, days and times as the reader's language writes them; times in the hub's zone. */
+export function formatter(language: Language, timeZone: string) {
+  const locale = LOCALES[language];
+  const numbers = new Map<number, Intl.NumberFormat>();
+  const number = (digits: number) => {
+    let f = numbers.get(digits);
+    if (!f) {
+      f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits });
+      numbers.set(digits, f);
+    }
+    return f;
+  };
+  const day = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  const regions = new Intl.DisplayNames([locale], { type: 'region' });
+  return {
+    /** Up to `digits` decimals, grouped thousands. */
+    num: (value: number | null | undefined, digits = 3) =>
+      value === null || value === undefined ? '' : number(digits).format(value),
+    /** A ratio (0.25) as a percentage (25 %). */
+    percent: (ratio: number) => `${number(1).format(ratio * 100)} %`,
+    /** "2024-05-31" as "31 May 2024" / "31 мая 2024 г.". */
+    day: (isoDay: string) => day.format(new Date(`${isoDay}T00:00:00Z`)),
+    /** An instant as "2024-05-31 14:30" in the hub's time zone. */
+    time: (iso: string | Date | null | undefined) =>
+      iso ? toZonedIso(new Date(iso), timeZone).slice(0, 16).replace('T', ' ') : '',
+    /** A destination's name in the reader's language when it is a country. */
+    place: (destination: { name: string; iso2?: string | null }) => {
+      if (language === 'en' || !destination.iso2) return destination.name;
+      try {
+        return regions.of(destination.iso2) ?? destination.name;
+      } catch {
+        return destination.name;
+      }
+    },
+  };
+}
+
+export type Formatter = ReturnType<typeof formatter>;
+
+/** "2024-05-31T14:30" typed in the hub's zone -> ISO 8601 with the hub's offset. */
+export function localInputToIso(value: string, timeZone: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!m || !isValidDay(m[1]) || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
+  const guess = new Date(`${m[1]}T${m[2]}:${m[3]}:00Z`);
+  if (Number.isNaN(guess.getTime())) return null;
+  // The zone's offset at about that time, applied backwards (hub zones here have no DST).
+  const offset = toZonedIso(guess, timeZone).slice(23);
+  const sign = offset.startsWith('-') ? -1 : 1;
+  const [h, min] = offset.slice(1).split(':').map(Number);
+  const instant = new Date(guess.getTime() - sign * (h * 60 + min) * 60_000);
+  return toZonedIso(instant, timeZone);
+}
+
+/** An instant as a datetime-local input value in the hub's zone. */
+export function toLocalInput(instant: Date, timeZone: string): string {
+  return toZonedIso(instant, timeZone).slice(0, 16);
+}

@@ -1,0 +1,64 @@
+import { plainToInstance } from 'class-transformer';
+import { validate, ValidationError } from 'class-validator';
+
+/** A urlencoded form body: each field a string, or an array when the field repeats. */
+export type FormBody = Record<string, string | string[] | undefined>;
+
+/** One value of a field (the first when repeated), trimmed; undefined when empty. */
+export function field(body: FormBody, name: string): string | undefined {
+  const raw = body[name];
+  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  return value ? value : undefined;
+}
+
+/** Every value of a repeated field, in order, trimmed. */
+export function fields(body: FormBody, name: string): string[] {
+  const raw = body[name];
+  if (raw === undefined) return [];
+  return (Array.isArray(raw) ? raw : [raw]).map((v) => v.trim());
+}
+
+/** A whole number typed in a form, as a number; anything else stays text for the validator. */
+export function wholeNumber(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  const compact = value.replace(/[\s\u00a0]/g, '');
+  return /^-?\d{1,15}$/.test(compact) ? Number(compact) : value;
+}
+
+/** A decimal typed with a point or a comma (ru), as a number; anything else stays text. */
+export function decimal(value: string | undefined): number | string | undefined {
+  if (value === undefined) return undefined;
+  const compact = value.replace(/[\s\u00a0]/g, '').replace(',', '.');
+  return /^\d{1,9}(\.\d+)?$/.test(compact) ? Number(compact) : value;
+}
+
+/** Field path ("lines.1.quantity") -> the validator's messages. */
+export type FieldErrors = Record<string, string[]>;
+
+function flatten(errors: ValidationError[], prefix = ''): FieldErrors {
+  const out: FieldErrors = {};
+  for (const error of errors) {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    if (error.constraints) out[path] = Object.values(error.constraints);
+    if (error.children?.length) Object.assign(out, flatten(error.children, path));
+  }
+  return out;
+}
+
+/**
+ * Validates a form's values with the API's own DTO class and rules (the same decorators as the
+ * JSON API, so the two can never disagree); returns the DTO or the errors per field.
+ */
+export async function validateAs<T extends object>(
+  type: new () => T,
+  plain: Record<string, unknown>,
+): Promise<{ dto: T; errors: null } | { dto: null; errors: FieldErrors }> {
+  const defined = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
+  const dto = plainToInstance(type, defined);
+  const errors = await validate(dto, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+  });
+  return errors.length ? { dto: null, errors: flatten(errors) } : { dto, errors: null };
+}

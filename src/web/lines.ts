@@ -1,0 +1,32 @@
+import { fields, FormBody, wholeNumber } from './forms.js';
+
+/** Rows of a form's item lines as typed (repeated `sku` and `quantity` fields). */
+export interface LineValues {
+  sku: string;
+  quantity: string;
+}
+
+/** Rows a lines form shows at least; the page's script adds more. */
+export const MIN_ROWS = 5;
+
+export function readLines(body: FormBody): LineValues[] {
+  const skus = fields(body, 'sku');
+  const quantities = fields(body, 'quantity');
+  const rows = Math.max(skus.length, quantities.length);
+  return Array.from({ length: rows }, (_, i) => ({
+    sku: skus[i] ?? '',
+    quantity: quantities[i] ?? '',
+  }));
+}
+
+/** The filled rows as DTO lines, and for each the form row it came from. */
+export function toDtoLines(lines: LineValues[]) {
+  const rowOf: number[] = [];
+  const plain: { sku: string; quantity: number | string }[] = [];
+  lines.forEach((line, row) => {
+    if (!line.sku && !line.quantity) return;
+    rowOf.push(row);
+    plain.push({ sku: line.sku, quantity: wholeNumber(line.quantity) ?? '' });
+  });
+  return { plain, rowOf };
+}

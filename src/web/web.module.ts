@@ -1,0 +1,73 @@
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { CatalogueModule } from '../catalogue/catalogue.module.js';
+import { DispatchesModule } from '../dispatches/dispatches.module.js';
+import { HubsModule } from '../hubs/hubs.module.js';
+import { StatsModule } from '../stats/stats.module.js';
+import { StockModule } from '../stock/stock.module.js';
+import { CatalogueLookup } from './catalogue-lookup.js';
+import { DashboardController } from './dashboard.controller.js';
+import { DispatchPagesController } from './dispatch-pages.controller.js';
+import { FormRecorder } from './form-recorder.js';
+import { loginLimiter } from './login-limit.js';
+import { LoginController } from './login.controller.js';
+import {
+  AssetsController,
+  NotFoundController,
+  UpcomingPagesController,
+} from './misc-pages.controller.js';
+import { SessionsService } from './sessions.service.js';
+import { StockPagesController } from './stock-pages.controller.js';
+import { ViewsService } from './views.service.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+import { WebSessionGuard } from './web-auth.js';
+import { languageOf } from './i18n.js';
+import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
+
+/**
+ * The staff web app under /app: server-rendered pages on the same services as the API, signed
+ * in with a session cookie instead of an API key.
+ */
+@Module({
+  imports: [AuthModule, HubsModule, CatalogueModule, StockModule, DispatchesModule, StatsModule],
+  controllers: [
+    AssetsController,
+    LoginController,
+    DashboardController,
+    StockPagesController,
+    DispatchPagesController,
+    UpcomingPagesController,
+    // Last: it answers every other path under /app.
+    NotFoundController,
+  ],
+  providers: [
+    SessionsService,
+    ViewsService,
+    CatalogueLookup,
+    FormRecorder,
+    WebSessionGuard,
+    WebExceptionFilter,
+  ],
+})
+export class WebModule implements NestModule {
+  constructor(private readonly views: ViewsService) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    const refuse = (request: WebRequest, response: Parameters<ViewsService['send']>[1]) => {
+      request.language = languageOf(
+        readCookie(request, LANGUAGE_COOKIE),
+        request.headers['accept-language'],
+      );
+      const page = {
+        status: 429,
+        title: 'error.bad.title',
+        body: 'login.tooMany',
+        action: { href: '/app/login', label: 'login.title' },
+      };
+      void this.views.send(request, response, 'error', { page, title: page.title }, 429);
+    };
+    consumer
+      .apply(loginLimiter(refuse))
+      .forRoutes({ path: 'app/login', method: RequestMethod.POST });
+  }
+}

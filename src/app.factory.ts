@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { rateLimits } from './common/http/rate-limit.js';
+import { VALIDATION_OPTIONS } from './common/validation/validation-options.js';
 import { Environment } from './config/environment.js';
 import { prepareDatabase } from './database/prepare-database.js';
 
@@ -47,14 +48,7 @@ function configureHttp(app: NestExpressApplication, env: Environment): void {
   app.use(...rateLimits(env.RATE_LIMIT_PER_SECOND, env.RATE_LIMIT_BURST));
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useBodyParser('text', { type: 'text/csv', limit: CSV_BODY_LIMIT });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-    }),
-  );
+  app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   setUpOpenApi(app);
 }
 

@@ -15,7 +15,7 @@ import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { retryOnConflict, transactionContext } from '../../database/transaction.js';
+import { inTransaction, retryOnConflict } from '../../database/transaction.js';
 import { AuthenticatedRequest } from '../auth/auth.decorators.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 import { IDEMPOTENT } from './idempotent.decorator.js';
@@ -75,7 +75,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     const outcome = await retryOnConflict(
       () =>
-        this.dataSource.transaction(async (manager) => {
+        inTransaction(this.dataSource, async (manager) => {
           const [{ locked }] = await manager.query(
             'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
             [lockId(scope)],
@@ -94,9 +94,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
             }
             return { replayed: true, body: JSON.parse(stored.responseBody) as unknown };
           }
-          const body = await transactionContext.run(manager, () =>
-            lastValueFrom(next.handle(), { defaultValue: undefined }),
-          );
+          const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
           await manager.insert(IdempotencyRecord, {
             ...scope,
             requestHash: hash,

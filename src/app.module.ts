@@ -19,6 +19,8 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { MaintenanceWorkerModule } from './jobs/maintenance-worker.module.js';
 import { StockModule } from './stock/stock.module.js';
 import { DispatchesModule } from './dispatches/dispatches.module.js';
+import { EnergyWorkerModule } from './energy/energy-worker.module.js';
+import { EnergyModule } from './energy/energy.module.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -51,12 +53,20 @@ function coreModules(env: Environment, logger: PinoLogger) {
 
 /** What serves HTTP: the routes, with auth and one error shape. */
 function apiModules() {
-  return [HealthModule, AuthModule, HubsModule, CatalogueModule, StockModule, DispatchesModule];
+  return [
+    HealthModule,
+    AuthModule,
+    HubsModule,
+    CatalogueModule,
+    StockModule,
+    DispatchesModule,
+    EnergyModule,
+  ];
 }
 
 /** Processors and schedulers: only in the worker and all roles. */
 function workerModules() {
-  return [MaintenanceWorkerModule];
+  return [MaintenanceWorkerModule, EnergyWorkerModule];
 }
 
 @Module({})

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { afterCommit, inTransaction, transactionContext } from './transaction.js';
 
@@ -13,6 +14,10 @@ function fakeDataSource(events: string[]): DataSource {
 }
 
 describe('afterCommit', () => {
+  // A failing callback is logged; the test needs no console noise for it.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose']));
+
   it('runs queued callbacks once the transaction has committed, in order', async () => {
     const events: string[] = [];
     const result = await inTransaction(fakeDataSource(events), async (manager) => {

@@ -28,8 +28,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 export class JobsService {
   private readonly queues: Record<QueueName, Queue>;
 
-  constructor(@InjectQueue(QueueName.Maintenance) maintenance: Queue) {
-    this.queues = { [QueueName.Maintenance]: maintenance };
+  constructor(
+    @InjectQueue(QueueName.Maintenance) maintenance: Queue,
+    @InjectQueue(QueueName.Energy) energy: Queue,
+  ) {
+    this.queues = { [QueueName.Maintenance]: maintenance, [QueueName.Energy]: energy };
   }
 
   queue(name: QueueName): Queue {

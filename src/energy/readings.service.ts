@@ -1,4 +1,9 @@
-import { Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { User } from '../auth/user.entity.js';
 import { localDay } from '../common/time/zoned.js';
 import { execute } from '../database/execute.js';
@@ -17,8 +22,10 @@ import {
 } from './reading-rules.js';
 
 @Injectable()
-export class ReadingsService {
+export class ReadingsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(ReadingsService.name);
+  /** Rollup jobs being queued in the background, after their readings committed. */
+  private readonly queueing = new Set<Promise<unknown>>();
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -109,15 +116,22 @@ export class ReadingsService {
     };
   }
 
+  /** Lets jobs being queued finish (or time out) before the queues close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.queueing);
+  }
+
   private requestRollup(system: PvSystemWithHub): void {
-    this.jobs
+    const queued = this.jobs
       .enqueue(JobName.RollUpEnergy, { systemId: system.id })
       .catch((error: Error) =>
         this.logger.warn(
           `Readings of ${system.code} are stored, but the rollup job could not be queued ` +
             `(${error.message}); the nightly run will fold them in`,
         ),
-      );
+      )
+      .finally(() => this.queueing.delete(queued));
+    this.queueing.add(queued);
   }
 
   private summary(

@@ -1,3 +1,4 @@
+import { AddressInfo, createServer, Socket } from 'node:net';
 import { JobName } from '../../src/jobs/jobs.constants.js';
 import { dispatchBody, receive } from '../support/fixtures.js';
 import { runJob } from '../support/jobs.js';
@@ -740,7 +741,12 @@ describe('solar energy', () => {
 
   it('rolls up idempotently, and the nightly run catches up on readings stored while Redis was down', async () => {
     const readings = hourlyDay('2024-05-31', 1);
-    const noRedis = await startTestApp({ APP_ROLE: 'api', REDIS_URL: 'redis://127.0.0.1:1' });
+    // A Redis that takes connections and never answers: no job can be queued.
+    const sockets = new Set<Socket>();
+    const silentRedis = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silentRedis.listen(0, '127.0.0.1', resolve));
+    const { port } = silentRedis.address() as AddressInfo;
+    const noRedis = await startTestApp({ APP_ROLE: 'api', REDIS_URL: `redis://127.0.0.1:${port}` });
     try {
       const started = Date.now();
       await noRedis
@@ -752,6 +758,8 @@ describe('solar energy', () => {
       expect(Date.now() - started).toBeLessThan(2500);
     } finally {
       await noRedis.close();
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silentRedis.close(resolve));
     }
     expect(await readingCounts()).toEqual({ readings: 24, pending: 1, days: 0 });
     const waiting = await report('from=2024-05-31&to=2024-05-31');

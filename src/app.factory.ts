@@ -12,6 +12,7 @@ import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { rateLimits } from './common/http/rate-limit.js';
+import { VALIDATION_OPTIONS } from './common/validation/validation-options.js';
 import { Environment } from './config/environment.js';
 import { prepareDatabase } from './database/prepare-database.js';
 
@@ -61,14 +62,7 @@ function configureHttp(app: NestExpressApplication, env: Environment): void {
   app.useBodyParser('text', { type: 'text/csv', limit: CSV_BODY_LIMIT });
   // The web app's forms; the API validates such a body like any other and answers 400.
   app.useBodyParser('urlencoded', { extended: false, limit: FORM_BODY_LIMIT });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-    }),
-  );
+  app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   setUpOpenApi(app);
 }
 

@@ -26,6 +26,8 @@ import { ReportsModule } from './reports/reports.module.js';
 import { ReportsWorkerModule } from './reports/reports-worker.module.js';
 import { ClockModule } from './common/clock.js';
 import { WebModule } from './web/web.module.js';
+import { EnergyWorkerModule } from './energy/energy-worker.module.js';
+import { EnergyModule } from './energy/energy.module.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
@@ -70,12 +72,13 @@ function apiModules() {
     StatsModule,
     ReportsModule,
     WebModule,
+    EnergyModule,
   ];
 }
 
 /** Processors and schedulers: only in the worker and all roles. */
 function workerModules() {
-  return [MaintenanceWorkerModule, StatsWorkerModule, ReportsWorkerModule];
+  return [MaintenanceWorkerModule, StatsWorkerModule, ReportsWorkerModule, EnergyWorkerModule];
 }
 
 @Module({})

@@ -11,6 +11,8 @@ describe('validateEnvironment', () => {
       DEFAULT_HUB: 'TMZ',
       RATE_LIMIT_PER_SECOND: 100,
       RATE_LIMIT_BURST: 300,
+      GRID_EMISSION_FACTOR_KG_PER_KWH: 0.558,
+      EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR: 1414,
     });
     expect(env.ADMIN_API_KEY).toBeUndefined();
   });
@@ -22,6 +24,21 @@ describe('validateEnvironment', () => {
       PORT: 8080,
       ADMIN_API_KEY: undefined,
       APP_ROLE: 'worker',
+    });
+  });
+
+  it('reads decimal factors', () => {
+    expect(
+      validateEnvironment({
+        GRID_EMISSION_FACTOR_KG_PER_KWH: '0.5',
+        EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR: '1350.25',
+      }),
+    ).toMatchObject({
+      GRID_EMISSION_FACTOR_KG_PER_KWH: 0.5,
+      EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR: 1350.25,
+    });
+    expect(validateEnvironment({ GRID_EMISSION_FACTOR_KG_PER_KWH: '0' })).toMatchObject({
+      GRID_EMISSION_FACTOR_KG_PER_KWH: 0,
     });
   });
 
@@ -37,6 +54,26 @@ describe('validateEnvironment', () => {
       /^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL/,
     ],
     [{ REDIS_URL: 'localhost:6379' }, /^Invalid configuration: REDIS_URL must be a redis:\/\/ URL/],
+    [
+      { GRID_EMISSION_FACTOR_KG_PER_KWH: 'high' },
+      /^Invalid configuration: GRID_EMISSION_FACTOR_KG_PER_KWH must be a number .*\(got "high"\)$/,
+    ],
+    [
+      { GRID_EMISSION_FACTOR_KG_PER_KWH: '-0.1' },
+      /^Invalid configuration: GRID_EMISSION_FACTOR_KG_PER_KWH must not be less than 0/,
+    ],
+    [
+      { GRID_EMISSION_FACTOR_KG_PER_KWH: '0.1234567' },
+      /^Invalid configuration: GRID_EMISSION_FACTOR_KG_PER_KWH must be a number/,
+    ],
+    [
+      { EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR: '0' },
+      /^Invalid configuration: EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR must not be less than 1/,
+    ],
+    [
+      { EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR: '1e3' },
+      /^Invalid configuration: EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR must be a number/,
+    ],
     [
       { ADMIN_API_KEY: 'short' },
       /^Invalid configuration: ADMIN_API_KEY must be longer.*\(got \(hidden\)\)$/,

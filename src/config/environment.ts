@@ -2,6 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -20,6 +21,9 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
 
 /**
  * Every setting the process reads from its environment, with its default. Validated once at
@@ -87,6 +91,22 @@ export class Environment {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   REPORT_WEBHOOK_URL?: string;
+  /**
+   * kg CO2 a kWh of solar generation keeps off the grid. Uzbekistan's combined margin for solar,
+   * IFI Harmonised Default Grid Factors 2021 v3.1.
+   */
+  @Transform(toNumber)
+  @Max(5)
+  @Min(0)
+  @IsNumber({ maxDecimalPlaces: 6 })
+  GRID_EMISSION_FACTOR_KG_PER_KWH = 0.558;
+
+  /** What a kWp of PV should make in a year at the hub: TMZ-PV-1's 989,993 kWh over 700 kWp. */
+  @Transform(toNumber)
+  @Max(5000)
+  @Min(1)
+  @IsNumber({ maxDecimalPlaces: 6 })
+  EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR = 1414;
 }
 
 export class ConfigurationError extends Error {}

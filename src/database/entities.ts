@@ -5,6 +5,10 @@ import { IdempotencyRecord } from '../common/idempotency/idempotency-record.enti
 import { DispatchLine } from '../dispatches/dispatch-line.entity.js';
 import { Dispatch } from '../dispatches/dispatch.entity.js';
 import { WaybillCounter } from '../dispatches/waybill-counter.entity.js';
+import { EnergyDay } from '../energy/energy-day.entity.js';
+import { EnergyPendingDay } from '../energy/energy-pending-day.entity.js';
+import { EnergyReading } from '../energy/energy-reading.entity.js';
+import { PvSystem } from '../energy/pv-system.entity.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { WeeklyReport } from '../reports/weekly-report.entity.js';
@@ -34,4 +38,8 @@ export const ENTITIES = [
   DispatchItemRollup,
   WeeklyReport,
   WebSession,
+  PvSystem,
+  EnergyReading,
+  EnergyDay,
+  EnergyPendingDay,
 ];

@@ -5,6 +5,10 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 /** The transaction a request already runs in (the idempotency layer opens one), if any. */
 export const transactionContext = new AsyncLocalStorage<EntityManager>();
 
+/** Work to do once a transaction has committed, by the manager of that transaction. */
+const committedCallbacks = new WeakMap<EntityManager, (() => void)[]>();
+const commitLogger = new Logger('AfterCommit');
+
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const ATTEMPTS = 5;
 
@@ -27,6 +31,45 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, logger?: Log
 }
 
 /**
+ * Runs `work` in a new transaction that is the ambient one inside it; once it has committed,
+ * runs what `afterCommit` queued (never after a rollback, so a failed attempt queues nothing).
+ */
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  let committed: EntityManager | undefined;
+  const result = await dataSource.transaction((manager) => {
+    committed = manager;
+    return transactionContext.run(manager, () => work(manager));
+  });
+  for (const callback of (committed && committedCallbacks.get(committed)) ?? []) {
+    try {
+      callback();
+    } catch (error) {
+      commitLogger.error(`An after-commit callback failed: ${(error as Error).message}`);
+    }
+  }
+  return result;
+}
+
+/**
+ * Calls `callback` once the ambient transaction commits, or at once outside a transaction: for
+ * side effects others must not see before the data they point at (a job that reads it). The
+ * callback runs after the commit, so it must not throw to report anything: log instead.
+ */
+export function afterCommit(callback: () => void): void {
+  const manager = transactionContext.getStore();
+  if (!manager) {
+    callback();
+    return;
+  }
+  const callbacks = committedCallbacks.get(manager) ?? [];
+  callbacks.push(callback);
+  committedCallbacks.set(manager, callbacks);
+}
+
+/**
  * The one way to write in a transaction: joins the request's transaction when there is one,
  * otherwise opens its own and retries it whole on deadlock or serialization failure. Inside
  * `work`, use only the manager it is given.
@@ -40,12 +83,6 @@ export class TransactionRunner {
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const ambient = transactionContext.getStore();
     if (ambient) return work(ambient);
-    return retryOnConflict(
-      () =>
-        this.dataSource.transaction((manager) =>
-          transactionContext.run(manager, () => work(manager)),
-        ),
-      this.logger,
-    );
+    return retryOnConflict(() => inTransaction(this.dataSource, work), this.logger);
   }
 }

@@ -6,6 +6,7 @@ export enum QueueName {
   Maintenance = 'maintenance',
   Stats = 'stats',
   Reports = 'reports',
+  Energy = 'energy',
 }
 
 export enum JobName {
@@ -20,6 +21,7 @@ export enum JobName {
   BuildWeeklyReport = 'build-weekly-report',
   /** POST a report version to REPORT_WEBHOOK_URL. */
   DeliverWeeklyReport = 'deliver-weekly-report',
+  RollUpEnergy = 'roll-up-energy',
 }
 
 export interface JobPayloads {
@@ -29,6 +31,11 @@ export interface JobPayloads {
   [JobName.ScheduledWeeklyReport]: { hub: string };
   [JobName.BuildWeeklyReport]: { hub: string; weekStart: string };
   [JobName.DeliverWeeklyReport]: { reportId: string; version: number };
+  /**
+   * Recomputes the daily rollups of the days marked pending: of one PV system (enqueued after
+   * its readings commit) or, without `systemId`, of every system (the nightly catch-up).
+   */
+  [JobName.RollUpEnergy]: { systemId?: number };
 }
 
 export const QUEUE_OF: Record<JobName, QueueName> = {
@@ -38,6 +45,7 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   [JobName.ScheduledWeeklyReport]: QueueName.Reports,
   [JobName.BuildWeeklyReport]: QueueName.Reports,
   [JobName.DeliverWeeklyReport]: QueueName.Reports,
+  [JobName.RollUpEnergy]: QueueName.Energy,
 };
 
 export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };

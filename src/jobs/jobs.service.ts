@@ -32,11 +32,13 @@ export class JobsService {
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
     @InjectQueue(QueueName.Stats) stats: Queue,
     @InjectQueue(QueueName.Reports) reports: Queue,
+    @InjectQueue(QueueName.Energy) energy: Queue,
   ) {
     this.queues = {
       [QueueName.Maintenance]: maintenance,
       [QueueName.Stats]: stats,
       [QueueName.Reports]: reports,
+      [QueueName.Energy]: energy,
     };
   }
 

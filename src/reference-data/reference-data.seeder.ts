@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { EntityManager } from 'typeorm';
 import { Destination } from '../catalogue/destination.entity.js';
 import { Item } from '../catalogue/item.entity.js';
+import { PvSystem } from '../energy/pv-system.entity.js';
 import { Hub } from '../hubs/hub.entity.js';
 
 /** The Termez hub, as in shared/reference/FACTS.md. */
@@ -14,6 +15,13 @@ export const TERMEZ_HUB = {
   countryCode: 'UZ',
   latitude: 37.22,
   longitude: 67.28,
+};
+
+/** The hub's rooftop plant of the UNHCR-LONGi partnership (FACTS.md): 700 kWp. */
+export const TERMEZ_PV = {
+  code: 'TMZ-PV-1',
+  name: 'Termez hub rooftop PV (UNHCR-LONGi)',
+  capacityKwp: '700',
 };
 
 function readCsv(file: string): Record<string, string>[] {
@@ -42,7 +50,7 @@ export function referenceDestinations(): Partial<Destination>[] {
 }
 
 /**
- * Inserts the reference hub, items and destinations that are missing; never touches rows that
+ * Inserts the reference hub, items, destinations and PV system that are missing; never touches rows that
  * exist (an admin may have edited them), so it is safe on every start.
  */
 export async function seedReferenceData(manager: EntityManager): Promise<void> {
@@ -59,6 +67,14 @@ export async function seedReferenceData(manager: EntityManager): Promise<void> {
     .insert()
     .into(Destination)
     .values(referenceDestinations())
+    .orIgnore()
+    .execute();
+  const termez = await manager.findOneByOrFail(Hub, { code: TERMEZ_HUB.code });
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(PvSystem)
+    .values({ ...TERMEZ_PV, hubId: termez.id })
     .orIgnore()
     .execute();
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EnergyModule } from '../energy/energy.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
 import { StatsWorkerModule } from '../stats/stats-worker.module.js';
 import { StatsModule } from '../stats/stats.module.js';
@@ -10,7 +11,7 @@ import { WeeklyReportDelivery } from './weekly-report.delivery.js';
 
 /** Worker side of the weekly reports: the Monday scheduler, building and delivery. */
 @Module({
-  imports: [HubsModule, StatsModule, StatsWorkerModule, StockModule],
+  imports: [HubsModule, StatsModule, StatsWorkerModule, StockModule, EnergyModule],
   providers: [ReportsScheduler, ReportsProcessor, WeeklyReportBuilder, WeeklyReportDelivery],
 })
 export class ReportsWorkerModule {}

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ratio, toMicro } from '../common/decimal.js';
+import { ratio, roundMicro, toMicro } from '../common/decimal.js';
 import { addDays, endOfDay, startOfDay, toZonedIso } from '../common/time/zoned.js';
 import { Environment } from '../config/environment.js';
 import { Hub } from '../hubs/hub.entity.js';
@@ -12,7 +12,9 @@ import { JobsService } from '../jobs/jobs.service.js';
 import { RollupService } from '../stats/rollup.service.js';
 import { StatsService } from '../stats/stats.service.js';
 import { StockService } from '../stock/stock.service.js';
-import { WeeklyReportContent } from './dto/weekly-report.dto.js';
+import { WeeklyEnergy, WeeklyReportContent } from './dto/weekly-report.dto.js';
+import { EnergyReportsService } from '../energy/energy-reports.service.js';
+import { EnergyInterval } from '../energy/report-periods.js';
 import { DeliveryStatus } from './weekly-report.entity.js';
 
 const CATCH_UP_BATCH = 500;
@@ -29,6 +31,7 @@ export class WeeklyReportBuilder {
     private readonly rollups: RollupService,
     private readonly jobs: JobsService,
     private readonly config: ConfigService<Environment, true>,
+    private readonly energyReports: EnergyReportsService,
   ) {}
 
   async build(hub: Hub, weekStart: string): Promise<{ reportId: string; version: number }> {
@@ -88,7 +91,7 @@ export class WeeklyReportBuilder {
   private async content(hub: Hub, weekStart: string): Promise<WeeklyReportContent> {
     const weekEnd = addDays(weekStart, 6);
     const previousStart = addDays(weekStart, -7);
-    const [week, previous, cumulative, chart, dispatches, stock] = await Promise.all([
+    const [week, previous, cumulative, chart, dispatches, stock, energy] = await Promise.all([
       this.stats.dispatchStats({ hub, from: weekStart, asOf: weekEnd, emergency: null }),
       this.stats.dispatchStats({
         hub,
@@ -100,6 +103,7 @@ export class WeeklyReportBuilder {
       this.stats.timeseries(hub, 'week', addDays(weekStart, -77), weekEnd, undefined),
       this.dispatches(hub, weekStart, weekEnd),
       this.stock.levels(hub, weekEnd),
+      this.energy(hub, weekStart, weekEnd),
     ]);
     return {
       hub: hub.code,
@@ -120,7 +124,45 @@ export class WeeklyReportBuilder {
       dispatches,
       stock: stock.map((s) => ({ sku: s.sku, onHand: s.onHand })),
       chart: chart.items.map((p) => ({ weekStart: p.periodStart, tonnes: p.tonnes })),
+      ...(energy ? { energy } : {}),
     };
+  }
+
+  /** Generation, CO2 avoided and kWh per tonne of the hub's PV systems over the week. */
+  private async energy(
+    hub: Hub,
+    weekStart: string,
+    weekEnd: string,
+  ): Promise<WeeklyEnergy | undefined> {
+    const systems: { code: string }[] = await this.dataSource.query(
+      'SELECT code FROM pv_system WHERE hub_id = $1 ORDER BY code',
+      [hub.id],
+    );
+    if (systems.length === 0) return undefined;
+    const reports = await Promise.all(
+      systems.map((s) =>
+        this.energyReports.report({
+          system: s.code,
+          interval: EnergyInterval.Week,
+          from: weekStart,
+          to: weekEnd,
+        }),
+      ),
+    );
+    const rows = reports.map((r) => {
+      const week = r.items[0];
+      return {
+        system: r.system,
+        generatedKwh: week?.generatedKwh ?? 0,
+        expectedKwh: week?.expectedKwh ?? 0,
+        underperforming: week?.underperforming ?? false,
+        co2AvoidedKg: week?.co2AvoidedKg ?? 0,
+        kwhPerTonneDispatched: week?.kwhPerTonneDispatched ?? null,
+      };
+    });
+    const sum = (key: 'generatedKwh' | 'co2AvoidedKg') =>
+      roundMicro(rows.reduce((total, row) => total + toMicro(row[key]), 0n));
+    return { generatedKwh: sum('generatedKwh'), co2AvoidedKg: sum('co2AvoidedKg'), systems: rows };
   }
 
   private async dispatches(hub: Hub, weekStart: string, weekEnd: string) {

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
+import { VALIDATION_OPTIONS } from '../common/validation/validation-options.js';
 
 /** A urlencoded form body: each field a string, or an array when the field repeats. */
 export type FormBody = Record<string, string | string[] | undefined>;
@@ -55,10 +56,6 @@ export async function validateAs<T extends object>(
 ): Promise<{ dto: T; errors: null } | { dto: null; errors: FieldErrors }> {
   const defined = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
   const dto = plainToInstance(type, defined);
-  const errors = await validate(dto, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-  });
+  const errors = await validate(dto, VALIDATION_OPTIONS);
   return errors.length ? { dto: null, errors: flatten(errors) } : { dto, errors: null };
 }

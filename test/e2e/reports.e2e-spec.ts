@@ -161,6 +161,65 @@ describe('weekly dispatch summaries', () => {
     ]);
   });
 
+  it('gains a solar section: generation, CO2 avoided and kWh per tonne of the week', async () => {
+    const history = generateHistory(4, 14, Date.UTC(2024, 4, 27), Date.UTC(2024, 4, 30));
+    await importCsv(t, warehouse, toCsv(history));
+    await t
+      .http()
+      .post('/api/energy/readings')
+      .set(t.as(warehouse))
+      .send({
+        system: 'TMZ-PV-1',
+        readings: [
+          {
+            start: '2024-05-28T10:00:00+05:00',
+            end: '2024-05-28T11:00:00+05:00',
+            generatedKwh: 400,
+          },
+          {
+            start: '2024-05-29T10:00:00+05:00',
+            end: '2024-05-29T11:00:00+05:00',
+            generatedKwh: 250.5,
+          },
+          {
+            start: '2024-06-03T10:00:00+05:00',
+            end: '2024-06-03T11:00:00+05:00',
+            generatedKwh: 999,
+          },
+        ],
+      })
+      .expect(201);
+    await runJob(t, JobName.RollUpEnergy, {});
+    const report = await requestReport(t, coordinator, '2024-05-27');
+    const tonnes = expectedStats(history, new Date('2024-06-03T00:00:00+05:00')).tonnes;
+    expect(report.energy).toEqual({
+      generatedKwh: 650.5,
+      co2AvoidedKg: 362.979, // 650.5 kWh x 0.558 kg/kWh
+      systems: [
+        {
+          system: 'TMZ-PV-1',
+          generatedKwh: 650.5,
+          expectedKwh: 18982.466, // 700 kWp x 1,414 kWh/kWp / 365 x 7 days
+          underperforming: true,
+          co2AvoidedKg: 362.979,
+          kwhPerTonneDispatched: Math.round((650.5 / tonnes) * 1000) / 1000,
+        },
+      ],
+    });
+    const html = await t
+      .http()
+      .get('/api/reports/weekly/2024-05-27?format=html')
+      .set(t.as())
+      .expect(200);
+    expect(html.text).toContain('<h2>Solar energy</h2>');
+    const md = await t
+      .http()
+      .get('/api/reports/weekly/2024-05-27?format=md')
+      .set(t.as())
+      .expect(200);
+    expect(md.text).toContain('650.5 kWh generated, 362.979 kg CO2 avoided.');
+  });
+
   it('puts Sunday 23:30 Tashkent in its week and Monday 00:10 in the next', async () => {
     const [sunday, monday] = generateHistory(2, 5);
     sunday.dispatchedAt = '2024-06-02T23:30:00+05:00';

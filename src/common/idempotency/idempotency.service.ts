@@ -7,7 +7,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { retryOnConflict, transactionContext } from '../../database/transaction.js';
+import { inTransaction, retryOnConflict } from '../../database/transaction.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 
 /** The key was first used with another request: 422, and the web app says "open a new form". */
@@ -67,7 +67,7 @@ export class IdempotencyService {
   ): Promise<IdempotentOutcome<T>> {
     return retryOnConflict(
       () =>
-        this.dataSource.transaction(async (manager) => {
+        inTransaction(this.dataSource, async (manager) => {
           if (options.wait) {
             await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockId(scope)]);
           } else {
@@ -92,7 +92,7 @@ export class IdempotencyService {
               body: JSON.parse(stored.responseBody) as T,
             };
           }
-          const body = await transactionContext.run(manager, work);
+          const body = await work();
           await manager.insert(IdempotencyRecord, {
             ...scope,
             requestHash: hash,

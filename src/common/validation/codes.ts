@@ -1,12 +1,16 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsNumber, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
+/** Letters, digits and . _ - (no spaces, so a code is safe in URLs and CSV). */
+export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const CODE_MAX_LENGTH = 64;
+
 /** A code or SKU: up to 64 letters, digits and . _ - (no spaces, so it is safe in URLs and CSV). */
 export const IsCode = (what = 'code') =>
   applyDecorators(
     IsString(),
-    MaxLength(64),
-    Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+    MaxLength(CODE_MAX_LENGTH),
+    Matches(CODE_PATTERN, {
       message: `$property must be a ${what} of letters, digits and . _ - (starting with a letter or digit)`,
     }),
   );

@@ -4,6 +4,16 @@ import { isValidDay } from '../time/zoned.js';
 
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** An ISO 8601 date-time with its offset that names a real instant (for input parsed by hand). */
+export function isInstant(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    WITH_OFFSET.test(value) &&
+    isValidDay(value.slice(0, 10)) &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
 /** An ISO 8601 instant with its offset (kept a string; services make the Date). */
 export const IsInstant = () =>
   applyDecorators(

@@ -45,6 +45,21 @@ export interface WeeklyReportContent {
   }[];
   stock: { sku: string; onHand: number }[];
   chart: { weekStart: string; tonnes: number }[];
+  /** The hub's PV systems over the week; absent when the hub has none. */
+  energy?: WeeklyEnergy;
+}
+
+export interface WeeklyEnergy {
+  generatedKwh: number;
+  co2AvoidedKg: number;
+  systems: {
+    system: string;
+    generatedKwh: number;
+    expectedKwh: number;
+    underperforming: boolean;
+    co2AvoidedKg: number;
+    kwhPerTonneDispatched: number | null;
+  }[];
 }
 
 export class ReportDelivery {

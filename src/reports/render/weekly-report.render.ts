@@ -75,6 +75,25 @@ export function renderMarkdown(report: WeeklyReportResponse): string {
       ]),
     ),
     '',
+    ...(report.energy
+      ? [
+          '## Solar energy',
+          '',
+          `${n(report.energy.generatedKwh)} kWh generated, ${n(report.energy.co2AvoidedKg)} kg CO2 avoided.`,
+          '',
+          table(
+            ['System', 'kWh', 'Expected kWh', 'kg CO2 avoided', 'kWh per tonne dispatched'],
+            report.energy.systems.map((e) => [
+              e.system + (e.underperforming ? ' (underperforming)' : ''),
+              e.generatedKwh,
+              e.expectedKwh,
+              e.co2AvoidedKg,
+              e.kwhPerTonneDispatched === null ? '-' : e.kwhPerTonneDispatched,
+            ]),
+          ),
+          '',
+        ]
+      : []),
     '## Stock on hand at the end of the week',
     '',
     table(
@@ -150,6 +169,22 @@ ${table(
     d.tonnes,
   ]),
 )}
+${
+  report.energy
+    ? `<h2>Solar energy</h2>
+<p>${n(report.energy.generatedKwh)} kWh generated, ${n(report.energy.co2AvoidedKg)} kg CO₂ avoided</p>
+${table(
+  ['System', 'kWh', 'Expected kWh', 'kg CO2 avoided', 'kWh per tonne dispatched'],
+  report.energy.systems.map((x) => [
+    x.system + (x.underperforming ? ' (underperforming)' : ''),
+    x.generatedKwh,
+    x.expectedKwh,
+    x.co2AvoidedKg,
+    x.kwhPerTonneDispatched === null ? '-' : x.kwhPerTonneDispatched,
+  ]),
+)}`
+    : ''
+}
 <h2>Stock on hand at the end of the week</h2>
 ${table(
   ['SKU', 'On hand'],

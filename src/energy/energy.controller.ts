@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Role } from '../auth/role.js';
+import { User } from '../auth/user.entity.js';
+import { CurrentUser, Roles } from '../common/auth/auth.decorators.js';
+import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
+import { Page } from '../common/pagination/page.js';
+import { HubPageQuery } from '../stock/dto/stock.dto.js';
+import { EnergyReportQuery, EnergyReportResponse } from './dto/energy-report.dto.js';
+import { CreatePvSystemDto, mapPvSystem, PvSystemResponse } from './dto/pv-system.dto.js';
+import { ReadingsResponse, RecordReadingsDto } from './dto/readings.dto.js';
+import { EnergyReportsService } from './energy-reports.service.js';
+import { PvSystemsService } from './pv-systems.service.js';
+import type { ReceivedReadings } from './reading-rules.js';
+import { ReadingsBodyPipe } from './readings-body.pipe.js';
+import { ReadingsService } from './readings.service.js';
+
+@ApiTags('energy')
+@ApiBearerAuth()
+@Controller('energy')
+export class EnergyController {
+  constructor(
+    private readonly systems: PvSystemsService,
+    private readonly readings: ReadingsService,
+    private readonly reports: EnergyReportsService,
+  ) {}
+
+  /** PV systems of the hub, by code. */
+  @Get('systems')
+  async listSystems(@Query() query: HubPageQuery): Promise<Page<PvSystemResponse>> {
+    const { items, nextCursor } = await this.systems.list(query);
+    return { items: items.map(mapPvSystem), nextCursor };
+  }
+
+  @Post('systems')
+  @Roles(Role.Admin)
+  async createSystem(@Body() dto: CreatePvSystemDto): Promise<PvSystemResponse> {
+    return mapPvSystem(await this.systems.create(dto));
+  }
+
+  /**
+   * Meter readings, 1 to 10,000, as JSON or as CSV (text/csv, header
+   * `system,start,end,generated_kwh,consumed_kwh,grid_import_kwh,exported_kwh,irradiation_kwh_m2`).
+   * A reading with the start of a stored one replaces it. All or nothing.
+   */
+  @Post('readings')
+  @Roles(Role.Warehouse)
+  @Idempotent()
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiBody({ type: RecordReadingsDto })
+  record(
+    @Body(ReadingsBodyPipe) received: ReceivedReadings,
+    @CurrentUser() user: User,
+  ): Promise<ReadingsResponse> {
+    return this.readings.record(received, user);
+  }
+
+  /** KPIs per day, week or month, from the daily rollups. */
+  @Get('reports')
+  report(@Query() query: EnergyReportQuery): Promise<EnergyReportResponse> {
+    return this.reports.report(query);
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { HubsModule } from '../hubs/hubs.module.js';
+import { DispatchedTonnes } from './dispatched-tonnes.js';
+import { EnergyController } from './energy.controller.js';
+import { EnergyReportsService } from './energy-reports.service.js';
+import { PvSystem } from './pv-system.entity.js';
+import { PvSystemsService } from './pv-systems.service.js';
+import { ReadingsService } from './readings.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([PvSystem]), HubsModule],
+  controllers: [EnergyController],
+  providers: [PvSystemsService, ReadingsService, EnergyReportsService, DispatchedTonnes],
+  exports: [EnergyReportsService],
+})
+export class EnergyModule {}

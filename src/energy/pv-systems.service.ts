@@ -1,0 +1,64 @@
+import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { Page, paginate } from '../common/pagination/page.js';
+import { Hub } from '../hubs/hub.entity.js';
+import { HubsService } from '../hubs/hubs.service.js';
+import { HubPageQuery } from '../stock/dto/stock.dto.js';
+import { CreatePvSystemDto } from './dto/pv-system.dto.js';
+import { PvSystem } from './pv-system.entity.js';
+
+export type PvSystemWithHub = PvSystem & { hub: Hub };
+
+@Injectable()
+export class PvSystemsService {
+  constructor(
+    @InjectRepository(PvSystem) private readonly systems: Repository<PvSystem>,
+    private readonly hubs: HubsService,
+  ) {}
+
+  /** The hub's systems, by code. */
+  async list(query: HubPageQuery): Promise<Page<PvSystemWithHub>> {
+    const hub = await this.hubs.resolve(query.hub);
+    const qb = this.systems
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.hub', 'hub')
+      .where('s.hubId = :hubId', { hubId: hub.id });
+    return paginate(qb, query, ['s.code'], 'ASC', (s) => [s.code]) as Promise<
+      Page<PvSystemWithHub>
+    >;
+  }
+
+  async create(dto: CreatePvSystemDto): Promise<PvSystemWithHub> {
+    const hub = await this.hubs.resolve(dto.hub);
+    if (await this.systems.existsBy({ code: dto.code })) {
+      throw new ConflictException(`A PV system with code ${dto.code} already exists`);
+    }
+    const saved = await this.systems.save(
+      this.systems.create({
+        hubId: hub.id,
+        code: dto.code,
+        name: dto.name,
+        capacityKwp: String(dto.capacityKwp),
+        commissionedOn: dto.commissionedOn ?? null,
+      }),
+    );
+    return { ...saved, hub };
+  }
+
+  /** The system a request names, with its hub; an unknown code is the client's 422. */
+  async resolve(code: string): Promise<PvSystemWithHub> {
+    const system = await this.systems.findOne({ where: { code }, relations: { hub: true } });
+    if (!system) throw new UnprocessableEntityException(`Unknown PV system ${code}`);
+    return system as PvSystemWithHub;
+  }
+
+  /** The systems of these codes that exist, by code. */
+  async byCodes(codes: string[]): Promise<Map<string, PvSystemWithHub>> {
+    const found = await this.systems.find({
+      where: { code: In(codes) },
+      relations: { hub: true },
+    });
+    return new Map(found.map((system) => [system.code, system as PvSystemWithHub]));
+  }
+}

@@ -1,0 +1,157 @@
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { User } from '../auth/user.entity.js';
+import { localDay } from '../common/time/zoned.js';
+import { execute } from '../database/execute.js';
+import { afterCommit, TransactionRunner } from '../database/transaction.js';
+import { JobName } from '../jobs/jobs.constants.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import { ReadingsResponse, SystemReadingsResponse } from './dto/readings.dto.js';
+import { PvSystemsService, PvSystemWithHub } from './pv-systems.service.js';
+import {
+  checkReadings,
+  problem,
+  ReadingInput,
+  ReadingProblem,
+  ReceivedReadings,
+  rejectReadings,
+} from './reading-rules.js';
+
+@Injectable()
+export class ReadingsService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(ReadingsService.name);
+  /** Rollup jobs being queued in the background, after their readings committed. */
+  private readonly queueing = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly systems: PvSystemsService,
+    private readonly jobs: JobsService,
+  ) {}
+
+  /**
+   * Stores readings, all or none: a reading with the `(system, start)` of a stored one replaces
+   * it (meters re-send). The days they fall on are marked for the rollup in the same
+   * transaction; once it commits, the rollup job is asked to run (the nightly run catches up
+   * when the queue is unreachable).
+   */
+  async record(received: ReceivedReadings, user: User): Promise<ReadingsResponse> {
+    const { readings } = received;
+    const systems = await this.systems.byCodes([...new Set(readings.map((r) => r.system))]);
+    const unknown = readings.filter((reading) => !systems.has(reading.system));
+    if (unknown.length > 0 && unknown.every((reading) => 'index' in reading.source)) {
+      // JSON names its system once: one message says it.
+      throw new UnprocessableEntityException(`Unknown PV system ${unknown[0].system}`);
+    }
+    const problems: ReadingProblem[] = [
+      ...received.problems,
+      ...unknown.map((reading) => problem(reading.source, `unknown PV system ${reading.system}`)),
+      ...checkReadings(readings),
+    ];
+    if (problems.length > 0) rejectReadings(problems);
+
+    const bySystem = [...systems.values()].sort((a, b) => a.id - b.id);
+    const stored = await this.transactions.run(async (manager) => {
+      // Serialises writers and the rollup of a system, so no rollup misses a committed reading.
+      await manager.query(
+        'SELECT id FROM pv_system WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE',
+        [bySystem.map((s) => s.id)],
+      );
+      const column = <K extends keyof ReadingInput>(key: K) => readings.map((r) => r[key]);
+      const systemIds = readings.map((r) => systems.get(r.system)!.id);
+      const starts = readings.map((r) => new Date(r.start).toISOString());
+      const { rows } = await execute<{ system_id: number; inserted: boolean }>(
+        manager,
+        `INSERT INTO energy_reading (system_id, starts_at, ends_at, generated_kwh, consumed_kwh,
+                grid_import_kwh, exported_kwh, irradiation_kwh_m2, recorded_by_id, recorded_at)
+         SELECT v.*, $9::uuid, now()
+           FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[], $4::numeric[],
+                       $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[])
+             AS v(system_id, starts_at, ends_at, generated_kwh, consumed_kwh, grid_import_kwh,
+                  exported_kwh, irradiation_kwh_m2)
+         ON CONFLICT (system_id, starts_at) DO UPDATE
+            SET ends_at = EXCLUDED.ends_at, generated_kwh = EXCLUDED.generated_kwh,
+                consumed_kwh = EXCLUDED.consumed_kwh, grid_import_kwh = EXCLUDED.grid_import_kwh,
+                exported_kwh = EXCLUDED.exported_kwh,
+                irradiation_kwh_m2 = EXCLUDED.irradiation_kwh_m2,
+                recorded_by_id = EXCLUDED.recorded_by_id, recorded_at = EXCLUDED.recorded_at
+         RETURNING system_id, (xmax = 0) AS inserted`,
+        [
+          systemIds,
+          starts,
+          readings.map((r) => new Date(r.end).toISOString()),
+          column('generatedKwh'),
+          column('consumedKwh'),
+          column('gridImportKwh'),
+          column('exportedKwh'),
+          column('irradiationKwhM2'),
+          user.id,
+        ],
+      );
+      await manager.query(
+        `INSERT INTO energy_pending_day (system_id, day)
+         SELECT DISTINCT v.system_id, (v.starts_at AT TIME ZONE h.time_zone)::date
+           FROM unnest($1::int[], $2::timestamptz[]) AS v(system_id, starts_at)
+           JOIN pv_system s ON s.id = v.system_id
+           JOIN hub h ON h.id = s.hub_id
+         ON CONFLICT DO NOTHING`,
+        [systemIds, starts],
+      );
+      afterCommit(() => bySystem.forEach((system) => this.requestRollup(system)));
+      return rows;
+    });
+
+    const summaries = bySystem.map((system) => this.summary(system, readings, stored));
+    const total = (key: 'received' | 'inserted' | 'replaced') =>
+      summaries.reduce((sum, s) => sum + s[key], 0);
+    return {
+      received: total('received'),
+      inserted: total('inserted'),
+      replaced: total('replaced'),
+      systems: summaries,
+    };
+  }
+
+  /** Lets jobs being queued finish (or time out) before the queues close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.queueing);
+  }
+
+  private requestRollup(system: PvSystemWithHub): void {
+    const queued = this.jobs
+      .enqueue(JobName.RollUpEnergy, { systemId: system.id })
+      .catch((error: Error) =>
+        this.logger.warn(
+          `Readings of ${system.code} are stored, but the rollup job could not be queued ` +
+            `(${error.message}); the nightly run will fold them in`,
+        ),
+      )
+      .finally(() => this.queueing.delete(queued));
+    this.queueing.add(queued);
+  }
+
+  private summary(
+    system: PvSystemWithHub,
+    readings: ReadingInput[],
+    stored: { system_id: number; inserted: boolean }[],
+  ): SystemReadingsResponse {
+    const mine = stored.filter((row) => row.system_id === system.id);
+    const starts = readings
+      .filter((r) => r.system === system.code)
+      .map((r) => new Date(r.start).getTime());
+    const day = (ms: number) => localDay(new Date(ms), system.hub.timeZone);
+    const inserted = mine.filter((row) => row.inserted).length;
+    return {
+      system: system.code,
+      received: mine.length,
+      inserted,
+      replaced: mine.length - inserted,
+      from: day(starts.reduce((a, b) => Math.min(a, b))),
+      to: day(starts.reduce((a, b) => Math.max(a, b))),
+    };
+  }
+}

@@ -7,6 +7,7 @@ import { HubsService } from '../hubs/hubs.service.js';
 import { HubPageQuery } from '../stock/dto/stock.dto.js';
 import { CreatePvSystemDto } from './dto/pv-system.dto.js';
 import { PvSystem } from './pv-system.entity.js';
+import { currentManager } from '../database/transaction.js';
 
 export type PvSystemWithHub = PvSystem & { hub: Hub };
 
@@ -55,7 +56,8 @@ export class PvSystemsService {
 
   /** The systems of these codes that exist, by code. */
   async byCodes(codes: string[]): Promise<Map<string, PvSystemWithHub>> {
-    const found = await this.systems.find({
+    // Inside the request's transaction when there is one: never a second pooled connection.
+    const found = await currentManager(this.systems.manager).find(PvSystem, {
       where: { code: In(codes) },
       relations: { hub: true },
     });

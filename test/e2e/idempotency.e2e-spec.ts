@@ -113,9 +113,11 @@ describe('Idempotency-Key', () => {
         .set(t.as(warehouse))
         .set('Idempotency-Key', key)
         .send({ reason: 'x' });
-    await cancel('c-1').expect(200);
+    const first = await cancel('c-1').expect(200);
+    expect(first.body).toMatchObject({ id: a.body.id, status: 'CANCELLED', cancelReason: 'x' });
     const replayed = await cancel('c-1').expect(200);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect(replayed.text).toBe(first.text);
     await cancel('c-2').expect(409);
     expect((await counts(t)).dispatches).toBe(2);
   });

@@ -77,6 +77,8 @@ const en = {
   'col.lines': 'Lines',
   'col.recordedBy': 'Recorded by',
   'col.total': 'Total',
+  'col.week': 'Week',
+  'col.generatedAt': 'Generated',
 
   'stock.title': 'Stock',
   'stock.asOf': 'Stock at the end of the day',
@@ -187,6 +189,26 @@ const en = {
   'reason.OPENING_BALANCE': 'Opening balance (adds only)',
   'reason.OTHER': 'Other',
 
+  'reports.title': 'Weekly reports',
+  'reports.intro':
+    'The hub’s dispatch summary of each week, built every Monday for the week that ended. A report opens as a page in English, as it is sent, to print or save.',
+  'reports.buildTitle': 'Build or rebuild a week’s report',
+  'reports.week': 'Week starting on Monday',
+  'reports.weekHint':
+    'Hub time; empty means the last full week. Building a week again replaces its report.',
+  'reports.build': 'Build the report',
+  'reports.notMonday': 'Choose a Monday: a week runs from Monday to Sunday.',
+  'reports.notEnded': 'That week has not ended yet.',
+  'reports.building': 'The report of the week of {week} is being built.',
+  'reports.reload': 'Check again',
+  'reports.ready': 'The report of the week of {week} is ready.',
+  'reports.open': 'Open it',
+  'reports.failed': 'Building the report of the week of {week} failed. Try again in a moment.',
+  'reports.list': 'Reports, newest first',
+  'reports.none': 'No weekly reports yet.',
+  'reports.weekRange': '{from} to {to}',
+  'reports.older': 'Older reports',
+
   'readOnly.note': 'Your role may read this page but not record anything.',
 
   'unavailable.body':
@@ -287,6 +309,8 @@ const ru: Record<MessageKey, string> = {
   'col.lines': 'Строки',
   'col.recordedBy': 'Записал',
   'col.total': 'Итого',
+  'col.week': 'Неделя',
+  'col.generatedAt': 'Составлен',
 
   'stock.title': 'Запасы',
   'stock.asOf': 'Запасы на конец дня',
@@ -397,6 +421,26 @@ const ru: Record<MessageKey, string> = {
   'reason.LOST': 'Утеряно',
   'reason.OPENING_BALANCE': 'Начальный остаток (только добавление)',
   'reason.OTHER': 'Другое',
+
+  'reports.title': 'Еженедельные отчёты',
+  'reports.intro':
+    'Сводка отправок хаба за каждую неделю; составляется по понедельникам за закончившуюся неделю. Отчёт открывается страницей на английском языке, в том виде, в каком его рассылают, — для печати или сохранения.',
+  'reports.buildTitle': 'Составить или пересоставить отчёт за неделю',
+  'reports.week': 'Неделя, начиная с понедельника',
+  'reports.weekHint':
+    'Время хаба; пустое поле — последняя полная неделя. Отчёт, составленный заново, заменяет прежний.',
+  'reports.build': 'Составить отчёт',
+  'reports.notMonday': 'Выберите понедельник: неделя длится с понедельника по воскресенье.',
+  'reports.notEnded': 'Эта неделя ещё не закончилась.',
+  'reports.building': 'Отчёт за неделю с {week} составляется.',
+  'reports.reload': 'Проверить снова',
+  'reports.ready': 'Отчёт за неделю с {week} готов.',
+  'reports.open': 'Открыть',
+  'reports.failed': 'Не удалось составить отчёт за неделю с {week}. Попробуйте ещё раз чуть позже.',
+  'reports.list': 'Отчёты, сначала новые',
+  'reports.none': 'Еженедельных отчётов пока нет.',
+  'reports.weekRange': 'с {from} по {to}',
+  'reports.older': 'Более ранние отчёты',
 
   'readOnly.note': 'Ваша роль позволяет просматривать эту страницу, но не записывать.',
 

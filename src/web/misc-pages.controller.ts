@@ -6,15 +6,10 @@ import { ViewsService } from './views.service.js';
 import { Anonymous, WebController } from './web-auth.js';
 import type { WebRequest } from './web-request.js';
 
-/** Weekly reports (issue 5) and solar energy (issue 6) until their pages are wired in nav.ts. */
+/** Solar energy (issue 6) until its page is wired in nav.ts. */
 @WebController()
 export class UpcomingPagesController {
   constructor(private readonly views: ViewsService) {}
-
-  @Get('reports')
-  reports(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
-    return this.show(request, response, UPCOMING.reports);
-  }
 
   @Get('energy')
   energy(@Req() request: WebRequest, @Res() response: Response): Promise<void> {

@@ -16,7 +16,7 @@ export interface NavEntry {
  * UnavailableController serves the rest.
  */
 export const UPCOMING = {
-  reports: { key: 'nav.reports', href: '/app/reports', available: false },
+  reports: { key: 'nav.reports', href: '/app/reports', available: true },
   energy: { key: 'nav.energy', href: '/app/energy', available: false },
 } satisfies Record<string, NavEntry>;
 

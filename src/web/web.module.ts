@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { DispatchesModule } from '../dispatches/dispatches.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
+import { ReportsModule } from '../reports/reports.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { StockModule } from '../stock/stock.module.js';
 import { CatalogueLookup } from './catalogue-lookup.js';
@@ -11,6 +12,7 @@ import { DispatchPagesController } from './dispatch-pages.controller.js';
 import { FormRecorder } from './form-recorder.js';
 import { loginLimiter } from './login-limit.js';
 import { LoginController } from './login.controller.js';
+import { ReportPagesController } from './report-pages.controller.js';
 import {
   AssetsController,
   NotFoundController,
@@ -29,13 +31,22 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
  * in with a session cookie instead of an API key.
  */
 @Module({
-  imports: [AuthModule, HubsModule, CatalogueModule, StockModule, DispatchesModule, StatsModule],
+  imports: [
+    AuthModule,
+    HubsModule,
+    CatalogueModule,
+    StockModule,
+    DispatchesModule,
+    StatsModule,
+    ReportsModule,
+  ],
   controllers: [
     AssetsController,
     LoginController,
     DashboardController,
     StockPagesController,
     DispatchPagesController,
+    ReportPagesController,
     UpcomingPagesController,
     // Last: it answers every other path under /app.
     NotFoundController,

@@ -18,6 +18,8 @@ describe('web formatting', () => {
     expect(en.num(7247.4567)).toBe('7,247.457');
     expect(ru.num(7247.4567).replace(/\s/g, ' ')).toBe('7 247,457');
     expect(en.day('2024-05-31')).toBe('31 May 2024');
+    expect(en.dayMonth('2024-05-31')).toBe('31/05');
+    expect(ru.dayMonth('2024-05-31')).toBe('31.05');
     expect(ru.day('2024-05-31')).toMatch(/^31 мая 2024/);
     expect(ru.place({ name: 'Kyrgyz Republic', iso2: 'KG' })).toBe('Киргизия');
     expect(en.place({ name: 'Kyrgyz Republic', iso2: 'KG' })).toBe('Kyrgyz Republic');

@@ -17,7 +17,6 @@ const en = {
   'nav.adjustments': 'Adjustments',
   'nav.reports': 'Weekly reports',
   'nav.energy': 'Solar energy',
-  'nav.notYet': 'not available yet',
   'user.signedInAs': 'Signed in as {name}, {role}',
   'role.admin': 'admin',
   'role.warehouse': 'warehouse staff',
@@ -79,6 +78,10 @@ const en = {
   'col.total': 'Total',
   'col.week': 'Week',
   'col.generatedAt': 'Generated',
+  'col.day': 'Day',
+  'col.generatedKwh': 'Generated, kWh',
+  'col.expectedKwh': 'Expected, kWh',
+  'col.co2AvoidedKg': 'CO₂ avoided, kg',
 
   'stock.title': 'Stock',
   'stock.asOf': 'Stock at the end of the day',
@@ -209,10 +212,23 @@ const en = {
   'reports.weekRange': '{from} to {to}',
   'reports.older': 'Older reports',
 
-  'readOnly.note': 'Your role may read this page but not record anything.',
+  'energy.title': 'Solar energy',
+  'energy.intro':
+    'What the hub’s solar plants generated each day from {from} to {to} (hub time), and the CO₂ the grid would have emitted to supply the same electricity.',
+  'energy.capacity': '{kwp} kWp',
+  'energy.unit': 'kWh',
+  'energy.noSystems': 'This hub has no solar plant recorded.',
+  'energy.pending': 'Readings of {count} days are not in these figures yet; reload in a moment.',
+  'energy.notCommissioned': 'This plant was commissioned after these days.',
+  'energy.chartLabel': 'Bar chart of kWh generated per day by {system}, from {from} to {to}',
+  'energy.co2Note':
+    'CO₂ avoided: the generation times {factor} kg per kWh, the grid’s emission factor.',
+  'energy.noReadings': 'No readings',
+  'energy.underperforming': 'below expected',
+  'energy.underperformingNote':
+    '“Below expected”: more than 20 % short of what the plant’s capacity should give (dust on the panels, a fault).',
 
-  'unavailable.body':
-    'This part of relief-hub is not available yet: it is being built and will appear here.',
+  'readOnly.note': 'Your role may read this page but not record anything.',
 
   'error.home': 'Back to the dashboard',
   'error.signIn': 'Sign in again',
@@ -247,7 +263,6 @@ const ru: Record<MessageKey, string> = {
   'nav.adjustments': 'Корректировки',
   'nav.reports': 'Еженедельные отчёты',
   'nav.energy': 'Солнечная энергия',
-  'nav.notYet': 'пока недоступно',
   'user.signedInAs': 'Вы вошли как {name}, {role}',
   'role.admin': 'администратор',
   'role.warehouse': 'сотрудник склада',
@@ -311,6 +326,10 @@ const ru: Record<MessageKey, string> = {
   'col.total': 'Итого',
   'col.week': 'Неделя',
   'col.generatedAt': 'Составлен',
+  'col.day': 'День',
+  'col.generatedKwh': 'Выработано, кВт·ч',
+  'col.expectedKwh': 'Ожидалось, кВт·ч',
+  'col.co2AvoidedKg': 'Предотвращено CO₂, кг',
 
   'stock.title': 'Запасы',
   'stock.asOf': 'Запасы на конец дня',
@@ -442,9 +461,24 @@ const ru: Record<MessageKey, string> = {
   'reports.weekRange': 'с {from} по {to}',
   'reports.older': 'Более ранние отчёты',
 
-  'readOnly.note': 'Ваша роль позволяет просматривать эту страницу, но не записывать.',
+  'energy.title': 'Солнечная энергия',
+  'energy.intro':
+    'Сколько электроэнергии выработали солнечные электростанции хаба за каждый день с {from} по {to} (время хаба) и сколько CO₂ выбросило бы производство того же количества энергии в сети.',
+  'energy.capacity': '{kwp} кВт пиковой мощности',
+  'energy.unit': 'кВт·ч',
+  'energy.noSystems': 'У этого хаба нет зарегистрированных солнечных электростанций.',
+  'energy.pending':
+    'Показания за {count} дн. ещё не вошли в эти цифры; обновите страницу чуть позже.',
+  'energy.notCommissioned': 'Эта станция введена в эксплуатацию после этих дней.',
+  'energy.chartLabel': 'Столбчатая диаграмма выработки {system} по дням, кВт·ч, с {from} по {to}',
+  'energy.co2Note':
+    'Предотвращённые выбросы CO₂: выработка, умноженная на {factor} кг на кВт·ч — коэффициент выбросов сети.',
+  'energy.noReadings': 'Нет показаний',
+  'energy.underperforming': 'ниже ожидаемого',
+  'energy.underperformingNote':
+    '«Ниже ожидаемого»: выработка более чем на 20 % меньше той, что должна давать мощность станции (пыль на панелях, неисправность).',
 
-  'unavailable.body': 'Этот раздел relief-hub пока недоступен: он в разработке и появится здесь.',
+  'readOnly.note': 'Ваша роль позволяет просматривать эту страницу, но не записывать.',
 
   'error.home': 'На страницу обзора',
   'error.signIn': 'Войти снова',

@@ -1,25 +1,7 @@
-import { All, Get, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import { All, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
-import { UPCOMING } from './nav.js';
-import { ViewsService } from './views.service.js';
 import { Anonymous, WebController } from './web-auth.js';
-import type { WebRequest } from './web-request.js';
-
-/** Solar energy (issue 6) until its page is wired in nav.ts. */
-@WebController()
-export class UpcomingPagesController {
-  constructor(private readonly views: ViewsService) {}
-
-  @Get('energy')
-  energy(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
-    return this.show(request, response, UPCOMING.energy);
-  }
-
-  private show(request: WebRequest, response: Response, entry: { key: string }) {
-    return this.views.send(request, response, 'unavailable', { title: entry.key });
-  }
-}
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = Object.fromEntries(
   [

@@ -61,8 +61,9 @@ export class ViewsService {
       hub,
       fmt,
       /**
-       * A bar chart as inline SVG, drawn by the reports' renderer at a page's size, with the
-       * reader's numbers; days under the bars as "05.20". The page's heading is its caption.
+       * A bar chart of days (or weeks by their Monday) as inline SVG, drawn by the reports'
+       * renderer at a page's size with the reader's numbers and dates; the page's heading is its
+       * caption.
        */
       chart: (bars: Bar[], title: string, unit: string, digits = 3) =>
         barChart(bars, title, unit, {
@@ -70,7 +71,7 @@ export class ViewsService {
           caption: false,
           num: fmt.num,
           digits,
-          tick: (label) => label.slice(5).replace('-', '.'),
+          tick: fmt.dayMonth,
         }),
       user,
       csrf: request.web?.session.csrfToken ?? '',

@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { DispatchesModule } from '../dispatches/dispatches.module.js';
+import { EnergyModule } from '../energy/energy.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
 import { StatsModule } from '../stats/stats.module.js';
@@ -9,15 +10,12 @@ import { StockModule } from '../stock/stock.module.js';
 import { CatalogueLookup } from './catalogue-lookup.js';
 import { DashboardController } from './dashboard.controller.js';
 import { DispatchPagesController } from './dispatch-pages.controller.js';
+import { EnergyPagesController } from './energy-pages.controller.js';
 import { FormRecorder } from './form-recorder.js';
 import { loginLimiter } from './login-limit.js';
 import { LoginController } from './login.controller.js';
 import { ReportPagesController } from './report-pages.controller.js';
-import {
-  AssetsController,
-  NotFoundController,
-  UpcomingPagesController,
-} from './misc-pages.controller.js';
+import { AssetsController, NotFoundController } from './misc-pages.controller.js';
 import { SessionsService } from './sessions.service.js';
 import { StockPagesController } from './stock-pages.controller.js';
 import { ViewsService } from './views.service.js';
@@ -39,6 +37,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     DispatchesModule,
     StatsModule,
     ReportsModule,
+    EnergyModule,
   ],
   controllers: [
     AssetsController,
@@ -47,7 +46,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     StockPagesController,
     DispatchPagesController,
     ReportPagesController,
-    UpcomingPagesController,
+    EnergyPagesController,
     // Last: it answers every other path under /app.
     NotFoundController,
   ],

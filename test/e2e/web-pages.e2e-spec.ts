@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Clock } from '../../src/common/clock.js';
+import { addDays, localDay } from '../../src/common/time/zoned.js';
+import { JobName } from '../../src/jobs/jobs.constants.js';
 import { generateHistory, toCsv } from '../support/history.js';
-import { waitForReportJob } from '../support/jobs.js';
+import { runJob, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { csrfOf, signIn, webUser } from '../support/web.js';
 
@@ -156,5 +158,72 @@ describe('web app: weekly reports and solar energy', () => {
       .body;
     expect(report.trucks).toBe(14);
     expect(report.generatedAt > generatedBefore).toBe(true);
+  });
+  it("shows each day's generation and the CO2 it avoided, from readings sent to the API", async () => {
+    const meter = await webUser(t, 'warehouse', 'Meter');
+    const today = localDay(new Date(), 'Asia/Tashkent');
+    const [yesterday, earlier] = [addDays(today, -1), addDays(today, -5)];
+    const hour = (day: string, h: number, generatedKwh: number) => ({
+      start: `${day}T${String(h).padStart(2, '0')}:00:00+05:00`,
+      end: `${day}T${String(h + 1).padStart(2, '0')}:00:00+05:00`,
+      generatedKwh,
+    });
+    await t
+      .http()
+      .post('/api/energy/readings')
+      .set(t.as(meter.apiKey))
+      .send({
+        system: 'TMZ-PV-1',
+        readings: [
+          hour(yesterday, 11, 512.4),
+          hour(yesterday, 12, 300.25),
+          hour(earlier, 12, 100.001),
+        ],
+      })
+      .expect(201);
+    await runJob(t, JobName.RollUpEnergy, {});
+
+    const agent = await signIn(t, meter.name, meter.password);
+    const page = await agent.get('/app/energy').expect(200);
+    expect(Buffer.byteLength(page.text)).toBeLessThan(200 * 1024);
+    expect(page.text).toContain('<a href="/app/energy" aria-current="page">Solar energy</a>');
+    expect(page.text).toContain('TMZ-PV-1');
+    expect(page.text).not.toContain('data-pending');
+    const days = [
+      ...page.text.matchAll(/<tr data-day="([^"]+)" data-kwh="([^"]+)" data-co2="([^"]+)">/g),
+    ];
+    expect(days.map((d) => d[1])).toEqual(
+      Array.from({ length: 14 }, (_, i) => addDays(today, i - 13)),
+    );
+    // kWh x 0.558 kg, rounded to the gram.
+    const figures = Object.fromEntries(days.map((d) => [d[1], [Number(d[2]), Number(d[3])]]));
+    expect(figures[yesterday]).toEqual([812.65, 453.459]);
+    expect(figures[earlier]).toEqual([100.001, 55.801]);
+    expect(figures[today]).toEqual([0, 0]);
+    const row = (day: string) =>
+      new RegExp(`<tr data-day="${day}"[^>]*>([\\s\\S]*?)</tr>`).exec(page.text)![1];
+    expect(row(yesterday)).toContain('<td class="num">812.65');
+    expect(row(yesterday)).toContain('<td class="num">453.459</td>');
+    expect(row(earlier)).toContain('<td class="num">55.801</td>');
+    expect(row(today)).toContain('No readings');
+    // The chart: one bar a day, the same figures.
+    const chart = page.text.slice(page.text.indexOf('<figure class="chart'));
+    expect(chart).toMatch(/^<figure class="chart[^"]*">\s*<svg/);
+    const bars = [
+      ...chart.matchAll(/<rect class="bar" data-label="([^"]+)" data-value="([^"]+)"/g),
+    ];
+    expect(bars).toHaveLength(14);
+    expect(bars.find((b) => b[1] === yesterday)![2]).toBe('812.65');
+
+    // In Russian, with the reader's numbers.
+    await agent
+      .post('/app/language')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), language: 'ru', next: '/app/energy' })
+      .expect(303);
+    const ru = (await agent.get('/app/energy').expect(200)).text;
+    expect(ru).toContain('<h1>Солнечная энергия</h1>');
+    expect(ru).toContain('Выработано, кВт·ч');
+    expect(ru).toMatch(/<td class="num">453,459<\/td>/);
   });
 });

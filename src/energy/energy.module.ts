@@ -12,6 +12,6 @@ import { ReadingsService } from './readings.service.js';
   imports: [TypeOrmModule.forFeature([PvSystem]), HubsModule],
   controllers: [EnergyController],
   providers: [PvSystemsService, ReadingsService, EnergyReportsService, DispatchedTonnes],
-  exports: [EnergyReportsService],
+  exports: [EnergyReportsService, PvSystemsService],
 })
 export class EnergyModule {}

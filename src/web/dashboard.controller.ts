@@ -1,7 +1,6 @@
 import { Get, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { StatsService } from '../stats/stats.service.js';
-import { barChart } from './chart.js';
 import { CatalogueLookup } from './catalogue-lookup.js';
 import { ViewsService } from './views.service.js';
 import { WebController } from './web-auth.js';
@@ -29,7 +28,6 @@ export class DashboardController {
       title: 'dashboard.title',
       stats,
       weeks,
-      chart: barChart(weeks.items),
       iso2: Object.fromEntries(destinations.map((d) => [d.code, d.iso2])),
     });
   }

@@ -1,4 +1,3 @@
-import { barChart, niceCeiling } from './chart.js';
 import { formatter, localInputToIso, toLocalInput } from './format.js';
 
 describe('web formatting', () => {
@@ -19,21 +18,11 @@ describe('web formatting', () => {
     expect(en.num(7247.4567)).toBe('7,247.457');
     expect(ru.num(7247.4567).replace(/\s/g, ' ')).toBe('7 247,457');
     expect(en.day('2024-05-31')).toBe('31 May 2024');
+    expect(en.dayMonth('2024-05-31')).toBe('31/05');
+    expect(ru.dayMonth('2024-05-31')).toBe('31.05');
     expect(ru.day('2024-05-31')).toMatch(/^31 мая 2024/);
     expect(ru.place({ name: 'Kyrgyz Republic', iso2: 'KG' })).toBe('Киргизия');
     expect(en.place({ name: 'Kyrgyz Republic', iso2: 'KG' })).toBe('Kyrgyz Republic');
     expect(en.time('2024-05-31T09:30:00Z')).toBe('2024-05-31 14:30');
-  });
-
-  it('scales a weekly chart to a round ceiling', () => {
-    expect([0, 0.4, 1, 7, 120, 250, 999].map(niceCeiling)).toEqual([0, 0.5, 1, 10, 200, 500, 1000]);
-    const chart = barChart([
-      { periodStart: '2024-05-20', trucks: 3, tonnes: 60 },
-      { periodStart: '2024-05-27', trucks: 0, tonnes: 0 },
-      { periodStart: '2024-06-03', trucks: 5, tonnes: 100 },
-    ]);
-    expect(chart.bars.map((b) => b.height)).toEqual([149, 0, 248]);
-    expect(chart.bars.every((b) => b.y + b.height === chart.baseline)).toBe(true);
-    expect(chart.bars[0].label).toBe('05.20');
   });
 });

@@ -21,6 +21,11 @@ export function formatter(language: Language, timeZone: string) {
     year: 'numeric',
     timeZone: 'UTC',
   });
+  const dayMonth = new Intl.DateTimeFormat(locale, {
+    day: '2-digit',
+    month: '2-digit',
+    timeZone: 'UTC',
+  });
   const regions = new Intl.DisplayNames([locale], { type: 'region' });
   return {
     /** Up to `digits` decimals, grouped thousands. */
@@ -30,6 +35,8 @@ export function formatter(language: Language, timeZone: string) {
     percent: (ratio: number) => `${number(1).format(ratio * 100)} %`,
     /** "2024-05-31" as "31 May 2024" / "31 мая 2024 г.". */
     day: (isoDay: string) => day.format(new Date(`${isoDay}T00:00:00Z`)),
+    /** "2024-05-31" as "31/05" / "31.05", short enough to sit under a chart's bar. */
+    dayMonth: (isoDay: string) => dayMonth.format(new Date(`${isoDay}T00:00:00Z`)),
     /** An instant as "2024-05-31 14:30" in the hub's time zone. */
     time: (iso: string | Date | null | undefined) =>
       iso ? toZonedIso(new Date(iso), timeZone).slice(0, 16).replace('T', ' ') : '',

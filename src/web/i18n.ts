@@ -17,7 +17,6 @@ const en = {
   'nav.adjustments': 'Adjustments',
   'nav.reports': 'Weekly reports',
   'nav.energy': 'Solar energy',
-  'nav.notYet': 'not available yet',
   'user.signedInAs': 'Signed in as {name}, {role}',
   'role.admin': 'admin',
   'role.warehouse': 'warehouse staff',
@@ -77,6 +76,12 @@ const en = {
   'col.lines': 'Lines',
   'col.recordedBy': 'Recorded by',
   'col.total': 'Total',
+  'col.week': 'Week',
+  'col.generatedAt': 'Generated',
+  'col.day': 'Day',
+  'col.generatedKwh': 'Generated, kWh',
+  'col.expectedKwh': 'Expected, kWh',
+  'col.co2AvoidedKg': 'CO₂ avoided, kg',
 
   'stock.title': 'Stock',
   'stock.asOf': 'Stock at the end of the day',
@@ -187,10 +192,43 @@ const en = {
   'reason.OPENING_BALANCE': 'Opening balance (adds only)',
   'reason.OTHER': 'Other',
 
-  'readOnly.note': 'Your role may read this page but not record anything.',
+  'reports.title': 'Weekly reports',
+  'reports.intro':
+    'The hub’s dispatch summary of each week, built every Monday for the week that ended. A report opens as a page in English, as it is sent, to print or save.',
+  'reports.buildTitle': 'Build or rebuild a week’s report',
+  'reports.week': 'Week starting on Monday',
+  'reports.weekHint':
+    'Hub time; empty means the last full week. Building a week again replaces its report.',
+  'reports.build': 'Build the report',
+  'reports.notMonday': 'Choose a Monday: a week runs from Monday to Sunday.',
+  'reports.notEnded': 'That week has not ended yet.',
+  'reports.building': 'The report of the week of {week} is being built.',
+  'reports.reload': 'Check again',
+  'reports.ready': 'The report of the week of {week} is ready.',
+  'reports.open': 'Open it',
+  'reports.failed': 'Building the report of the week of {week} failed. Try again in a moment.',
+  'reports.list': 'Reports, newest first',
+  'reports.none': 'No weekly reports yet.',
+  'reports.weekRange': '{from} to {to}',
+  'reports.older': 'Older reports',
 
-  'unavailable.body':
-    'This part of relief-hub is not available yet: it is being built and will appear here.',
+  'energy.title': 'Solar energy',
+  'energy.intro':
+    'What the hub’s solar plants generated each day from {from} to {to} (hub time), and the CO₂ the grid would have emitted to supply the same electricity.',
+  'energy.capacity': '{kwp} kWp',
+  'energy.unit': 'kWh',
+  'energy.noSystems': 'This hub has no solar plant recorded.',
+  'energy.pending': 'Readings of {count} days are not in these figures yet; reload in a moment.',
+  'energy.notCommissioned': 'This plant was commissioned after these days.',
+  'energy.chartLabel': 'Bar chart of kWh generated per day by {system}, from {from} to {to}',
+  'energy.co2Note':
+    'CO₂ avoided: the generation times {factor} kg per kWh, the grid’s emission factor.',
+  'energy.noReadings': 'No readings',
+  'energy.underperforming': 'below expected',
+  'energy.underperformingNote':
+    '“Below expected”: more than 20 % short of what the plant’s capacity should give (dust on the panels, a fault).',
+
+  'readOnly.note': 'Your role may read this page but not record anything.',
 
   'error.home': 'Back to the dashboard',
   'error.signIn': 'Sign in again',
@@ -225,7 +263,6 @@ const ru: Record<MessageKey, string> = {
   'nav.adjustments': 'Корректировки',
   'nav.reports': 'Еженедельные отчёты',
   'nav.energy': 'Солнечная энергия',
-  'nav.notYet': 'пока недоступно',
   'user.signedInAs': 'Вы вошли как {name}, {role}',
   'role.admin': 'администратор',
   'role.warehouse': 'сотрудник склада',
@@ -287,6 +324,12 @@ const ru: Record<MessageKey, string> = {
   'col.lines': 'Строки',
   'col.recordedBy': 'Записал',
   'col.total': 'Итого',
+  'col.week': 'Неделя',
+  'col.generatedAt': 'Составлен',
+  'col.day': 'День',
+  'col.generatedKwh': 'Выработано, кВт·ч',
+  'col.expectedKwh': 'Ожидалось, кВт·ч',
+  'col.co2AvoidedKg': 'Предотвращено CO₂, кг',
 
   'stock.title': 'Запасы',
   'stock.asOf': 'Запасы на конец дня',
@@ -398,9 +441,44 @@ const ru: Record<MessageKey, string> = {
   'reason.OPENING_BALANCE': 'Начальный остаток (только добавление)',
   'reason.OTHER': 'Другое',
 
-  'readOnly.note': 'Ваша роль позволяет просматривать эту страницу, но не записывать.',
+  'reports.title': 'Еженедельные отчёты',
+  'reports.intro':
+    'Сводка отправок хаба за каждую неделю; составляется по понедельникам за закончившуюся неделю. Отчёт открывается страницей на английском языке, в том виде, в каком его рассылают, — для печати или сохранения.',
+  'reports.buildTitle': 'Составить или пересоставить отчёт за неделю',
+  'reports.week': 'Неделя, начиная с понедельника',
+  'reports.weekHint':
+    'Время хаба; пустое поле — последняя полная неделя. Отчёт, составленный заново, заменяет прежний.',
+  'reports.build': 'Составить отчёт',
+  'reports.notMonday': 'Выберите понедельник: неделя длится с понедельника по воскресенье.',
+  'reports.notEnded': 'Эта неделя ещё не закончилась.',
+  'reports.building': 'Отчёт за неделю с {week} составляется.',
+  'reports.reload': 'Проверить снова',
+  'reports.ready': 'Отчёт за неделю с {week} готов.',
+  'reports.open': 'Открыть',
+  'reports.failed': 'Не удалось составить отчёт за неделю с {week}. Попробуйте ещё раз чуть позже.',
+  'reports.list': 'Отчёты, сначала новые',
+  'reports.none': 'Еженедельных отчётов пока нет.',
+  'reports.weekRange': 'с {from} по {to}',
+  'reports.older': 'Более ранние отчёты',
 
-  'unavailable.body': 'Этот раздел relief-hub пока недоступен: он в разработке и появится здесь.',
+  'energy.title': 'Солнечная энергия',
+  'energy.intro':
+    'Сколько электроэнергии выработали солнечные электростанции хаба за каждый день с {from} по {to} (время хаба) и сколько CO₂ выбросило бы производство того же количества энергии в сети.',
+  'energy.capacity': '{kwp} кВт пиковой мощности',
+  'energy.unit': 'кВт·ч',
+  'energy.noSystems': 'У этого хаба нет зарегистрированных солнечных электростанций.',
+  'energy.pending':
+    'Показания за {count} дн. ещё не вошли в эти цифры; обновите страницу чуть позже.',
+  'energy.notCommissioned': 'Эта станция введена в эксплуатацию после этих дней.',
+  'energy.chartLabel': 'Столбчатая диаграмма выработки {system} по дням, кВт·ч, с {from} по {to}',
+  'energy.co2Note':
+    'Предотвращённые выбросы CO₂: выработка, умноженная на {factor} кг на кВт·ч — коэффициент выбросов сети.',
+  'energy.noReadings': 'Нет показаний',
+  'energy.underperforming': 'ниже ожидаемого',
+  'energy.underperformingNote':
+    '«Ниже ожидаемого»: выработка более чем на 20 % меньше той, что должна давать мощность станции (пыль на панелях, неисправность).',
+
+  'readOnly.note': 'Ваша роль позволяет просматривать эту страницу, но не записывать.',
 
   'error.home': 'На страницу обзора',
   'error.signIn': 'Войти снова',

@@ -1,30 +1,7 @@
-import { All, Get, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import { All, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
-import { UPCOMING } from './nav.js';
-import { ViewsService } from './views.service.js';
 import { Anonymous, WebController } from './web-auth.js';
-import type { WebRequest } from './web-request.js';
-
-/** Weekly reports (issue 5) and solar energy (issue 6) until their pages are wired in nav.ts. */
-@WebController()
-export class UpcomingPagesController {
-  constructor(private readonly views: ViewsService) {}
-
-  @Get('reports')
-  reports(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
-    return this.show(request, response, UPCOMING.reports);
-  }
-
-  @Get('energy')
-  energy(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
-    return this.show(request, response, UPCOMING.energy);
-  }
-
-  private show(request: WebRequest, response: Response, entry: { key: string }) {
-    return this.views.send(request, response, 'unavailable', { title: entry.key });
-  }
-}
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = Object.fromEntries(
   [

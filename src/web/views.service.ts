@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { fileURLToPath } from 'node:url';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
+import { Bar, barChart, PAGE_CHART } from '../reports/render/bar-chart.js';
 import { formatter } from './format.js';
 import { DICTIONARIES, LANGUAGE_NAMES, LANGUAGES, MessageKey, translator } from './i18n.js';
 import { canWrite, NAV } from './nav.js';
@@ -47,6 +48,7 @@ export class ViewsService {
     const language = request.language ?? 'en';
     const user = request.web?.user ?? null;
     const t = translator(language);
+    const fmt = formatter(language, hub.timeZone);
     return {
       language,
       languages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
@@ -57,7 +59,20 @@ export class ViewsService {
           ? t(message as MessageKey)
           : t('form.invalid', { detail: message }),
       hub,
-      fmt: formatter(language, hub.timeZone),
+      fmt,
+      /**
+       * A bar chart of days (or weeks by their Monday) as inline SVG, drawn by the reports'
+       * renderer at a page's size with the reader's numbers and dates; the page's heading is its
+       * caption.
+       */
+      chart: (bars: Bar[], title: string, unit: string, digits = 3) =>
+        barChart(bars, title, unit, {
+          size: PAGE_CHART,
+          caption: false,
+          num: fmt.num,
+          digits,
+          tick: fmt.dayMonth,
+        }),
       user,
       csrf: request.web?.session.csrfToken ?? '',
       canWrite: user ? canWrite(user.role) : false,

@@ -2,20 +2,20 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { DispatchesModule } from '../dispatches/dispatches.module.js';
+import { EnergyModule } from '../energy/energy.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
+import { ReportsModule } from '../reports/reports.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { StockModule } from '../stock/stock.module.js';
 import { CatalogueLookup } from './catalogue-lookup.js';
 import { DashboardController } from './dashboard.controller.js';
 import { DispatchPagesController } from './dispatch-pages.controller.js';
+import { EnergyPagesController } from './energy-pages.controller.js';
 import { FormRecorder } from './form-recorder.js';
 import { loginLimiter } from './login-limit.js';
 import { LoginController } from './login.controller.js';
-import {
-  AssetsController,
-  NotFoundController,
-  UpcomingPagesController,
-} from './misc-pages.controller.js';
+import { ReportPagesController } from './report-pages.controller.js';
+import { AssetsController, NotFoundController } from './misc-pages.controller.js';
 import { SessionsService } from './sessions.service.js';
 import { StockPagesController } from './stock-pages.controller.js';
 import { ViewsService } from './views.service.js';
@@ -29,14 +29,24 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
  * in with a session cookie instead of an API key.
  */
 @Module({
-  imports: [AuthModule, HubsModule, CatalogueModule, StockModule, DispatchesModule, StatsModule],
+  imports: [
+    AuthModule,
+    HubsModule,
+    CatalogueModule,
+    StockModule,
+    DispatchesModule,
+    StatsModule,
+    ReportsModule,
+    EnergyModule,
+  ],
   controllers: [
     AssetsController,
     LoginController,
     DashboardController,
     StockPagesController,
     DispatchPagesController,
-    UpcomingPagesController,
+    ReportPagesController,
+    EnergyPagesController,
     // Last: it answers every other path under /app.
     NotFoundController,
   ],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { onHand, receive } from '../support/fixtures.js';
 import { generateHistory, toCsv } from '../support/history.js';
-import { drainStats } from '../support/jobs.js';
+import { drainStats, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { webUser } from '../support/web.js';
 
@@ -213,6 +213,22 @@ describe('staff web app in a browser', () => {
     expect(forged.status).toBe(403);
     expect(forged.text).toContain('Not allowed for your role');
     expect(await dispatchCount()).toBe(1);
+
+    // A coordinator builds last week's report from its page and opens it.
+    await page.getByRole('link', { name: 'Weekly reports' }).click();
+    expect(await page.locator('h1').textContent()).toBe('Weekly reports');
+    expect(await page.getByLabel('Week starting on Monday').inputValue()).toMatch(
+      /^\d{4}-\d{2}-\d{2}$/,
+    );
+    await page.getByRole('button', { name: 'Build the report' }).click();
+    await page.waitForURL(/\/app\/reports\?week=/);
+    const job = new URL(page.url()).searchParams.get('job')!;
+    await waitForReportJob(t, `/api/reports/weekly/jobs/${job}`);
+    await page.reload();
+    await page.screenshot({ path: `${ARTIFACTS}reports.png`, fullPage: true });
+    await page.getByRole('link', { name: 'Open it' }).click();
+    expect(await page.locator('h1').textContent()).toMatch(/^Weekly dispatch summary/);
+    expect(await page.locator('svg rect.bar').count()).toBe(12);
 
     await page.goto(`${base}/app`);
     await page.getByLabel('Language').selectOption('ru');

@@ -39,3 +39,14 @@ export async function drainStats(t: TestApp, timeoutMs = 20_000): Promise<void> 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Waits for a weekly report's build through the job URL POST /api/reports/weekly gave. */
+export async function waitForReportJob(t: TestApp, jobUrl: string, timeoutMs = 20_000) {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    const { body } = await t.http().get(jobUrl).set(t.as()).expect(200);
+    if (body.state === 'completed') return;
+    if (body.state === 'failed') throw new Error(`report job failed: ${body.failedReason}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('report job did not finish');
+}

@@ -1,0 +1,175 @@
+import { Body, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { createHash } from 'node:crypto';
+import { Role } from '../auth/role.js';
+import { Clock } from '../common/clock.js';
+import { PageQuery } from '../common/pagination/page.js';
+import { isMonday, lastFullWeek } from '../common/time/zoned.js';
+import { renderHtml } from '../reports/render/weekly-report.render.js';
+import { WeeklyReportsService } from '../reports/weekly-reports.service.js';
+import { FormFailure } from './form-recorder.js';
+import { field, FieldErrors } from './forms.js';
+import type { FormBody } from './forms.js';
+import { ViewsService } from './views.service.js';
+import { WebController, WebRoles } from './web-auth.js';
+import type { WebRequest } from './web-request.js';
+
+/** Who may build a week's report: POST /api/reports/weekly's roles (admins always may). */
+const BUILDS_REPORTS = [Role.Coordinator];
+const buildsReports = (role: Role) => role === Role.Admin || BUILDS_REPORTS.includes(role);
+
+/** A year of weeks a page. */
+const PAGE_SIZE = 52;
+
+/**
+ * The report page is renderHtml's self-contained document, as the API serves it: its inline
+ * stylesheet is allowed by its hash, and nothing else at all (no script, no request out).
+ */
+export function reportCsp(html: string): string {
+  const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`,
+  );
+  return [
+    "default-src 'none'",
+    `style-src ${styles.join(' ') || "'none'"}`,
+    'img-src data:',
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The hub's weekly reports, each report's page, and (coordinators, admins) building one. */
+@WebController('reports')
+export class ReportPagesController {
+  constructor(
+    private readonly reports: WeeklyReportsService,
+    private readonly views: ViewsService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  async list(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Query() query: Record<string, unknown>,
+  ): Promise<void> {
+    const [cursor, week, job] = [query.cursor, query.week, query.job].map((v) =>
+      typeof v === 'string' && v ? v : undefined,
+    );
+    const requested = week && isMonday(week) && job ? { week, job } : undefined;
+    await this.show(request, response, { status: 200 }, { cursor, requested });
+  }
+
+  /** Builds (or rebuilds) a week's report in the background, as POST /api/reports/weekly. */
+  @Post()
+  @WebRoles(...BUILDS_REPORTS)
+  async build(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const hub = await this.views.hub();
+    // Empty means the last full week, as in the API.
+    const values = { weekStart: field(body, 'weekStart') };
+    const week = values.weekStart;
+    // The service refuses these too; checked first to say so in the reader's language.
+    if (week !== undefined && !isMonday(week)) {
+      await this.show(request, response, {
+        values,
+        errors: { weekStart: ['reports.notMonday'] },
+        status: 400,
+      });
+      return;
+    }
+    if (week !== undefined && week > lastFullWeek(this.clock.now(), hub.timeZone)) {
+      await this.show(request, response, {
+        values,
+        errors: { weekStart: ['reports.notEnded'] },
+        status: 422,
+      });
+      return;
+    }
+    let accepted;
+    try {
+      accepted = await this.reports.request(hub, week);
+    } catch (error) {
+      const failure = FormFailure.from(error);
+      await this.show(request, response, {
+        values,
+        errors: failure.errors,
+        failure,
+        status: failure.status,
+      });
+      return;
+    }
+    response.redirect(
+      303,
+      `/app/reports?${new URLSearchParams({ week: accepted.weekStart, job: accepted.jobId })}`,
+    );
+  }
+
+  /** One week's report: the same self-contained HTML as GET /api/reports/weekly/:weekStart. */
+  @Get(':weekStart')
+  async report(@Res() response: Response, @Param('weekStart') weekStart: string): Promise<void> {
+    const html = renderHtml(await this.reports.get(await this.views.hub(), weekStart));
+    response
+      .status(200)
+      .set({
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Content-Security-Policy': reportCsp(html),
+      })
+      .send(html);
+  }
+
+  private async show(
+    request: WebRequest,
+    response: Response,
+    form: {
+      values?: { weekStart?: string };
+      errors?: FieldErrors;
+      failure?: FormFailure;
+      status: number;
+    },
+    list: { cursor?: string; requested?: { week: string; job: string } } = {},
+  ) {
+    const { cursor, requested } = list;
+    const hub = await this.views.hub();
+    const page = await this.reports.list(
+      hub,
+      Object.assign(new PageQuery(), { limit: PAGE_SIZE, cursor: cursor || undefined }),
+    );
+    const lastWeek = lastFullWeek(this.clock.now(), hub.timeZone);
+    await this.views.send(
+      request,
+      response,
+      'reports',
+      {
+        title: 'reports.title',
+        reports: page.items,
+        next: page.nextCursor
+          ? `/app/reports?${new URLSearchParams({ cursor: page.nextCursor })}`
+          : null,
+        canBuild: buildsReports(request.web!.user.role),
+        values: { weekStart: lastWeek, ...form.values },
+        lastWeek,
+        errors: form.errors ?? {},
+        failure: form.failure ?? null,
+        requested: requested ? await this.stateOf(requested) : null,
+      },
+      form.status,
+    );
+  }
+
+  /** The build a form just asked for: whether its report is ready yet. */
+  private async stateOf(requested: { week: string; job: string }) {
+    try {
+      const { state } = await this.reports.jobState(requested.job.slice(0, 200));
+      return { ...requested, state };
+    } catch (error) {
+      if (error instanceof NotFoundException) return null;
+      throw error;
+    }
+  }
+}

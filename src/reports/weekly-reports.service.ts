@@ -5,6 +5,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
@@ -87,7 +88,8 @@ export class WeeklyReportsService {
     const job = await this.jobs.enqueue(
       JobName.BuildWeeklyReport,
       { hub: hub.code, weekStart: week },
-      { jobId: `weekly-${hub.code}-${week}-${this.clock.now().getTime()}` },
+      // Every request builds: a regeneration must never be taken for a job already done.
+      { jobId: `weekly-${hub.code}-${week}-${randomUUID()}` },
     );
     return {
       jobId: job.id!,

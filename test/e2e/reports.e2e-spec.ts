@@ -8,7 +8,7 @@ import { JobName, QueueName } from '../../src/jobs/jobs.constants.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { dispatchBody, receive } from '../support/fixtures.js';
 import { expectedStats, generateHistory, HistoricalDispatch, toCsv } from '../support/history.js';
-import { runJob } from '../support/jobs.js';
+import { runJob, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp, testEnvironment } from '../support/test-app.js';
 
 const importCsv = (t: TestApp, key: string, csv: string) =>
@@ -19,17 +19,6 @@ const importCsv = (t: TestApp, key: string, csv: string) =>
     .set('Content-Type', 'text/csv')
     .send(csv)
     .expect(201);
-
-/** Waits for a report job through the URL the 202 gave. */
-async function waitForReportJob(t: TestApp, jobUrl: string) {
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
-    const { body } = await t.http().get(jobUrl).set(t.as()).expect(200);
-    if (body.state === 'completed') return;
-    if (body.state === 'failed') throw new Error(`report job failed: ${body.failedReason}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('report job did not finish');
-}
 
 async function requestReport(t: TestApp, key: string, weekStart: string) {
   const accepted = await t

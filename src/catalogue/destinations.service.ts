@@ -7,6 +7,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
+import { currentManager } from '../database/transaction.js';
 import { Destination } from './destination.entity.js';
 import { CreateDestinationDto } from './dto/destination.dto.js';
 
@@ -30,7 +31,9 @@ export class DestinationsService {
 
   /** The destination a request body names; unknown is the client's 422. */
   async resolve(code: string): Promise<Destination> {
-    const destination = await this.destinations.findOneBy({ code });
+    const destination = await currentManager(this.destinations.manager).findOneBy(Destination, {
+      code,
+    });
     if (!destination) throw new UnprocessableEntityException(`Unknown destination ${code}`);
     return destination;
   }

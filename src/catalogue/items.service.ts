@@ -7,6 +7,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
+import { currentManager } from '../database/transaction.js';
 import { CreateItemDto, UpdateItemDto } from './dto/item.dto.js';
 import { Item } from './item.entity.js';
 import { ItemSnapshot } from './item-snapshot.js';
@@ -26,11 +27,11 @@ export class ItemsService {
   }
 
   /**
-   * The items of these SKUs, as they are now (inside `manager`'s transaction when given);
-   * 422 naming every SKU the catalogue does not have.
+   * The items of these SKUs, as they are now (inside `manager`'s transaction when given, else
+   * the request's); 422 naming every SKU the catalogue does not have.
    */
   async snapshots(skus: string[], manager?: EntityManager): Promise<Map<string, ItemSnapshot>> {
-    const rows: ItemSnapshot[] = await (manager ?? this.items.manager).query(
+    const rows: ItemSnapshot[] = await (manager ?? currentManager(this.items.manager)).query(
       `SELECT id, sku, name, unit, unit_weight_kg::text AS "unitWeightKg",
               unit_volume_m3::text AS "unitVolumeM3"
          FROM item WHERE sku = ANY($1::text[])`,

@@ -27,6 +27,16 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, logger?: Log
 }
 
 /**
+ * The manager to read with: the request's transaction when there is one, else `fallback`. A
+ * request that already holds a pooled connection for its transaction must not wait for a second
+ * one: with as many such requests in flight as the pool has connections, each would wait for
+ * another's, for ever.
+ */
+export function currentManager(fallback: EntityManager): EntityManager {
+  return transactionContext.getStore() ?? fallback;
+}
+
+/**
  * The one way to write in a transaction: joins the request's transaction when there is one,
  * otherwise opens its own and retries it whole on deadlock or serialization failure. Inside
  * `work`, use only the manager it is given.

@@ -7,7 +7,7 @@ import { User } from '../auth/user.entity.js';
 import { ItemSnapshot } from '../catalogue/item-snapshot.js';
 import { microToString, toMicro } from '../common/decimal.js';
 import { isValidDay, startOfDay } from '../common/time/zoned.js';
-import { TransactionRunner } from '../database/transaction.js';
+import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
 import { OutboxService } from '../outbox/outbox.service.js';
@@ -347,16 +347,16 @@ export class DispatchImportService {
   }
 
   private async catalogue(): Promise<Map<string, ItemSnapshot>> {
-    const rows: ItemSnapshot[] = await this.dataSource.query(
+    const rows: ItemSnapshot[] = await currentManager(this.dataSource.manager).query(
       `SELECT id, sku, name, unit, unit_weight_kg::text AS "unitWeightKg", unit_volume_m3::text AS "unitVolumeM3" FROM item`,
     );
     return new Map(rows.map((row) => [row.sku, row]));
   }
 
   private async destinations(): Promise<Map<string, number>> {
-    const rows: { id: number; code: string }[] = await this.dataSource.query(
-      'SELECT id, code FROM destination',
-    );
+    const rows: { id: number; code: string }[] = await currentManager(
+      this.dataSource.manager,
+    ).query('SELECT id, code FROM destination');
     return new Map(rows.map((row) => [row.code, row.id]));
   }
 }

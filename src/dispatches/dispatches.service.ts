@@ -15,7 +15,7 @@ import { Page, paginate } from '../common/pagination/page.js';
 import { endOfDay, localDay, startOfDay } from '../common/time/zoned.js';
 import { assertRecordableTime } from '../common/validation/time.js';
 import { execute } from '../database/execute.js';
-import { TransactionRunner } from '../database/transaction.js';
+import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
@@ -346,7 +346,8 @@ export class DispatchesService {
   }
 
   private async views(ids: string[]): Promise<DispatchResponse[]> {
-    const dispatches = await this.dataSource.getRepository(Dispatch).find({
+    // after a cancellation or delivery, inside the request's transaction
+    const dispatches = await currentManager(this.dataSource.manager).find(Dispatch, {
       where: { id: In(ids) },
       relations: { hub: true, destination: true, recordedBy: true },
     });
@@ -355,7 +356,7 @@ export class DispatchesService {
 
   private async withLines(dispatches: DispatchView[]): Promise<DispatchResponse[]> {
     if (dispatches.length === 0) return [];
-    const lines = (await this.dataSource.getRepository(DispatchLine).find({
+    const lines = (await currentManager(this.dataSource.manager).find(DispatchLine, {
       where: { dispatchId: In(dispatches.map((d) => d.id)) },
       relations: { item: true },
       order: { lineNo: 'ASC' },

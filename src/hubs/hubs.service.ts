@@ -9,6 +9,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { Environment } from '../config/environment.js';
+import { currentManager } from '../database/transaction.js';
 import { CreateHubDto } from './dto/hub.dto.js';
 import { Hub } from './hub.entity.js';
 
@@ -26,7 +27,7 @@ export class HubsService {
   /** The hub a request names (or the default hub); an unknown code is the client's 422. */
   async resolve(code?: string): Promise<Hub> {
     const wanted = code ?? this.config.get('DEFAULT_HUB', { infer: true });
-    const hub = await this.hubs.findOneBy({ code: wanted });
+    const hub = await currentManager(this.hubs.manager).findOneBy(Hub, { code: wanted });
     if (!hub) throw new UnprocessableEntityException(`Unknown hub ${wanted}`);
     return hub;
   }

@@ -336,7 +336,11 @@ export async function dispatchScenario(ctx, sizes) {
   );
 
   const consistency = await checkConsistency(ctx);
+  // units of work PostgreSQL made the app retry (deadlock, serialization failure)
+  const { readFileSync } = await import('node:fs');
+  const retries = readFileSync(ctx.app.logPath, 'utf8').split('retrying a unit of work').length - 1;
   return {
+    retries,
     clients,
     durationS: durationMs / 1000,
     api,

@@ -7,7 +7,12 @@ import { Dispatch } from '../dispatches/dispatch.entity.js';
 import { WaybillCounter } from '../dispatches/waybill-counter.entity.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
-import { DispatchItemRollup, DispatchRollup } from '../stats/dispatch-rollup.entity.js';
+import {
+  DispatchItemMonthRollup,
+  DispatchItemRollup,
+  DispatchMonthRollup,
+  DispatchRollup,
+} from '../stats/dispatch-rollup.entity.js';
 import { ReceiptLine } from '../stock/receipt-line.entity.js';
 import { Receipt } from '../stock/receipt.entity.js';
 import { StockLevel } from '../stock/stock-level.entity.js';
@@ -30,4 +35,6 @@ export const ENTITIES = [
   OutboxEvent,
   DispatchRollup,
   DispatchItemRollup,
+  DispatchMonthRollup,
+  DispatchItemMonthRollup,
 ];

@@ -7,6 +7,7 @@ import { Environment, validateEnvironment } from '../../src/config/environment.j
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { createRootLogger } from '../../src/logger.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
+import { ROLLUP_LOCK } from '../../src/stats/rollup.service.js';
 
 export const ADMIN_KEY = 'rh_test-admin-key-0123456789abcdef';
 
@@ -61,7 +62,13 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     as: (apiKey = ADMIN_KEY) => ({ Authorization: `Bearer ${apiKey}` }),
     async reset() {
       const tables = dataSource.entityMetadatas.map((m) => `"${m.tableName}"`).join(', ');
-      await dataSource.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+      await dataSource.transaction(async (manager) => {
+        // A fold in flight holds outbox_event and then reads dispatch, while TRUNCATE locks
+        // dispatch and then outbox_event: a deadlock. Folds (and the relay) hold this lock
+        // shared, so taking it exclusively waits for them and keeps them out meanwhile.
+        await manager.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK]);
+        await manager.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+      });
       await dataSource.transaction(async (manager) => {
         await seedReferenceData(manager);
         await ensureAdmin(manager, env.ADMIN_API_KEY);

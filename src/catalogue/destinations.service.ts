@@ -11,8 +11,18 @@ import { currentManager } from '../database/transaction.js';
 import { Destination } from './destination.entity.js';
 import { CreateDestinationDto } from './dto/destination.dto.js';
 
+/** How long a destination found by code is used without asking the database again. */
+const KEEP_MS = 60_000;
+
 @Injectable()
 export class DestinationsService {
+  /**
+   * Destinations by code, as found: every dispatch resolves one, and no route changes or removes
+   * a destination, so one once found stays right (kept a minute all the same, so that a hand
+   * edit in the database is seen). Unknown codes are not kept.
+   */
+  private readonly found = new Map<string, { destination: Destination; until: number }>();
+
   constructor(
     @InjectRepository(Destination) private readonly destinations: Repository<Destination>,
   ) {}
@@ -31,10 +41,13 @@ export class DestinationsService {
 
   /** The destination a request body names; unknown is the client's 422. */
   async resolve(code: string): Promise<Destination> {
+    const kept = this.found.get(code);
+    if (kept && kept.until > Date.now()) return kept.destination;
     const destination = await currentManager(this.destinations.manager).findOneBy(Destination, {
       code,
     });
     if (!destination) throw new UnprocessableEntityException(`Unknown destination ${code}`);
+    this.found.set(code, { destination, until: Date.now() + KEEP_MS });
     return destination;
   }
 

@@ -12,7 +12,12 @@ import { PvSystem } from '../energy/pv-system.entity.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { WeeklyReport } from '../reports/weekly-report.entity.js';
-import { DispatchItemRollup, DispatchRollup } from '../stats/dispatch-rollup.entity.js';
+import {
+  DispatchItemMonthRollup,
+  DispatchItemRollup,
+  DispatchMonthRollup,
+  DispatchRollup,
+} from '../stats/dispatch-rollup.entity.js';
 import { ReceiptLine } from '../stock/receipt-line.entity.js';
 import { Receipt } from '../stock/receipt.entity.js';
 import { StockLevel } from '../stock/stock-level.entity.js';
@@ -42,4 +47,6 @@ export const ENTITIES = [
   EnergyReading,
   EnergyDay,
   EnergyPendingDay,
+  DispatchMonthRollup,
+  DispatchItemMonthRollup,
 ];

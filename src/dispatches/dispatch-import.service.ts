@@ -92,7 +92,9 @@ export class DispatchImportService {
   async import(csv: string, hub: Hub, user: User): Promise<ImportResult> {
     const rows = this.parse(csv);
     const errors = new ImportErrors();
-    const [items, destinations] = await Promise.all([this.catalogue(), this.destinations()]);
+    // one after the other: inside the request's transaction they share one connection
+    const items = await this.catalogue();
+    const destinations = await this.destinations();
     const waybills = new Map<string, ImportedDispatch>();
     let errorCount = 0;
     const fail = (row: number, message: string) => {

@@ -85,6 +85,12 @@ export class DispatchesService {
 
     const dispatch = await this.transactions.run(async (manager) => {
       if (dto.waybillNo) await this.assertWaybillFree(manager, hub, dto.waybillNo);
+      // Written before the stock is taken: from the take to the commit, every other dispatch of
+      // the hub waits for this one (it locks the same stock levels and waybill counter), so
+      // only what needs the waybill number follows it.
+      await this.outbox.record(manager, OutboxEventType.DispatchRecorded, hub.id, {
+        dispatchId: id,
+      });
       await this.stock.take(manager, hub.id, lines, {
         type: MovementType.Dispatch,
         occurredAt: dispatchedAt,
@@ -123,9 +129,6 @@ export class DispatchesService {
         DispatchLine,
         lines.map(({ item: _item, ...line }) => line),
       );
-      await this.outbox.record(manager, OutboxEventType.DispatchRecorded, hub.id, {
-        dispatchId: id,
-      });
       return { ...row, recordedAt: inserted.recordedAt as Date };
     });
     return mapDispatch(
@@ -319,16 +322,22 @@ export class DispatchesService {
   ): Promise<string> {
     const year = Number(localDay(dispatchedAt, hub.timeZone).slice(0, 4));
     for (;;) {
-      const [{ last_value }] = await manager.query(
-        `INSERT INTO waybill_counter (hub_id, year, last_value) VALUES ($1, $2, 1)
-         ON CONFLICT (hub_id, year) DO UPDATE SET last_value = waybill_counter.last_value + 1
-         RETURNING last_value`,
-        [hub.id, year],
+      // One round trip: the counter row stays locked until the dispatch commits.
+      const [{ waybill_no, taken }]: { waybill_no: string; taken: boolean }[] = await manager.query(
+        `WITH n AS (
+           INSERT INTO waybill_counter (hub_id, year, last_value) VALUES ($1, $2, 1)
+           ON CONFLICT (hub_id, year) DO UPDATE SET last_value = waybill_counter.last_value + 1
+           RETURNING last_value::text AS v
+         ), waybill AS (
+           SELECT $3 || '-' || $2 || '-' || lpad(v, greatest(6, length(v)), '0') AS no FROM n
+         )
+         SELECT w.no AS waybill_no,
+                EXISTS (SELECT 1 FROM dispatch d WHERE d.hub_id = $1 AND d.waybill_no = w.no) AS taken
+           FROM waybill w`,
+        [hub.id, year, hub.code],
       );
-      const waybillNo = `${hub.code}-${year}-${String(last_value).padStart(6, '0')}`;
       // A waybill typed in by hand may already hold this number: skip it.
-      if (!(await manager.exists(Dispatch, { where: { hubId: hub.id, waybillNo } })))
-        return waybillNo;
+      if (!taken) return waybill_no;
     }
   }
 

@@ -13,8 +13,18 @@ import { currentManager } from '../database/transaction.js';
 import { CreateHubDto } from './dto/hub.dto.js';
 import { Hub } from './hub.entity.js';
 
+/** How long a hub found by code is used without asking the database again. */
+const KEEP_MS = 60_000;
+
 @Injectable()
 export class HubsService {
+  /**
+   * Hubs by code, as found: every request resolves one, and no route changes or removes a hub,
+   * so a hub once found stays right (kept a minute all the same, so that a hand edit in the
+   * database is seen). Unknown codes are not kept: a hub created meanwhile is found at once.
+   */
+  private readonly found = new Map<string, { hub: Hub; until: number }>();
+
   constructor(
     @InjectRepository(Hub) private readonly hubs: Repository<Hub>,
     private readonly config: ConfigService<Environment, true>,
@@ -27,8 +37,11 @@ export class HubsService {
   /** The hub a request names (or the default hub); an unknown code is the client's 422. */
   async resolve(code?: string): Promise<Hub> {
     const wanted = code ?? this.config.get('DEFAULT_HUB', { infer: true });
+    const kept = this.found.get(wanted);
+    if (kept && kept.until > Date.now()) return kept.hub;
     const hub = await currentManager(this.hubs.manager).findOneBy(Hub, { code: wanted });
     if (!hub) throw new UnprocessableEntityException(`Unknown hub ${wanted}`);
+    this.found.set(wanted, { hub, until: Date.now() + KEEP_MS });
     return hub;
   }
 

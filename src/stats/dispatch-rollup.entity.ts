@@ -65,3 +65,65 @@ export class DispatchItemRollup {
   @Column({ type: 'numeric', precision: 24, scale: 6 })
   volumeM3: string;
 }
+
+/**
+ * The same figures per calendar month (hub time; `month` is its first day), kept in the same
+ * transactions as the daily rows: a cumulative figure over years sums a few hundred monthly rows
+ * and the days of one month at each end, instead of every day since the first truck.
+ */
+@Entity()
+export class DispatchMonthRollup {
+  @PrimaryColumn()
+  hubId: number;
+
+  @PrimaryColumn({ type: 'date' })
+  month: string;
+
+  @PrimaryColumn()
+  destinationId: number;
+
+  @PrimaryColumn({ length: 200 })
+  emergency: string;
+
+  @Column({ type: 'integer', transformer: numericTransformer })
+  trucks: number;
+
+  @Column({ type: 'numeric', precision: 24, scale: 6 })
+  tonnageKg: string;
+
+  @Column({ type: 'numeric', precision: 24, scale: 6 })
+  volumeM3: string;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  firstDispatchAt: Date | null;
+
+  @Column({ type: 'timestamptz', precision: 3, nullable: true })
+  lastDispatchAt: Date | null;
+}
+
+@Entity()
+export class DispatchItemMonthRollup {
+  @PrimaryColumn()
+  hubId: number;
+
+  @PrimaryColumn({ type: 'date' })
+  month: string;
+
+  @PrimaryColumn()
+  destinationId: number;
+
+  @PrimaryColumn({ length: 200 })
+  emergency: string;
+
+  @PrimaryColumn()
+  itemId: number;
+
+  @Column({ type: 'bigint', transformer: numericTransformer })
+  quantity: number;
+
+  @Column({ type: 'numeric', precision: 24, scale: 6 })
+  weightKg: string;
+
+  @Column({ type: 'numeric', precision: 24, scale: 6 })
+  volumeM3: string;
+}

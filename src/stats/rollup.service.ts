@@ -15,6 +15,24 @@ export const ROLLUP_LOCK = 0x726f6c6c7570;
 const DAY = `(d.dispatched_at AT TIME ZONE h.time_zone)::date`;
 const EMERGENCY = `COALESCE(d.emergency, '')`;
 
+/** The two grains the rollups are kept at: days, and calendar months (hub time). */
+const GRAINS = [
+  {
+    trucks: 'dispatch_rollup',
+    items: 'dispatch_item_rollup',
+    period: 'day',
+    of: DAY,
+    next: '1 day',
+  },
+  {
+    trucks: 'dispatch_month_rollup',
+    items: 'dispatch_item_month_rollup',
+    period: 'month',
+    of: `date_trunc('month', d.dispatched_at AT TIME ZONE h.time_zone)::date`,
+    next: '1 month',
+  },
+] as const;
+
 /** Dispatches by id ($1) or by import ($2). */
 const TARGETS = `
   targets AS (
@@ -23,81 +41,79 @@ const TARGETS = `
     SELECT id FROM dispatch WHERE import_id = ANY($2::uuid[])
   )`;
 
-const FOLD_TRUCKS = `
-  WITH ${TARGETS}
-  INSERT INTO dispatch_rollup AS r
-    (hub_id, day, destination_id, emergency, trucks, tonnage_kg, volume_m3,
+const FOLD = GRAINS.flatMap((g) => [
+  `WITH ${TARGETS}
+  INSERT INTO ${g.trucks} AS r
+    (hub_id, ${g.period}, destination_id, emergency, trucks, tonnage_kg, volume_m3,
      first_dispatch_at, last_dispatch_at)
-  SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY},
+  SELECT d.hub_id, ${g.of}, d.destination_id, ${EMERGENCY},
          $3::int * count(*), $3::int * sum(COALESCE(d.cargo_weight_kg, d.lines_weight_kg)), $3::int * sum(d.volume_m3),
          min(d.dispatched_at), max(d.dispatched_at)
     FROM targets t JOIN dispatch d ON d.id = t.id JOIN hub h ON h.id = d.hub_id
    GROUP BY 1, 2, 3, 4
    ORDER BY 1, 2, 3, 4
-  ON CONFLICT (hub_id, day, destination_id, emergency) DO UPDATE SET
+  ON CONFLICT (hub_id, ${g.period}, destination_id, emergency) DO UPDATE SET
     trucks = r.trucks + EXCLUDED.trucks,
     tonnage_kg = r.tonnage_kg + EXCLUDED.tonnage_kg,
     volume_m3 = r.volume_m3 + EXCLUDED.volume_m3,
     first_dispatch_at = CASE WHEN EXCLUDED.trucks > 0
       THEN LEAST(r.first_dispatch_at, EXCLUDED.first_dispatch_at) ELSE r.first_dispatch_at END,
     last_dispatch_at = CASE WHEN EXCLUDED.trucks > 0
-      THEN GREATEST(r.last_dispatch_at, EXCLUDED.last_dispatch_at) ELSE r.last_dispatch_at END`;
-
-const FOLD_ITEMS = `
-  WITH ${TARGETS}
-  INSERT INTO dispatch_item_rollup AS r
-    (hub_id, day, destination_id, emergency, item_id, quantity, weight_kg, volume_m3)
-  SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY}, l.item_id,
+      THEN GREATEST(r.last_dispatch_at, EXCLUDED.last_dispatch_at) ELSE r.last_dispatch_at END`,
+  `WITH ${TARGETS}
+  INSERT INTO ${g.items} AS r
+    (hub_id, ${g.period}, destination_id, emergency, item_id, quantity, weight_kg, volume_m3)
+  SELECT d.hub_id, ${g.of}, d.destination_id, ${EMERGENCY}, l.item_id,
          $3::int * sum(l.quantity), $3::int * sum(l.weight_kg), $3::int * sum(l.volume_m3)
     FROM targets t JOIN dispatch d ON d.id = t.id JOIN hub h ON h.id = d.hub_id
     JOIN dispatch_line l ON l.dispatch_id = d.id
    GROUP BY 1, 2, 3, 4, 5
    ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (hub_id, day, destination_id, emergency, item_id) DO UPDATE SET
+  ON CONFLICT (hub_id, ${g.period}, destination_id, emergency, item_id) DO UPDATE SET
     quantity = r.quantity + EXCLUDED.quantity,
     weight_kg = r.weight_kg + EXCLUDED.weight_kg,
-    volume_m3 = r.volume_m3 + EXCLUDED.volume_m3`;
+    volume_m3 = r.volume_m3 + EXCLUDED.volume_m3`,
+]);
 
-/** The rollup groups of the cancelled dispatches ($1). */
-const CANCELLED_GROUPS = `
+/** The rollup groups of the cancelled dispatches ($1), at one grain. */
+const cancelledGroups = (g: (typeof GRAINS)[number]) => `
   groups AS (
-    SELECT DISTINCT d.hub_id, ${DAY} AS day, d.destination_id, ${EMERGENCY} AS emergency
+    SELECT DISTINCT d.hub_id, ${g.of} AS period, d.destination_id, ${EMERGENCY} AS emergency
       FROM dispatch d JOIN hub h ON h.id = d.hub_id
      WHERE d.id = ANY($1::uuid[])
   )`;
 
 /** After taking trucks out: first/last dispatch times again from what is left; empty rows go. */
-const TIDY_AFTER_CANCEL = [
-  `WITH ${CANCELLED_GROUPS},
+const TIDY_AFTER_CANCEL = GRAINS.flatMap((g) => [
+  `WITH ${cancelledGroups(g)},
    remaining AS (
-     SELECT g.hub_id, g.day, g.destination_id, g.emergency,
+     SELECT g.hub_id, g.period, g.destination_id, g.emergency,
             min(d.dispatched_at) AS first_at, max(d.dispatched_at) AS last_at
        FROM groups g JOIN hub h ON h.id = g.hub_id
        LEFT JOIN dispatch d
          ON d.hub_id = g.hub_id AND d.destination_id = g.destination_id
         AND COALESCE(d.emergency, '') = g.emergency AND d.status <> 'CANCELLED'
-        AND d.dispatched_at >= (g.day::timestamp AT TIME ZONE h.time_zone)
-        AND d.dispatched_at < ((g.day + 1)::timestamp AT TIME ZONE h.time_zone)
+        AND d.dispatched_at >= (g.period::timestamp AT TIME ZONE h.time_zone)
+        AND d.dispatched_at < ((g.period + interval '${g.next}')::timestamp AT TIME ZONE h.time_zone)
       GROUP BY 1, 2, 3, 4
    )
-   UPDATE dispatch_rollup r
+   UPDATE ${g.trucks} r
       SET first_dispatch_at = x.first_at, last_dispatch_at = x.last_at
      FROM remaining x
-    WHERE r.hub_id = x.hub_id AND r.day = x.day
+    WHERE r.hub_id = x.hub_id AND r.${g.period} = x.period
       AND r.destination_id = x.destination_id AND r.emergency = x.emergency`,
-  `WITH ${CANCELLED_GROUPS}
-   DELETE FROM dispatch_rollup r USING groups g
-    WHERE r.hub_id = g.hub_id AND r.day = g.day AND r.destination_id = g.destination_id
+  `WITH ${cancelledGroups(g)}
+   DELETE FROM ${g.trucks} r USING groups g
+    WHERE r.hub_id = g.hub_id AND r.${g.period} = g.period AND r.destination_id = g.destination_id
       AND r.emergency = g.emergency AND r.trucks = 0`,
-  `WITH ${CANCELLED_GROUPS}
-   DELETE FROM dispatch_item_rollup r USING groups g
-    WHERE r.hub_id = g.hub_id AND r.day = g.day AND r.destination_id = g.destination_id
+  `WITH ${cancelledGroups(g)}
+   DELETE FROM ${g.items} r USING groups g
+    WHERE r.hub_id = g.hub_id AND r.${g.period} = g.period AND r.destination_id = g.destination_id
       AND r.emergency = g.emergency AND r.quantity = 0`,
-];
+]);
 
 const REBUILD = [
-  `DELETE FROM dispatch_rollup`,
-  `DELETE FROM dispatch_item_rollup`,
+  ...GRAINS.flatMap((g) => [`DELETE FROM ${g.trucks}`, `DELETE FROM ${g.items}`]),
   `INSERT INTO dispatch_rollup
      (hub_id, day, destination_id, emergency, trucks, tonnage_kg, volume_m3,
       first_dispatch_at, last_dispatch_at)
@@ -114,8 +130,24 @@ const REBUILD = [
      FROM dispatch d JOIN hub h ON h.id = d.hub_id JOIN dispatch_line l ON l.dispatch_id = d.id
     WHERE d.status <> 'CANCELLED'
     GROUP BY 1, 2, 3, 4, 5`,
+  // The months from the days just built: the same sums, without reading the dispatches again.
+  `INSERT INTO dispatch_month_rollup
+     (hub_id, month, destination_id, emergency, trucks, tonnage_kg, volume_m3,
+      first_dispatch_at, last_dispatch_at)
+   SELECT hub_id, date_trunc('month', day)::date, destination_id, emergency, sum(trucks),
+          sum(tonnage_kg), sum(volume_m3), min(first_dispatch_at), max(last_dispatch_at)
+     FROM dispatch_rollup
+    GROUP BY 1, 2, 3, 4`,
+  `INSERT INTO dispatch_item_month_rollup
+     (hub_id, month, destination_id, emergency, item_id, quantity, weight_kg, volume_m3)
+   SELECT hub_id, date_trunc('month', day)::date, destination_id, emergency, item_id,
+          sum(quantity), sum(weight_kg), sum(volume_m3)
+     FROM dispatch_item_rollup
+    GROUP BY 1, 2, 3, 4, 5`,
   // Every event this snapshot can see is now part of the figures.
   `DELETE FROM outbox_event`,
+  // Every row is new: give the planner their statistics now rather than when autovacuum runs.
+  `ANALYZE ${GRAINS.flatMap((g) => [g.trucks, g.items]).join(', ')}`,
 ];
 
 interface AppliedEvent {
@@ -192,7 +224,6 @@ export class RollupService {
     importIds: string[],
     sign: 1 | -1,
   ) {
-    await manager.query(FOLD_TRUCKS, [dispatchIds, importIds, sign]);
-    await manager.query(FOLD_ITEMS, [dispatchIds, importIds, sign]);
+    for (const sql of FOLD) await manager.query(sql, [dispatchIds, importIds, sign]);
   }
 }

@@ -79,18 +79,51 @@ export class StockService {
   /**
    * Takes units off hand, all lines or none: when any line is short, throws 409 listing every
    * shortage (the caller's transaction then rolls back what was taken).
+   *
+   * One statement locks the lines' levels in item order, takes each line where enough is on
+   * hand and appends the movements: the levels are a hot spot every dispatch of the hub locks
+   * until it commits, so one round trip instead of one per line keeps them locked for less time.
    */
   async take(manager: EntityManager, hubId: number, lines: StockLine[], context: MovementContext) {
-    const short: StockLine[] = [];
-    for (const line of inLockOrder(lines)) {
-      const { affected } = await execute(
-        manager,
-        `UPDATE stock_level SET on_hand = on_hand - $3, updated_at = now()
-          WHERE hub_id = $1 AND item_id = $2 AND on_hand >= $3`,
-        [hubId, line.item.id, line.quantity],
-      );
-      if (affected === 0) short.push(line);
-    }
+    const ordered = inLockOrder(lines);
+    const base = this.base(hubId, context);
+    const { rows } = await execute<{ id: string; item_id: number; recorded_at: Date }>(
+      manager,
+      `WITH wanted AS (
+         SELECT * FROM unnest($2::int[], $3::bigint[]) AS w(item_id, quantity)
+       ), locked AS MATERIALIZED (
+         -- the only place new row locks are taken, in item order: no two takes deadlock
+         SELECT s.item_id FROM stock_level s
+          WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
+          ORDER BY s.item_id FOR UPDATE
+       ), taken AS (
+         UPDATE stock_level s SET on_hand = s.on_hand - w.quantity, updated_at = now()
+           FROM wanted w JOIN locked l ON l.item_id = w.item_id
+          WHERE s.hub_id = $1 AND s.item_id = w.item_id AND s.on_hand >= w.quantity
+         RETURNING s.item_id, w.quantity
+       )
+       INSERT INTO stock_movement
+         (hub_id, item_id, type, quantity, reason, note, receipt_id, dispatch_id, occurred_at,
+          recorded_by_id)
+       SELECT $1, t.item_id, $4::movement_type, -t.quantity, $5::adjustment_reason, $6, $7::uuid,
+              $8::uuid, $9::timestamptz, $10::uuid
+         FROM taken t
+       RETURNING id, item_id, recorded_at`,
+      [
+        hubId,
+        ordered.map((line) => line.item.id),
+        ordered.map((line) => line.quantity),
+        context.type,
+        base.reason,
+        base.note,
+        base.receiptId,
+        base.dispatchId,
+        base.occurredAt,
+        base.recordedById,
+      ],
+    );
+    const moved = new Map(rows.map((row) => [row.item_id, row]));
+    const short = ordered.filter((line) => !moved.has(line.item.id));
     if (short.length > 0) {
       const levels: { item_id: number; on_hand: string }[] = await manager.query(
         'SELECT item_id, on_hand FROM stock_level WHERE hub_id = $1 AND item_id = ANY($2::int[])',
@@ -105,7 +138,17 @@ export class StockService {
         })),
       );
     }
-    return this.append(manager, hubId, lines, -1, context);
+    return lines.map((line) => {
+      const row = moved.get(line.item.id)!;
+      return {
+        ...base,
+        id: String(row.id),
+        type: context.type,
+        itemId: line.item.id,
+        quantity: -line.quantity,
+        recordedAt: row.recorded_at,
+      } as StockMovement;
+    });
   }
 
   /** Records transit losses of a delivery: facts about the road, not changes to hub stock. */

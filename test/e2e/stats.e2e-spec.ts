@@ -59,7 +59,7 @@ describe('cumulative dispatch statistics', () => {
     const lineCount = history.reduce((n, d) => n + d.lines.length, 0);
     expect(response.body).toEqual({ dispatches: 400, lines: lineCount, skipped: 0 });
     await drainStats(t);
-    for (const asOf of ['2022-12-31', '2023-06-30', '2024-05-31', '2024-12-31']) {
+    for (const asOf of ['2022-12-31', '2023-03-17', '2023-06-30', '2024-05-31', '2024-12-31']) {
       const body = await stats(`?asOf=${asOf}`);
       const end = new Date(`${asOf}T24:00:00+05:00`);
       expect(shape(body)).toEqual(expectedStats(history, end));
@@ -75,6 +75,12 @@ describe('cumulative dispatch statistics', () => {
         new Date(d.dispatchedAt) >= new Date('2023-01-01T00:00:00+05:00'),
     );
     expect(shape(windowed)).toEqual(expectedStats(inWindow, new Date('2024-01-01T00:00:00+05:00')));
+    // A window from and to the middle of a month: days at both ends, whole months between.
+    const partial = await stats('?from=2022-11-15&asOf=2024-02-10');
+    const inPartial = history.filter(
+      (d) => new Date(d.dispatchedAt) >= new Date('2022-11-15T00:00:00+05:00'),
+    );
+    expect(shape(partial)).toEqual(expectedStats(inPartial, new Date('2024-02-11T00:00:00+05:00')));
     // Importing the same file again skips every waybill and changes nothing.
     const again = await importCsv(t, warehouse, toCsv(history)).expect(201);
     expect(again.body).toEqual({ dispatches: 0, lines: 0, skipped: 400 });
@@ -281,6 +287,14 @@ describe('cumulative dispatch statistics', () => {
         SELECT 'i', hub_id, day::text, destination_id, emergency, item_id::text, quantity::text,
                weight_kg::text, volume_m3::text, NULL
           FROM dispatch_item_rollup
+        UNION ALL
+        SELECT 'm', hub_id, month::text, destination_id, emergency, trucks::text, tonnage_kg::text,
+               volume_m3::text, first_dispatch_at::text, last_dispatch_at::text
+          FROM dispatch_month_rollup
+        UNION ALL
+        SELECT 'mi', hub_id, month::text, destination_id, emergency, item_id::text, quantity::text,
+               weight_kg::text, volume_m3::text, NULL
+          FROM dispatch_item_month_rollup
         ORDER BY 1, 2, 3, 4, 5, 6`);
     const queries = [
       '',

@@ -8,6 +8,7 @@ import { JobsService } from '../../src/jobs/jobs.service.js';
 import { retryOnConflict } from '../../src/database/transaction.js';
 import { createRootLogger } from '../../src/logger.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
+import { ROLLUP_LOCK } from '../../src/stats/rollup.service.js';
 
 export const ADMIN_KEY = 'rh_test-admin-key-0123456789abcdef';
 
@@ -62,9 +63,16 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     as: (apiKey = ADMIN_KEY) => ({ Authorization: `Bearer ${apiKey}` }),
     async reset() {
       const tables = dataSource.entityMetadatas.map((m) => `"${m.tableName}"`).join(', ');
-      // The stats worker may still be folding the previous test's events: TRUNCATE can then
-      // deadlock with it, and PostgreSQL picks one to fail. Retry, as the app's own writes do.
-      await retryOnConflict(() => dataSource.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`));
+      // A fold in flight holds outbox_event and then reads dispatch, while TRUNCATE locks
+      // dispatch and then outbox_event: a deadlock. Folds (and the relay) hold this lock
+      // shared, so taking it exclusively waits for them and keeps them out meanwhile; other
+      // workers (energy rollups) may still collide, so retry as the app's own writes do.
+      await retryOnConflict(() =>
+        dataSource.transaction(async (manager) => {
+          await manager.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK]);
+          await manager.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+        }),
+      );
       await dataSource.transaction(async (manager) => {
         await seedReferenceData(manager);
         await ensureAdmin(manager, env.ADMIN_API_KEY);

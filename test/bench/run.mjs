@@ -1,0 +1,313 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [-- --build] [-- --keep] [-- --only=dispatch,import,stats,weekly]
+//
+// Builds the app (when src/ changed since the bench last built it), starts it as a child process
+// on a free port with a database and Redis prefix of its own, runs each scenario, prints a table
+// and writes bench-results.json. Figures are printed, never asserted: the process fails only when
+// a scenario cannot run at all.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { buildApp, cleanRedis, dropDatabase, ROOT, startApp } from './lib/app.mjs';
+import { expectStatus } from './lib/http.mjs';
+import { load, log, round } from './lib/util.mjs';
+import { dispatchScenario } from './scenarios/dispatch.mjs';
+import { importScenario } from './scenarios/import.mjs';
+import { statisticsScenario } from './scenarios/statistics.mjs';
+import { weeklyScenario } from './scenarios/weekly.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const wants = (name) => !only || only.includes(name);
+const cpuProf = args.includes('--cpu-prof');
+
+const SIZES = quick
+  ? {
+      dispatch: { clients: 32, durationMs: 2500, warmupMs: 500, sampleEvery: 50, pollMs: 50 },
+      import: { rows: 3000 },
+      stats: { dispatches: 10_000, statsCalls: 40, plainSqlBudgetMs: 2000 },
+    }
+  : {
+      dispatch: { clients: 32, durationMs: 20_000, warmupMs: 2000, sampleEvery: 50, pollMs: 50 },
+      import: { rows: 100_000 },
+      stats: { dispatches: 1_000_000, statsCalls: 200, plainSqlBudgetMs: 120_000 },
+    };
+
+const DATABASE_URL =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relief_hub_bench';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_PREFIX = `rh-bench-${process.pid}`;
+const ADMIN_KEY = `rh_bench-${randomBytes(16).toString('hex')}`;
+
+async function context(app) {
+  const db = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  const one = async (sql, params) => (await db.query(sql, params)).rows[0];
+  const hub = await one(`SELECT id, time_zone FROM hub WHERE code = 'TMZ'`);
+  const admin = await one(
+    `SELECT id FROM "user" WHERE role = 'admin' AND revoked_at IS NULL ORDER BY created_at LIMIT 1`,
+  );
+  const items = (await db.query('SELECT id, sku FROM item ORDER BY id')).rows;
+  const destinations = (await db.query('SELECT id, code FROM destination ORDER BY id')).rows;
+  const user = expectStatus(
+    await app.admin.post('/users', { name: 'bench-warehouse', role: 'warehouse' }),
+    201,
+    'create user',
+  );
+  const { HttpClient } = await import('./lib/http.mjs');
+  return {
+    app,
+    cpuProf,
+    db,
+    databaseUrl: DATABASE_URL,
+    admin: app.admin,
+    warehouse: new HttpClient(app.baseUrl, user.apiKey),
+    hubId: hub.id,
+    timeZone: hub.time_zone,
+    adminId: admin.id,
+    items,
+    destinations,
+  };
+}
+
+const ms = (v) => (v === null || v === undefined ? '-' : `${v} ms`);
+const verdict = (ok) => (ok === null ? '' : ok ? 'met' : 'MISSED');
+
+function table(results) {
+  const rows = [];
+  const s = results.scenarios;
+  const d = s.dispatch;
+  if (d?.api) {
+    rows.push(['1', 'dispatches/s over HTTP (32 clients)', `${d.api.perSecond}`, '', '']);
+    rows.push(['1', 'dispatches/s as plain SQL (32 connections)', `${d.sql.perSecond}`, '', '']);
+    rows.push(['1', 'API / SQL ceiling', `${d.ratio}`, '>= 0.5', verdict(d.ratio >= 0.5)]);
+    rows.push([
+      '1',
+      'API latency p50 / p99',
+      `${ms(d.api.latencyMs.p50)} / ${ms(d.api.latencyMs.p99)}`,
+      'p99 < 100 ms',
+      verdict(d.api.latencyMs.p99 < 100),
+    ]);
+    rows.push([
+      '1',
+      'SQL latency p50 / p99',
+      `${ms(d.sql.latencyMs.p50)} / ${ms(d.sql.latencyMs.p99)}`,
+      '',
+      '',
+    ]);
+    rows.push([
+      '1',
+      'API errors',
+      `${d.api.errors} of ${d.api.dispatches + d.api.errors}`,
+      '0',
+      verdict(d.api.errors === 0),
+    ]);
+    rows.push([
+      '1',
+      'ledger = levels, stats = dispatches after the run',
+      `${d.consistency.ledgerMatchesLevels && d.consistency.statisticsCountEveryDispatch ? 'yes' : 'NO'}`,
+      'yes',
+      verdict(d.consistency.ledgerMatchesLevels && d.consistency.statisticsCountEveryDispatch),
+    ]);
+    const f = d.freshness;
+    rows.push([
+      '3',
+      `freshness 201 -> in statistics p50 / p99 (${f.samples} samples)`,
+      `${ms(f.p50)} / ${ms(f.p99)}`,
+      'p99 < 2000 ms',
+      verdict(f.samples > 0 && f.p99 < 2000 && f.notSeenWithin60s === 0),
+    ]);
+    rows.push([
+      '6',
+      'app peak RSS during scenario 1',
+      `${d.memory.peakRssMb} MB (VmHWM ${d.memory.vmHwmMb} MB)`,
+      '< 300 MB',
+      verdict(d.memory.peakRssMb < 300),
+    ]);
+  } else if (s.dispatch?.error)
+    rows.push(['1', 'dispatch throughput', `FAILED: ${s.dispatch.error}`, '', '']);
+  const st = s.stats;
+  if (st?.api) {
+    rows.push([
+      '2',
+      `history loaded with SQL (${st.dispatches.toLocaleString('en-US')} dispatches, ${st.lines.toLocaleString('en-US')} lines)`,
+      `${st.loadSeconds} s`,
+      '',
+      '',
+    ]);
+    rows.push([
+      '2',
+      'rollup rebuild',
+      `${st.rebuildSeconds} s`,
+      '< 120 s',
+      verdict(st.rebuildSeconds < 120),
+    ]);
+    rows.push([
+      '2',
+      `GET /api/stats/dispatches?asOf= p50 / p99 (${st.api.n} calls)`,
+      `${ms(st.api.p50)} / ${ms(st.api.p99)}`,
+      'p99 < 50 ms',
+      verdict(st.api.p99 < 50),
+    ]);
+    rows.push([
+      '2',
+      `plain SQL sum p50 / p99 (${st.plainSql.n} calls)`,
+      `${ms(st.plainSql.p50)} / ${ms(st.plainSql.p99)}`,
+      '',
+      '',
+    ]);
+    rows.push(['2', 'plain SQL / API (p50, p99)', `${st.p50Ratio}x, ${st.p99Ratio}x`, '', '']);
+    rows.push([
+      '2',
+      `same trucks and tonnes (${st.checks.length} dates)`,
+      st.allSame ? 'yes' : 'NO',
+      'yes',
+      verdict(st.allSame),
+    ]);
+  } else if (st?.error) rows.push(['2', 'statistics at scale', `FAILED: ${st.error}`, '', '']);
+  const w = s.weekly;
+  if (w?.skipped)
+    rows.push(['4', 'weekly report build', 'skipped: weekly reports not available', '< 2 s', '']);
+  else if (w?.seconds !== undefined)
+    rows.push([
+      '4',
+      `weekly report build (week of ${w.weekStart})`,
+      `${w.seconds} s`,
+      '< 2 s',
+      verdict(w.seconds < 2),
+    ]);
+  else if (w?.error) rows.push(['4', 'weekly report build', `FAILED: ${w.error}`, '', '']);
+  const im = s.import;
+  if (im?.seconds !== undefined) {
+    rows.push([
+      '5',
+      `import of ${im.rows.toLocaleString('en-US')} CSV rows`,
+      `${im.seconds} s (${im.rowsPerSecond.toLocaleString('en-US')} rows/s)`,
+      '< 30 s',
+      verdict(im.seconds < 30),
+    ]);
+  } else if (im?.error) rows.push(['5', 'import', `FAILED: ${im.error}`, '', '']);
+
+  const header = ['#', 'what', 'measured', 'target', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [
+    line(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+async function scenario(results, name, run, app) {
+  log(`--- ${name} (load average ${load()})`);
+  const started = Date.now();
+  // the dispatch scenario profiles its HTTP phase itself
+  const profile = cpuProf && name !== 'dispatch' && !app.exited;
+  try {
+    if (profile) process.kill(app.pid, 'SIGWINCH');
+    results.scenarios[name] = await run();
+    if (profile) process.kill(app.pid, 'SIGWINCH');
+  } catch (error) {
+    console.error(error);
+    results.scenarios[name] = { error: error.message.split('\n')[0] };
+    results.failed = true;
+  }
+  results.scenarios[name].wallSeconds = round((Date.now() - started) / 1000, 1);
+  results.scenarios[name].loadAverage = load();
+}
+
+/** The bench stops by itself: past this, the app is killed and the run fails. */
+const WATCHDOG_MS = quick ? 5 * 60_000 : 30 * 60_000;
+
+async function main() {
+  const started = Date.now();
+  setTimeout(() => {
+    console.error(`bench: still running after ${WATCHDOG_MS / 60_000} minutes; giving up`);
+    process.exit(2); // the exit handler kills the app
+  }, WATCHDOG_MS).unref();
+  const results = {
+    mode: quick ? 'quick' : 'full',
+    startedAt: new Date().toISOString(),
+    command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGb: round(totalmem() / 2 ** 30, 1),
+      node: process.version,
+      loadAverageAtStart: load(),
+    },
+    sizes: SIZES,
+    scenarios: {},
+  };
+  const build = buildApp({ force: args.includes('--build') });
+  results.buildSeconds = round(build.ms / 1000, 1);
+  await dropDatabase(DATABASE_URL);
+  const app = await startApp({
+    databaseUrl: DATABASE_URL,
+    redisPrefix: REDIS_PREFIX,
+    adminKey: ADMIN_KEY,
+    nodeArgs: cpuProf ? ['--import', join(ROOT, 'test/bench/lib/profile-hook.mjs')] : [],
+    env: { BENCH_PROFILE_DIR: join(ROOT, 'test/artifacts/prof') },
+  });
+  results.appStartSeconds = round(app.startMs / 1000, 1);
+  let ctx;
+  try {
+    ctx = await context(app);
+    const pgVersion = await ctx.db.query('SHOW server_version');
+    results.machine.postgres = pgVersion.rows[0].server_version;
+    if (wants('dispatch'))
+      await scenario(results, 'dispatch', () => dispatchScenario(ctx, SIZES.dispatch), app);
+    if (wants('import'))
+      await scenario(results, 'import', () => importScenario(ctx, SIZES.import), app);
+    if (wants('stats'))
+      await scenario(results, 'stats', () => statisticsScenario(ctx, SIZES.stats), app);
+    if (wants('weekly')) {
+      const day = results.scenarios.stats?.from
+        ? new Date(
+            (Date.parse(results.scenarios.stats.from) + Date.parse(results.scenarios.stats.to)) / 2,
+          )
+            .toISOString()
+            .slice(0, 10)
+        : new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10);
+      await scenario(results, 'weekly', () => weeklyScenario(ctx, { day }), app);
+    }
+    if (app.exited)
+      throw new Error(`the app exited during the bench: ${JSON.stringify(app.exited)}`);
+  } finally {
+    ctx?.warehouse.close();
+    await ctx?.db.end();
+    const exit = await app.stop();
+    results.appExit = exit;
+    await cleanRedis(REDIS_URL, REDIS_PREFIX).catch((error) =>
+      log(`could not clean Redis: ${error.message}`),
+    );
+    if (!args.includes('--keep'))
+      await dropDatabase(DATABASE_URL).catch((error) =>
+        log(`could not drop the database: ${error.message}`),
+      );
+  }
+  results.totalSeconds = round((Date.now() - started) / 1000, 1);
+  results.table = table(results);
+  writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(
+    `\nrelief-hub bench, ${results.mode} (${quick ? 'small sizes: figures not comparable to the targets' : 'full sizes'}); ${results.machine.cpus} CPUs, node ${process.version}, PostgreSQL ${results.machine.postgres}; load average at start ${results.machine.loadAverageAtStart}`,
+  );
+  console.log(results.table);
+  console.log(
+    `\ntotal ${results.totalSeconds} s (build ${results.buildSeconds} s, app start ${results.appStartSeconds} s); details in bench-results.json`,
+  );
+  if (results.failed) {
+    console.error('bench: a scenario failed to run (see above)');
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error('bench crashed:', error);
+  process.exitCode = 1;
+});

@@ -23,6 +23,8 @@ const GRAINS = [
     period: 'day',
     of: DAY,
     next: '1 day',
+    // the item rollup's own key columns besides hub, period, emergency and item
+    itemsBy: ['destination_id'],
   },
   {
     trucks: 'dispatch_month_rollup',
@@ -30,8 +32,12 @@ const GRAINS = [
     period: 'month',
     of: `date_trunc('month', d.dispatched_at AT TIME ZONE h.time_zone)::date`,
     next: '1 month',
+    itemsBy: [],
   },
 ] as const;
+
+/** "1, 2, ..., n": the first n output columns. */
+const groupBy = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(', ');
 
 /** Dispatches by id ($1) or by import ($2). */
 const TARGETS = `
@@ -62,14 +68,16 @@ const FOLD = GRAINS.flatMap((g) => [
       THEN GREATEST(r.last_dispatch_at, EXCLUDED.last_dispatch_at) ELSE r.last_dispatch_at END`,
   `WITH ${TARGETS}
   INSERT INTO ${g.items} AS r
-    (hub_id, ${g.period}, destination_id, emergency, item_id, quantity, weight_kg, volume_m3)
-  SELECT d.hub_id, ${g.of}, d.destination_id, ${EMERGENCY}, l.item_id,
+    (hub_id, ${g.period}, ${g.itemsBy.map((c) => `${c}, `).join('')}emergency, item_id,
+     quantity, weight_kg, volume_m3)
+  SELECT d.hub_id, ${g.of}, ${g.itemsBy.map((c) => `d.${c}, `).join('')}${EMERGENCY}, l.item_id,
          $3::int * sum(l.quantity), $3::int * sum(l.weight_kg), $3::int * sum(l.volume_m3)
     FROM targets t JOIN dispatch d ON d.id = t.id JOIN hub h ON h.id = d.hub_id
     JOIN dispatch_line l ON l.dispatch_id = d.id
-   GROUP BY 1, 2, 3, 4, 5
-   ORDER BY 1, 2, 3, 4, 5
-  ON CONFLICT (hub_id, ${g.period}, destination_id, emergency, item_id) DO UPDATE SET
+   GROUP BY ${groupBy(4 + g.itemsBy.length)}
+   ORDER BY ${groupBy(4 + g.itemsBy.length)}
+  ON CONFLICT (hub_id, ${g.period}, ${g.itemsBy.map((c) => `${c}, `).join('')}emergency, item_id)
+  DO UPDATE SET
     quantity = r.quantity + EXCLUDED.quantity,
     weight_kg = r.weight_kg + EXCLUDED.weight_kg,
     volume_m3 = r.volume_m3 + EXCLUDED.volume_m3`,
@@ -108,7 +116,8 @@ const TIDY_AFTER_CANCEL = GRAINS.flatMap((g) => [
       AND r.emergency = g.emergency AND r.trucks = 0`,
   `WITH ${cancelledGroups(g)}
    DELETE FROM ${g.items} r USING groups g
-    WHERE r.hub_id = g.hub_id AND r.${g.period} = g.period AND r.destination_id = g.destination_id
+    WHERE r.hub_id = g.hub_id AND r.${g.period} = g.period
+      ${g.itemsBy.map((c) => `AND r.${c} = g.${c}`).join(' ')}
       AND r.emergency = g.emergency AND r.quantity = 0`,
 ]);
 
@@ -139,11 +148,11 @@ const REBUILD = [
      FROM dispatch_rollup
     GROUP BY 1, 2, 3, 4`,
   `INSERT INTO dispatch_item_month_rollup
-     (hub_id, month, destination_id, emergency, item_id, quantity, weight_kg, volume_m3)
-   SELECT hub_id, date_trunc('month', day)::date, destination_id, emergency, item_id,
+     (hub_id, month, emergency, item_id, quantity, weight_kg, volume_m3)
+   SELECT hub_id, date_trunc('month', day)::date, emergency, item_id,
           sum(quantity), sum(weight_kg), sum(volume_m3)
      FROM dispatch_item_rollup
-    GROUP BY 1, 2, 3, 4, 5`,
+    GROUP BY 1, 2, 3, 4`,
   // Every event this snapshot can see is now part of the figures.
   `DELETE FROM outbox_event`,
   // Every row is new: give the planner their statistics now rather than when autovacuum runs.

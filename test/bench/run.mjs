@@ -10,7 +10,14 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { buildApp, cleanRedis, dropDatabase, ROOT, startApp } from './lib/app.mjs';
+import {
+  buildApp,
+  cleanRedis,
+  dropAbandonedDatabases,
+  dropDatabase,
+  ROOT,
+  startApp,
+} from './lib/app.mjs';
 import { expectStatus } from './lib/http.mjs';
 import { load, log, round } from './lib/util.mjs';
 import { dispatchScenario } from './scenarios/dispatch.mjs';
@@ -39,8 +46,11 @@ const SIZES = quick
       stats: { dispatches: 1_000_000, statsCalls: 200, plainSqlBudgetMs: 120_000 },
     };
 
+// A database of this run's own: two benches on one machine (a developer's and CI's) must not
+// drop each other's. Those of runs that died are dropped at the start of the next.
 const DATABASE_URL =
-  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relief_hub_bench';
+  process.env.BENCH_DATABASE_URL ??
+  `postgres://postgres@127.0.0.1:5432/relief_hub_bench_${process.pid}`;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REDIS_PREFIX = `rh-bench-${process.pid}`;
 const ADMIN_KEY = `rh_bench-${randomBytes(16).toString('hex')}`;
@@ -247,6 +257,7 @@ async function main() {
   const build = buildApp({ force: args.includes('--build') });
   results.buildSeconds = round(build.ms / 1000, 1);
   await dropDatabase(DATABASE_URL);
+  await dropAbandonedDatabases(DATABASE_URL);
   const app = await startApp({
     databaseUrl: DATABASE_URL,
     redisPrefix: REDIS_PREFIX,

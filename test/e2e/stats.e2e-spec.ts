@@ -292,7 +292,7 @@ describe('cumulative dispatch statistics', () => {
                volume_m3::text, first_dispatch_at::text, last_dispatch_at::text
           FROM dispatch_month_rollup
         UNION ALL
-        SELECT 'mi', hub_id, month::text, destination_id, emergency, item_id::text, quantity::text,
+        SELECT 'mi', hub_id, month::text, 0, emergency, item_id::text, quantity::text,
                weight_kg::text, volume_m3::text, NULL
           FROM dispatch_item_month_rollup
         ORDER BY 1, 2, 3, 4, 5, 6`);

@@ -79,6 +79,29 @@ export async function dropDatabase(databaseUrl) {
   }
 }
 
+/** Drops the databases of bench runs whose process is gone (killed before they cleaned up). */
+export async function dropAbandonedDatabases(databaseUrl) {
+  const client = new pg.Client({ connectionString: adminDatabaseUrl(databaseUrl) });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT datname FROM pg_database WHERE datname ~ '^relief_hub_bench_[0-9]+$'`,
+    );
+    for (const { datname } of rows) {
+      const pid = Number(datname.slice('relief_hub_bench_'.length));
+      let alive = true;
+      try {
+        process.kill(pid, 0);
+      } catch (error) {
+        alive = error.code !== 'ESRCH';
+      }
+      if (!alive) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -47,5 +47,3 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   [JobName.DeliverWeeklyReport]: QueueName.Reports,
   [JobName.RollUpEnergy]: QueueName.Energy,
 };
-
-export type JobOf<N extends JobName> = { name: N; data: JobPayloads[N] };

@@ -6,19 +6,10 @@ import { once } from 'node:events';
 import { Clock } from '../../src/common/clock.js';
 import { JobName, QueueName } from '../../src/jobs/jobs.constants.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
-import { dispatchBody, receive } from '../support/fixtures.js';
+import { dispatchBody, importCsv, receive } from '../support/fixtures.js';
 import { expectedStats, generateHistory, HistoricalDispatch, toCsv } from '../support/history.js';
 import { runJob, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp, testEnvironment } from '../support/test-app.js';
-
-const importCsv = (t: TestApp, key: string, csv: string) =>
-  t
-    .http()
-    .post('/api/dispatches/import')
-    .set(t.as(key))
-    .set('Content-Type', 'text/csv')
-    .send(csv)
-    .expect(201);
 
 async function requestReport(t: TestApp, key: string, weekStart: string) {
   const accepted = await t
@@ -81,7 +72,7 @@ describe('weekly dispatch summaries', () => {
     );
     const later = generateHistory(5, 4, Date.UTC(2024, 5, 2, 19), Date.UTC(2024, 5, 20), 'L');
     const all = [...earlier, ...first, ...second, ...later];
-    await importCsv(t, warehouse, toCsv(all));
+    await importCsv(t, warehouse, toCsv(all)).expect(201);
     const report = await requestReport(t, coordinator, '2024-05-27');
 
     const week = inWeek(all, '2024-05-27');
@@ -152,7 +143,7 @@ describe('weekly dispatch summaries', () => {
 
   it('gains a solar section: generation, CO2 avoided and kWh per tonne of the week', async () => {
     const history = generateHistory(4, 14, Date.UTC(2024, 4, 27), Date.UTC(2024, 4, 30));
-    await importCsv(t, warehouse, toCsv(history));
+    await importCsv(t, warehouse, toCsv(history)).expect(201);
     await t
       .http()
       .post('/api/energy/readings')
@@ -213,7 +204,7 @@ describe('weekly dispatch summaries', () => {
     const [sunday, monday] = generateHistory(2, 5);
     sunday.dispatchedAt = '2024-06-02T23:30:00+05:00';
     monday.dispatchedAt = '2024-06-03T00:10:00+05:00';
-    await importCsv(t, warehouse, toCsv([sunday, monday]));
+    await importCsv(t, warehouse, toCsv([sunday, monday])).expect(201);
     const weekOne = await requestReport(t, coordinator, '2024-05-27');
     const weekTwo = await requestReport(t, coordinator, '2024-06-03');
     expect(weekOne.dispatches.map((d: { waybillNo: string }) => d.waybillNo)).toEqual([
@@ -227,7 +218,7 @@ describe('weekly dispatch summaries', () => {
 
   it('builds the scheduled report once per week, and a regeneration replaces it', async () => {
     const history = generateHistory(6, 8, Date.UTC(2024, 4, 26, 19), Date.UTC(2024, 5, 2, 19));
-    await importCsv(t, warehouse, toCsv(history));
+    await importCsv(t, warehouse, toCsv(history)).expect(201);
     // "Next Monday" at 06:00 Tashkent, now.
     t.app.get(Clock).set(new Date('2024-06-03T06:00:00+05:00'));
     await runJob(t, JobName.ScheduledWeeklyReport, { hub: 'TMZ' });
@@ -238,7 +229,7 @@ describe('weekly dispatch summaries', () => {
     expect(rows).toEqual([{ week_start: '2024-05-27', trucks: 6, version: 1 }]);
 
     const extra = generateHistory(1, 9, Date.UTC(2024, 4, 28), Date.UTC(2024, 4, 29), 'X');
-    await importCsv(t, warehouse, toCsv(extra));
+    await importCsv(t, warehouse, toCsv(extra)).expect(201);
     const regenerated = await requestReport(t, coordinator, '2024-05-27');
     expect(regenerated).toMatchObject({ trucks: 7, version: 2 });
     expect(regenerated.dispatches).toHaveLength(7);
@@ -257,7 +248,7 @@ describe('weekly dispatch summaries', () => {
 
   it('renders Markdown, CSV and self-contained HTML with one bar per week', async () => {
     const history = generateHistory(9, 12, Date.UTC(2024, 2, 1), Date.UTC(2024, 5, 2, 19));
-    await importCsv(t, warehouse, toCsv(history));
+    await importCsv(t, warehouse, toCsv(history)).expect(201);
     const report = await requestReport(t, coordinator, '2024-05-27');
     const url = '/api/reports/weekly/2024-05-27';
     const md = await t.http().get(`${url}?format=md`).set(t.as()).expect(200);
@@ -320,7 +311,7 @@ describe('weekly dispatch summaries', () => {
 
   it('exports the dispatch register as CSV and XLSX, one row per line, cancelled left out', async () => {
     const history = generateHistory(20, 21, Date.UTC(2024, 0, 1), Date.UTC(2024, 1, 1));
-    await importCsv(t, warehouse, toCsv(history));
+    await importCsv(t, warehouse, toCsv(history)).expect(201);
     await receive(t, warehouse, [{ sku: 'CRI-RHU', quantity: 5 }]);
     const live = await t
       .http()
@@ -477,7 +468,7 @@ describe('weekly report delivery', () => {
       t,
       warehouse,
       toCsv(generateHistory(3, 31, Date.UTC(2024, 4, 27), Date.UTC(2024, 4, 30))),
-    );
+    ).expect(201);
     const report = await requestReport(t, await t.createUser('coordinator'), '2024-05-27');
     expect(report.delivery).toBeDefined();
     const jobs = t.app.get(JobsService);

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { JobName } from '../../src/jobs/jobs.constants.js';
 import { OutboxRelay } from '../../src/outbox/outbox.relay.js';
-import { dispatchBody, onHand, receive } from '../support/fixtures.js';
+import { dispatchBody, importCsv, onHand, receive } from '../support/fixtures.js';
 import {
   DESTINATIONS,
   expectedStats,
@@ -34,9 +34,6 @@ const shape = (body: StatsBody & { volumeM3: number }) => ({
     body.items.map((i) => [i.sku, { quantity: i.quantity, tonnes: i.tonnes }]),
   ),
 });
-
-const importCsv = (t: TestApp, key: string, csv: string) =>
-  t.http().post('/api/dispatches/import').set(t.as(key)).set('Content-Type', 'text/csv').send(csv);
 
 describe('cumulative dispatch statistics', () => {
   let t: TestApp;

@@ -6,6 +6,7 @@ import { generateHistory, toCsv } from '../support/history.js';
 import { runJob, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { csrfOf, signIn, webUser } from '../support/web.js';
+import { importCsv } from '../support/fixtures.js';
 
 // The web app's pages on the features built beside it: weekly reports and solar energy, with
 // their data put in through the API, as the hub's systems do.
@@ -39,13 +40,7 @@ describe('web app: weekly reports and solar energy', () => {
     const coordinator = await webUser(t, 'coordinator', 'Coordinator');
     // 14 trucks in the week of Monday 20 May 2024 (hub time, +05:00).
     const week = generateHistory(14, 7, Date.UTC(2024, 4, 19, 19), Date.UTC(2024, 4, 26, 19), 'W');
-    await t
-      .http()
-      .post('/api/dispatches/import')
-      .set(t.as(clerk.apiKey))
-      .set('Content-Type', 'text/csv')
-      .send(toCsv(week))
-      .expect(201);
+    await importCsv(t, clerk.apiKey, toCsv(week)).expect(201);
     await buildThroughApi(coordinator.apiKey, '2024-05-20');
     const summary = (await t.http().get('/api/reports/weekly').set(t.as()).expect(200)).body
       .items[0];

@@ -55,3 +55,12 @@ export async function counts(t: TestApp) {
            (SELECT COALESCE(sum(on_hand), 0) FROM stock_level)::int AS "onHand"`);
   return row as { dispatches: number; movements: number; receipts: number; onHand: number };
 }
+
+/** POSTs a historical-dispatch CSV as warehouse staff would. */
+export const importCsv = (t: TestApp, apiKey: string, csv: string) =>
+  t
+    .http()
+    .post('/api/dispatches/import')
+    .set(t.as(apiKey))
+    .set('Content-Type', 'text/csv')
+    .send(csv);

@@ -7,6 +7,8 @@ export const transactionContext = new AsyncLocalStorage<EntityManager>();
 
 /** Work to do once a transaction has committed, by the manager of that transaction. */
 const committedCallbacks = new WeakMap<EntityManager, (() => void)[]>();
+/** Statements to run last in a transaction, just before it commits. */
+const finalSteps = new WeakMap<EntityManager, (() => Promise<unknown>)[]>();
 const commitLogger = new Logger('AfterCommit');
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
@@ -31,8 +33,9 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, logger?: Log
 }
 
 /**
- * Runs `work` in a new transaction that is the ambient one inside it; once it has committed,
- * runs what `afterCommit` queued (never after a rollback, so a failed attempt queues nothing).
+ * Runs `work` in a new transaction that is the ambient one inside it, then what `beforeCommit`
+ * queued; once it has committed, runs what `afterCommit` queued (never after a rollback, so a
+ * failed attempt queues nothing).
  */
 export async function inTransaction<T>(
   dataSource: DataSource,
@@ -41,7 +44,13 @@ export async function inTransaction<T>(
   let committed: EntityManager | undefined;
   const result = await dataSource.transaction((manager) => {
     committed = manager;
-    return transactionContext.run(manager, () => work(manager));
+    const steps: (() => Promise<unknown>)[] = [];
+    finalSteps.set(manager, steps);
+    return transactionContext.run(manager, async () => {
+      const value = await work(manager);
+      for (const step of steps) await step();
+      return value;
+    });
   });
   for (const callback of (committed && committedCallbacks.get(committed)) ?? []) {
     try {
@@ -51,6 +60,18 @@ export async function inTransaction<T>(
     }
   }
   return result;
+}
+
+/**
+ * Runs `step` in the ambient transaction after all its other work, just before the commit; if it
+ * throws, the whole transaction rolls back and the error is the transaction's. For a lock every
+ * other writer of the same rows queues on (a hub's stock levels): taken last, it is held for one
+ * statement and the commit rather than for every round trip the rest of the work needs.
+ */
+export function beforeCommit(manager: EntityManager, step: () => Promise<unknown>): void {
+  const steps = finalSteps.get(manager);
+  if (!steps) throw new Error('beforeCommit() needs a transaction opened by inTransaction()');
+  steps.push(step);
 }
 
 /**

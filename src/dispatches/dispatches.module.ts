@@ -6,11 +6,12 @@ import { DispatchesController } from './dispatches.controller.js';
 import { DispatchExportService } from './dispatch-export.service.js';
 import { DispatchImportService } from './dispatch-import.service.js';
 import { DispatchesService } from './dispatches.service.js';
+import { WaybillNumbers } from './waybill-numbers.service.js';
 
 @Module({
   imports: [HubsModule, CatalogueModule, StockModule],
   controllers: [DispatchesController],
-  providers: [DispatchesService, DispatchImportService, DispatchExportService],
+  providers: [DispatchesService, DispatchImportService, DispatchExportService, WaybillNumbers],
   exports: [DispatchesService],
 })
 export class DispatchesModule {}

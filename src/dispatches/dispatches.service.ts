@@ -12,10 +12,10 @@ import { DestinationsService } from '../catalogue/destinations.service.js';
 import { ItemsService } from '../catalogue/items.service.js';
 import { microToString, toMicro } from '../common/decimal.js';
 import { Page, paginate } from '../common/pagination/page.js';
-import { endOfDay, localDay, startOfDay } from '../common/time/zoned.js';
+import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { assertRecordableTime } from '../common/validation/time.js';
 import { execute } from '../database/execute.js';
-import { currentManager, TransactionRunner } from '../database/transaction.js';
+import { beforeCommit, currentManager, TransactionRunner } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
@@ -37,6 +37,7 @@ import {
   DispatchView,
   mapDispatch,
 } from './dto/dispatch.response.js';
+import { WaybillNumbers } from './waybill-numbers.service.js';
 
 @Injectable()
 export class DispatchesService {
@@ -48,6 +49,7 @@ export class DispatchesService {
     private readonly items: ItemsService,
     private readonly stock: StockService,
     private readonly outbox: OutboxService,
+    private readonly waybills: WaybillNumbers,
   ) {}
 
   /**
@@ -85,22 +87,23 @@ export class DispatchesService {
 
     const dispatch = await this.transactions.run(async (manager) => {
       if (dto.waybillNo) await this.assertWaybillFree(manager, hub, dto.waybillNo);
-      // Written before the stock is taken: from the take to the commit, every other dispatch of
-      // the hub waits for this one (it locks the same stock levels and waybill counter), so
-      // only what needs the waybill number follows it.
       await this.outbox.record(manager, OutboxEventType.DispatchRecorded, hub.id, {
         dispatchId: id,
       });
-      await this.stock.take(manager, hub.id, lines, {
-        type: MovementType.Dispatch,
-        occurredAt: dispatchedAt,
-        recordedById: user.id,
-        dispatchId: id,
-      });
+      // Taken last, just before the commit: from the take to the commit every other dispatch of
+      // the hub waits for this one (it locks the same stock levels), so nothing else may follow.
+      beforeCommit(manager, () =>
+        this.stock.take(manager, hub.id, lines, {
+          type: MovementType.Dispatch,
+          occurredAt: dispatchedAt,
+          recordedById: user.id,
+          dispatchId: id,
+        }),
+      );
       const row = {
         id,
         hubId: hub.id,
-        waybillNo: dto.waybillNo ?? (await this.nextWaybillNo(manager, hub, dispatchedAt)),
+        waybillNo: dto.waybillNo ?? (await this.waybills.next(hub, dispatchedAt)),
         destinationId: destination.id,
         status: DispatchStatus.Dispatched,
         dispatchedAt,
@@ -312,33 +315,6 @@ export class DispatchesService {
   private async assertWaybillFree(manager: EntityManager, hub: Hub, waybillNo: string) {
     const taken = await manager.exists(Dispatch, { where: { hubId: hub.id, waybillNo } });
     if (taken) throw new ConflictException(`Waybill ${waybillNo} already exists at ${hub.code}`);
-  }
-
-  /** HUB-YEAR-NNNNNN from a counter per hub and year of dispatch (hub time); gaps allowed. */
-  private async nextWaybillNo(
-    manager: EntityManager,
-    hub: Hub,
-    dispatchedAt: Date,
-  ): Promise<string> {
-    const year = Number(localDay(dispatchedAt, hub.timeZone).slice(0, 4));
-    for (;;) {
-      // One round trip: the counter row stays locked until the dispatch commits.
-      const [{ waybill_no, taken }]: { waybill_no: string; taken: boolean }[] = await manager.query(
-        `WITH n AS (
-           INSERT INTO waybill_counter (hub_id, year, last_value) VALUES ($1, $2, 1)
-           ON CONFLICT (hub_id, year) DO UPDATE SET last_value = waybill_counter.last_value + 1
-           RETURNING last_value::text AS v
-         ), waybill AS (
-           SELECT $3 || '-' || $2 || '-' || lpad(v, greatest(6, length(v)), '0') AS no FROM n
-         )
-         SELECT w.no AS waybill_no,
-                EXISTS (SELECT 1 FROM dispatch d WHERE d.hub_id = $1 AND d.waybill_no = w.no) AS taken
-           FROM waybill w`,
-        [hub.id, year, hub.code],
-      );
-      // A waybill typed in by hand may already hold this number: skip it.
-      if (!taken) return waybill_no;
-    }
   }
 
   private async insertDispatch(manager: EntityManager, row: Partial<Dispatch>) {

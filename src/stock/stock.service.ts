@@ -51,6 +51,9 @@ export interface StockLevelView {
   volumeM3: number;
 }
 
+/** The class of the advisory lock per hub that takes of stock queue on (key: the hub's id). */
+const STOCK_QUEUE = 0x73746b;
+
 /** Lines in one fixed order (by item id), so two transactions never lock rows crosswise. */
 const inLockOrder = (lines: StockLine[]) => [...lines].sort((a, b) => a.item.id - b.item.id);
 
@@ -80,22 +83,28 @@ export class StockService {
    * Takes units off hand, all lines or none: when any line is short, throws 409 listing every
    * shortage (the caller's transaction then rolls back what was taken).
    *
-   * One statement locks the lines' levels in item order, takes each line where enough is on
-   * hand and appends the movements: the levels are a hot spot every dispatch of the hub locks
-   * until it commits, so one round trip instead of one per line keeps them locked for less time.
+   * One statement queues for the hub's stock, locks the lines' levels in item order, takes each
+   * line where enough is on hand and appends the movements: the levels are a hot spot every
+   * dispatch of the hub locks until it commits, so one round trip instead of one per line keeps
+   * them locked for less time. The queue (an advisory lock per hub, granted first come, first
+   * served) spares takes of overlapping lines the convoys of waiting on one row after another:
+   * without it one take in a hundred waited ten times longer than the median.
    */
   async take(manager: EntityManager, hubId: number, lines: StockLine[], context: MovementContext) {
     const ordered = inLockOrder(lines);
     const base = this.base(hubId, context);
     const { rows } = await execute<{ id: string; item_id: number; recorded_at: Date }>(
       manager,
-      `WITH wanted AS (
+      `WITH queued AS MATERIALIZED (
+         SELECT pg_advisory_xact_lock($11, $1)
+       ), wanted AS (
          SELECT * FROM unnest($2::int[], $3::bigint[]) AS w(item_id, quantity)
        ), locked AS MATERIALIZED (
-         -- the only place new row locks are taken, in item order: no two takes deadlock
-         SELECT s.item_id FROM stock_level s
+         -- the only place new row locks are taken, in item order and once the hub's queue has
+         -- let this take in: no two takes deadlock
+         SELECT s.item_id FROM stock_level s CROSS JOIN queued
           WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
-          ORDER BY s.item_id FOR UPDATE
+          ORDER BY s.item_id FOR UPDATE OF s
        ), taken AS (
          UPDATE stock_level s SET on_hand = s.on_hand - w.quantity, updated_at = now()
            FROM wanted w JOIN locked l ON l.item_id = w.item_id
@@ -120,6 +129,7 @@ export class StockService {
         base.dispatchId,
         base.occurredAt,
         base.recordedById,
+        STOCK_QUEUE,
       ],
     );
     const moved = new Map(rows.map((row) => [row.item_id, row]));

@@ -4,7 +4,7 @@
 // Builds the app (when src/ changed since the bench last built it), starts it as a child process
 // on a free port with a database and Redis prefix of its own, runs each scenario, prints a table
 // and writes bench-results.json. Figures are printed, never asserted: the process fails only when
-// a scenario cannot run at all.
+// a scenario cannot run at all. BENCH_NODE_ARGS adds flags to the app's node (--trace-gc, say).
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -262,7 +262,10 @@ async function main() {
     databaseUrl: DATABASE_URL,
     redisPrefix: REDIS_PREFIX,
     adminKey: ADMIN_KEY,
-    nodeArgs: cpuProf ? ['--import', join(ROOT, 'test/bench/lib/profile-hook.mjs')] : [],
+    nodeArgs: [
+      ...(cpuProf ? ['--import', join(ROOT, 'test/bench/lib/profile-hook.mjs')] : []),
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ],
     env: { BENCH_PROFILE_DIR: join(ROOT, 'test/artifacts/prof') },
   });
   results.appStartSeconds = round(app.startMs / 1000, 1);

@@ -50,10 +50,21 @@ export async function ledgerMismatches(t: TestApp) {
 export async function counts(t: TestApp) {
   const [row] = await t.dataSource.query(`
     SELECT (SELECT count(*) FROM dispatch)::int AS dispatches,
+           (SELECT count(*) FROM dispatch_line)::int AS lines,
            (SELECT count(*) FROM stock_movement)::int AS movements,
            (SELECT count(*) FROM receipt)::int AS receipts,
-           (SELECT COALESCE(sum(on_hand), 0) FROM stock_level)::int AS "onHand"`);
-  return row as { dispatches: number; movements: number; receipts: number; onHand: number };
+           (SELECT COALESCE(sum(on_hand), 0) FROM stock_level)::int AS "onHand",
+           (SELECT count(*) FROM outbox_event)::int AS "outboxEvents",
+           (SELECT count(*) FROM idempotency_record)::int AS "idempotencyRecords"`);
+  return row as {
+    dispatches: number;
+    lines: number;
+    movements: number;
+    receipts: number;
+    onHand: number;
+    outboxEvents: number;
+    idempotencyRecords: number;
+  };
 }
 
 /** POSTs a historical-dispatch CSV as warehouse staff would. */

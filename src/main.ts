@@ -1,7 +1,14 @@
 import 'reflect-metadata';
+import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.factory.js';
 import { ConfigurationError, validateEnvironment } from './config/environment.js';
 import { createRootLogger } from './logger.js';
+
+// Before a full collection, V8 lets the old generation grow to as much as four times what was
+// live after the last one: under a burst of dispatches, a live heap of 60 MB reached 250 MB and
+// the process 355 MB. Growing by half instead keeps it near 200 MB at the same throughput (npm
+// run bench, scenario 6); the full collections it adds take a few milliseconds each.
+setFlagsFromString('--heap-growing-percent=50');
 
 async function main(): Promise<void> {
   let env;

@@ -12,6 +12,7 @@ import { Hub } from '../hubs/hub.entity.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { MAX_LINES, MAX_QUANTITY } from '../stock/dto/line.dto.js';
+import { insertDispatches } from './dispatch.writer.js';
 
 export const IMPORT_COLUMNS = [
   'waybill_no',
@@ -264,85 +265,49 @@ export class DispatchImportService {
   private async store(dispatches: ImportedDispatch[], hub: Hub, user: User): Promise<ImportResult> {
     const importId = randomUUID();
     return this.transactions.run(async (manager) => {
-      const present: { waybill_no: string }[] = await manager.query(
-        'SELECT waybill_no FROM dispatch WHERE hub_id = $1 AND waybill_no = ANY($2::text[])',
-        [hub.id, dispatches.map((d) => d.waybillNo)],
-      );
-      const skip = new Set(present.map((p) => p.waybill_no));
-      const fresh = dispatches.filter((d) => !skip.has(d.waybillNo));
-      const weights = fresh.map((d) =>
-        d.lines.reduce(
-          (sum, l) => ({
-            kg: sum.kg + BigInt(l.quantity) * toMicro(l.item.unitWeightKg),
-            m3: sum.m3 + BigInt(l.quantity) * toMicro(l.item.unitVolumeM3),
-          }),
-          { kg: 0n, m3: 0n },
-        ),
-      );
-      const column = <T>(pick: (d: ImportedDispatch, i: number) => T) => fresh.map(pick);
-      const inserted: { id: string }[] = fresh.length
-        ? await manager.query(
-            `INSERT INTO dispatch
-               (id, hub_id, waybill_no, destination_id, status, dispatched_at, truck_plate,
-                cargo_weight_kg, lines_weight_kg, volume_m3, emergency, carrier, driver_name,
-                historical, import_id, recorded_by_id)
-             SELECT v.id, $1, v.waybill_no, v.destination_id, 'DISPATCHED', v.dispatched_at,
-                    v.truck_plate, v.cargo_weight_kg, v.lines_weight_kg, v.volume_m3,
-                    v.emergency, v.carrier, v.driver_name, true, $2, $3
-               FROM unnest($4::uuid[], $5::text[], $6::int[], $7::timestamptz[], $8::text[],
-                           $9::numeric[], $10::numeric[], $11::numeric[], $12::text[], $13::text[],
-                           $14::text[])
-                 AS v(id, waybill_no, destination_id, dispatched_at, truck_plate, cargo_weight_kg,
-                      lines_weight_kg, volume_m3, emergency, carrier, driver_name)
-             ON CONFLICT (hub_id, waybill_no) DO NOTHING
-             RETURNING id`,
-            [
-              hub.id,
-              importId,
-              user.id,
-              column((d) => d.id),
-              column((d) => d.waybillNo),
-              column((d) => d.destinationId),
-              column((d) => d.dispatchedAt),
-              column((d) => d.first.truck_plate),
-              column((d) => d.first.cargo_weight_kg || null),
-              column((_, i) => microToString(weights[i].kg)),
-              column((_, i) => microToString(weights[i].m3)),
-              column((d) => d.first.emergency || null),
-              column((d) => d.first.carrier || null),
-              column((d) => d.first.driver_name || null),
-            ],
-          )
-        : [];
-      // A concurrent import may have taken a waybill since the check above: those are skipped.
-      const stored = new Set(inserted.map((row) => row.id));
-      const lines = fresh
-        .filter((d) => stored.has(d.id))
-        .flatMap((d) => d.lines.map((line, i) => ({ dispatchId: d.id, lineNo: i + 1, ...line })));
-      if (lines.length) {
-        await manager.query(
-          `INSERT INTO dispatch_line
-             (dispatch_id, line_no, item_id, quantity, unit_weight_kg, unit_volume_m3, weight_kg, volume_m3)
-           SELECT v.dispatch_id, v.line_no, v.item_id, v.quantity, v.unit_weight_kg, v.unit_volume_m3,
-                  v.quantity * v.unit_weight_kg, v.quantity * v.unit_volume_m3
-             FROM unnest($1::uuid[], $2::smallint[], $3::int[], $4::bigint[], $5::numeric[], $6::numeric[])
-               AS v(dispatch_id, line_no, item_id, quantity, unit_weight_kg, unit_volume_m3)`,
-          [
-            lines.map((l) => l.dispatchId),
-            lines.map((l) => l.lineNo),
-            lines.map((l) => l.item.id),
-            lines.map((l) => l.quantity),
-            lines.map((l) => l.item.unitWeightKg),
-            lines.map((l) => l.item.unitVolumeM3),
-          ],
+      const weight = (d: ImportedDispatch, unit: (item: ItemSnapshot) => string) =>
+        microToString(
+          d.lines.reduce((sum, l) => sum + BigInt(l.quantity) * toMicro(unit(l.item)), 0n),
         );
-      }
+      // Waybills the hub already holds, from an earlier or a concurrent import, are skipped.
+      const stored = await insertDispatches(
+        manager,
+        dispatches.map((d) => ({
+          id: d.id,
+          hubId: hub.id,
+          waybillNo: d.waybillNo,
+          destinationId: d.destinationId,
+          dispatchedAt: d.dispatchedAt,
+          truckPlate: d.first.truck_plate,
+          trailerPlate: null,
+          driverName: d.first.driver_name || null,
+          driverPhone: null,
+          carrier: d.first.carrier || null,
+          consignee: null,
+          emergency: d.first.emergency || null,
+          cargoWeightKg: d.first.cargo_weight_kg || null,
+          linesWeightKg: weight(d, (item) => item.unitWeightKg),
+          volumeM3: weight(d, (item) => item.unitVolumeM3),
+          historical: true,
+          importId,
+          recordedById: user.id,
+          lines: d.lines.map((l) => ({
+            itemId: l.item.id,
+            quantity: l.quantity,
+            unitWeightKg: l.item.unitWeightKg,
+            unitVolumeM3: l.item.unitVolumeM3,
+          })),
+        })),
+      );
+      const lines = dispatches
+        .filter((d) => stored.has(d.id))
+        .reduce((sum, d) => sum + d.lines.length, 0);
       if (stored.size) {
         await this.outbox.record(manager, OutboxEventType.DispatchesImported, hub.id, { importId });
       }
       return {
         dispatches: stored.size,
-        lines: lines.length,
+        lines,
         skipped: dispatches.length - stored.size,
       };
     });

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { DestinationsService } from '../catalogue/destinations.service.js';
 import { ItemsService } from '../catalogue/items.service.js';
@@ -16,7 +16,6 @@ import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { assertRecordableTime } from '../common/validation/time.js';
 import { execute } from '../database/execute.js';
 import { beforeCommit, currentManager, TransactionRunner } from '../database/transaction.js';
-import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
 import { OutboxService } from '../outbox/outbox.service.js';
@@ -37,6 +36,7 @@ import {
   DispatchView,
   mapDispatch,
 } from './dto/dispatch.response.js';
+import { insertDispatches, NewDispatch } from './dispatch.writer.js';
 import { WaybillNumbers } from './waybill-numbers.service.js';
 
 @Injectable()
@@ -85,8 +85,33 @@ export class DispatchesService {
     const total = (key: 'weightKg' | 'volumeM3') =>
       microToString(lines.reduce((sum, line) => sum + toMicro(line[key]), 0n));
 
-    const dispatch = await this.transactions.run(async (manager) => {
-      if (dto.waybillNo) await this.assertWaybillFree(manager, hub, dto.waybillNo);
+    const row: NewDispatch = {
+      id,
+      hubId: hub.id,
+      waybillNo: dto.waybillNo ?? (await this.waybills.next(hub, dispatchedAt)),
+      destinationId: destination.id,
+      dispatchedAt,
+      truckPlate: dto.truckPlate,
+      trailerPlate: dto.trailerPlate ?? null,
+      driverName: dto.driverName ?? null,
+      driverPhone: dto.driverPhone ?? null,
+      carrier: dto.carrier ?? null,
+      consignee: dto.consignee ?? null,
+      emergency: dto.emergency ?? null,
+      cargoWeightKg: dto.cargoWeightKg === undefined ? null : String(dto.cargoWeightKg),
+      linesWeightKg: total('weightKg'),
+      volumeM3: total('volumeM3'),
+      historical: false,
+      importId: null,
+      recordedById: user.id,
+      lines,
+    };
+
+    const recordedAt = await this.transactions.run(async (manager) => {
+      const stored = await insertDispatches(manager, [row]);
+      if (!stored.has(id)) {
+        throw new ConflictException(`Waybill ${row.waybillNo} already exists at ${hub.code}`);
+      }
       await this.outbox.record(manager, OutboxEventType.DispatchRecorded, hub.id, {
         dispatchId: id,
       });
@@ -100,40 +125,19 @@ export class DispatchesService {
           dispatchId: id,
         }),
       );
-      const row = {
-        id,
-        hubId: hub.id,
-        waybillNo: dto.waybillNo ?? (await this.waybills.next(hub, dispatchedAt)),
-        destinationId: destination.id,
-        status: DispatchStatus.Dispatched,
-        dispatchedAt,
-        truckPlate: dto.truckPlate,
-        trailerPlate: dto.trailerPlate ?? null,
-        driverName: dto.driverName ?? null,
-        driverPhone: dto.driverPhone ?? null,
-        carrier: dto.carrier ?? null,
-        consignee: dto.consignee ?? null,
-        emergency: dto.emergency ?? null,
-        cargoWeightKg: dto.cargoWeightKg === undefined ? null : String(dto.cargoWeightKg),
-        linesWeightKg: total('weightKg'),
-        volumeM3: total('volumeM3'),
-        historical: false,
-        importId: null,
-        recordedById: user.id,
-        cancelledAt: null,
-        cancelReason: null,
-        cancelledById: null,
-        deliveredAt: null,
-        deliveryNote: null,
-        deliveryRecordedById: null,
-      };
-      const inserted = await this.insertDispatch(manager, row);
-      await manager.insert(
-        DispatchLine,
-        lines.map(({ item: _item, ...line }) => line),
-      );
-      return { ...row, recordedAt: inserted.recordedAt as Date };
+      return stored.get(id)!;
     });
+    const dispatch = {
+      ...row,
+      status: DispatchStatus.Dispatched,
+      recordedAt,
+      cancelledAt: null,
+      cancelReason: null,
+      cancelledById: null,
+      deliveredAt: null,
+      deliveryNote: null,
+      deliveryRecordedById: null,
+    };
     return mapDispatch(
       { ...dispatch, hub, destination, recordedBy: user } as unknown as DispatchView,
       lines as unknown as DispatchLineView[],
@@ -310,24 +314,6 @@ export class DispatchesService {
       );
     }
     return dispatch;
-  }
-
-  private async assertWaybillFree(manager: EntityManager, hub: Hub, waybillNo: string) {
-    const taken = await manager.exists(Dispatch, { where: { hubId: hub.id, waybillNo } });
-    if (taken) throw new ConflictException(`Waybill ${waybillNo} already exists at ${hub.code}`);
-  }
-
-  private async insertDispatch(manager: EntityManager, row: Partial<Dispatch>) {
-    try {
-      return (await manager.insert(Dispatch, row)).generatedMaps[0];
-    } catch (error) {
-      const constraint = (error as QueryFailedError & { driverError?: { constraint?: string } })
-        .driverError?.constraint;
-      if (constraint === 'dispatch_waybill_per_hub') {
-        throw new ConflictException(`Waybill ${row.waybillNo} already exists at this hub`);
-      }
-      throw error;
-    }
   }
 
   private async views(ids: string[]): Promise<DispatchResponse[]> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OutboxEvent, OutboxEventType, OutboxPayload } from './outbox-event.entity.js';
+import { execute } from '../database/execute.js';
+import { OutboxEventType, OutboxPayload } from './outbox-event.entity.js';
 
 /** Writes events inside the caller's transaction: they commit, or vanish, with the change. */
 @Injectable()
@@ -11,6 +12,10 @@ export class OutboxService {
     hubId: number,
     payload: OutboxPayload,
   ): Promise<void> {
-    await manager.insert(OutboxEvent, { type, hubId, payload });
+    await execute(manager, 'INSERT INTO outbox_event (type, hub_id, payload) VALUES ($1, $2, $3)', [
+      type,
+      hubId,
+      JSON.stringify(payload),
+    ]);
   }
 }

@@ -7,6 +7,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { execute } from '../../database/execute.js';
 import { inTransaction, retryOnConflict } from '../../database/transaction.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 
@@ -22,6 +23,8 @@ export const IDEMPOTENCY_RETENTION_HOURS = 48;
 
 /** Who used a key (the API key's hash, or a web user's scope), for which method and path. */
 export type IdempotencyScope = Pick<IdempotencyRecord, 'apiKeyHash' | 'method' | 'path' | 'key'>;
+
+type StoredOutcome = Pick<IdempotencyRecord, 'requestHash' | 'responseStatus' | 'responseBody'>;
 
 export interface IdempotentOutcome<T> {
   replayed: boolean;
@@ -81,7 +84,15 @@ export class IdempotencyService {
               );
             }
           }
-          const stored = await manager.findOneBy(IdempotencyRecord, scope);
+          const { rows } = await execute<StoredOutcome>(
+            manager,
+            `SELECT request_hash AS "requestHash", response_status AS "responseStatus",
+                    response_body AS "responseBody"
+               FROM idempotency_record
+              WHERE api_key_hash = $1 AND method = $2 AND path = $3 AND key = $4`,
+            [scope.apiKeyHash, scope.method, scope.path, scope.key],
+          );
+          const [stored] = rows;
           if (stored) {
             if (stored.requestHash !== hash) {
               throw new IdempotencyKeyReusedException();
@@ -93,12 +104,21 @@ export class IdempotencyService {
             };
           }
           const body = await work();
-          await manager.insert(IdempotencyRecord, {
-            ...scope,
-            requestHash: hash,
-            responseStatus: status,
-            responseBody: JSON.stringify(body ?? null),
-          });
+          await execute(
+            manager,
+            `INSERT INTO idempotency_record
+               (api_key_hash, method, path, key, request_hash, response_status, response_body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+            [
+              scope.apiKeyHash,
+              scope.method,
+              scope.path,
+              scope.key,
+              hash,
+              status,
+              JSON.stringify(body ?? null),
+            ],
+          );
           return { replayed: false, status, body };
         }),
       this.logger,

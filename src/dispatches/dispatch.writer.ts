@@ -1,0 +1,103 @@
+import { EntityManager } from 'typeorm';
+import { execute } from '../database/execute.js';
+
+/** A dispatch as it is first written, recorded live or imported from history. */
+export interface NewDispatch {
+  id: string;
+  hubId: number;
+  waybillNo: string;
+  destinationId: number;
+  dispatchedAt: Date;
+  truckPlate: string;
+  trailerPlate: string | null;
+  driverName: string | null;
+  driverPhone: string | null;
+  carrier: string | null;
+  consignee: string | null;
+  emergency: string | null;
+  /** Weighbridge figure, as given. */
+  cargoWeightKg: string | null;
+  linesWeightKg: string;
+  volumeM3: string;
+  historical: boolean;
+  importId: string | null;
+  recordedById: string;
+  /** In line order; weights and volumes are snapshots of the catalogue's unit figures. */
+  lines: { itemId: number; quantity: number; unitWeightKg: string; unitVolumeM3: string }[];
+}
+
+/**
+ * Writes dispatches and their lines, DISPATCHED, in one statement. A dispatch whose waybill
+ * number its hub already holds (committed, or by a transaction that then commits) is skipped
+ * with its lines. Returns the dispatches stored: id -> recordedAt.
+ */
+export async function insertDispatches(
+  manager: EntityManager,
+  dispatches: NewDispatch[],
+): Promise<Map<string, Date>> {
+  if (dispatches.length === 0) return new Map();
+  const column = <T>(pick: (d: NewDispatch) => T) => dispatches.map(pick);
+  const lines = dispatches.flatMap((d) =>
+    d.lines.map((line, i) => ({ dispatchId: d.id, lineNo: i + 1, ...line })),
+  );
+  const { rows } = await execute<{ id: string; recorded_at: Date }>(
+    manager,
+    `WITH stored AS (
+       INSERT INTO dispatch
+         (id, hub_id, waybill_no, destination_id, status, dispatched_at, truck_plate, trailer_plate,
+          driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
+          lines_weight_kg, volume_m3, historical, import_id, recorded_by_id)
+       SELECT v.id, v.hub_id, v.waybill_no, v.destination_id, 'DISPATCHED', v.dispatched_at,
+              v.truck_plate, v.trailer_plate, v.driver_name, v.driver_phone, v.carrier,
+              v.consignee, v.emergency, v.cargo_weight_kg, v.lines_weight_kg, v.volume_m3,
+              v.historical, v.import_id, v.recorded_by_id
+         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::timestamptz[], $6::text[],
+                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                     $13::numeric[], $14::numeric[], $15::numeric[], $16::boolean[], $17::uuid[],
+                     $18::uuid[])
+           AS v(id, hub_id, waybill_no, destination_id, dispatched_at, truck_plate, trailer_plate,
+                driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
+                lines_weight_kg, volume_m3, historical, import_id, recorded_by_id)
+       ON CONFLICT (hub_id, waybill_no) DO NOTHING
+       RETURNING id, recorded_at
+     ), stored_lines AS (
+       INSERT INTO dispatch_line
+         (dispatch_id, line_no, item_id, quantity, unit_weight_kg, unit_volume_m3, weight_kg,
+          volume_m3)
+       SELECT l.dispatch_id, l.line_no, l.item_id, l.quantity, l.unit_weight_kg, l.unit_volume_m3,
+              l.quantity * l.unit_weight_kg, l.quantity * l.unit_volume_m3
+         FROM unnest($19::uuid[], $20::smallint[], $21::int[], $22::bigint[], $23::numeric[],
+                     $24::numeric[])
+           AS l(dispatch_id, line_no, item_id, quantity, unit_weight_kg, unit_volume_m3)
+         JOIN stored s ON s.id = l.dispatch_id
+     )
+     SELECT id, recorded_at FROM stored`,
+    [
+      column((d) => d.id),
+      column((d) => d.hubId),
+      column((d) => d.waybillNo),
+      column((d) => d.destinationId),
+      column((d) => d.dispatchedAt),
+      column((d) => d.truckPlate),
+      column((d) => d.trailerPlate),
+      column((d) => d.driverName),
+      column((d) => d.driverPhone),
+      column((d) => d.carrier),
+      column((d) => d.consignee),
+      column((d) => d.emergency),
+      column((d) => d.cargoWeightKg),
+      column((d) => d.linesWeightKg),
+      column((d) => d.volumeM3),
+      column((d) => d.historical),
+      column((d) => d.importId),
+      column((d) => d.recordedById),
+      lines.map((l) => l.dispatchId),
+      lines.map((l) => l.lineNo),
+      lines.map((l) => l.itemId),
+      lines.map((l) => l.quantity),
+      lines.map((l) => l.unitWeightKg),
+      lines.map((l) => l.unitVolumeM3),
+    ],
+  );
+  return new Map(rows.map((row) => [row.id, row.recorded_at]));
+}

@@ -17,6 +17,20 @@ export default tseslint.config(
     },
   },
   {
+    // The benchmark and Jest's global set-up are plain ES modules run by Node.
+    files: ['test/**/*.mjs', 'test/**/*.js'],
+    languageOptions: {
+      globals: {
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
+    },
+  },
+  {
     // The web app's one script runs in the browser, as plain ES2020 without a build.
     files: ['src/web/assets/*.js'],
     languageOptions: {

@@ -147,7 +147,7 @@ async function watchMemory(pid, work) {
   }
 }
 
-async function apiPhase(ctx, { clients, durationMs, sampleEvery, pollMs }, probe) {
+async function apiPhase(ctx, { clients, durationMs, sampleEvery }, probe) {
   const rand = random(7);
   let sample = 0;
   return closedLoop({

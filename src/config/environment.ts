@@ -81,6 +81,15 @@ export class Environment {
   @IsInt()
   OUTBOX_POLL_MS = 100;
 
+  /**
+   * How often a worker registers every hub's weekly report scheduler again, ms: a hub added
+   * since, or a start while Redis was down, gets its scheduler within this time.
+   */
+  @Transform(toInt)
+  @Min(100)
+  @IsInt()
+  REPORT_SCHEDULES_SYNC_MS = 300_000;
+
   /** An event still pending this long after it was queued is queued again (Redis lost it), ms. */
   @Transform(toInt)
   @Min(500)

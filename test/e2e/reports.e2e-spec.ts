@@ -431,6 +431,35 @@ describe('weekly report scheduling across instances', () => {
       await Promise.all(apps.map((a) => a.close()));
     }
   });
+
+  it('gives a hub added while the workers run its scheduler, without a restart', async () => {
+    const prefix = `rh-test-${process.env.TEST_RUN_ID}-sched-new`;
+    const t = await startTestApp({ REDIS_PREFIX: prefix, REPORT_SCHEDULES_SYNC_MS: '200' });
+    const queue = new Queue(QueueName.Reports, {
+      connection: { url: testEnvironment().REDIS_URL },
+      prefix,
+    });
+    try {
+      await t
+        .http()
+        .post('/api/hubs')
+        .set(t.as())
+        .send({ code: 'DXB', name: 'Dubai hub', timeZone: 'Asia/Dubai' })
+        .expect(201);
+      const deadline = Date.now() + 10_000;
+      let keys: string[] = [];
+      while (Date.now() < deadline) {
+        keys = (await queue.getJobSchedulers()).map((s) => `${s.key} ${s.tz}`).sort();
+        if (keys.length === 2) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(keys).toEqual(['weekly-report:DXB Asia/Dubai', 'weekly-report:TMZ Asia/Tashkent']);
+    } finally {
+      await queue.close();
+      await t.reset(); // the database is this test worker's: later tests know only TMZ
+      await t.close();
+    }
+  });
 });
 
 describe('weekly report delivery', () => {

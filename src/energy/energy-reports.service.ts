@@ -2,6 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { toMicro } from '../common/decimal.js';
 import { addDays, endOfDay, localDay, startOfDay } from '../common/time/zoned.js';
 import { Environment } from '../config/environment.js';
@@ -37,6 +38,7 @@ export class EnergyReportsService {
     private readonly config: ConfigService<Environment, true>,
     private readonly systems: PvSystemsService,
     private readonly tonnes: DispatchedTonnes,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -48,7 +50,7 @@ export class EnergyReportsService {
     const system = await this.systems.resolve(query.system);
     const { hub } = system;
     const interval = query.interval ?? EnergyInterval.Day;
-    const today = localDay(new Date(), hub.timeZone);
+    const today = localDay(this.clock.now(), hub.timeZone);
     const to = query.to ?? today;
     const from = query.from ?? defaultFrom(to, interval);
     if (from > to) throw new BadRequestException('from must not be after to');

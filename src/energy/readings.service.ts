@@ -5,6 +5,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { User } from '../auth/user.entity.js';
+import { Clock } from '../common/clock.js';
 import { localDay } from '../common/time/zoned.js';
 import { execute } from '../database/execute.js';
 import { afterCommit, TransactionRunner } from '../database/transaction.js';
@@ -31,6 +32,7 @@ export class ReadingsService implements BeforeApplicationShutdown {
     private readonly transactions: TransactionRunner,
     private readonly systems: PvSystemsService,
     private readonly jobs: JobsService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -50,7 +52,7 @@ export class ReadingsService implements BeforeApplicationShutdown {
     const problems: ReadingProblem[] = [
       ...received.problems,
       ...unknown.map((reading) => problem(reading.source, `unknown PV system ${reading.system}`)),
-      ...checkReadings(readings),
+      ...checkReadings(readings, this.clock.now()),
     ];
     if (problems.length > 0) rejectReadings(problems);
 

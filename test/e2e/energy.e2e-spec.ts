@@ -1,4 +1,5 @@
 import { AddressInfo, createServer, Socket } from 'node:net';
+import { Clock } from '../../src/common/clock.js';
 import { JobName } from '../../src/jobs/jobs.constants.js';
 import { dispatchBody, receive } from '../support/fixtures.js';
 import { drainStats, runJob } from '../support/jobs.js';
@@ -379,6 +380,16 @@ describe('solar energy', () => {
     expect(monthly.items[0].performanceRatio).not.toBeNull();
     expect(monthly.items[0].selfSufficiency).not.toBeNull();
     expect(monthly.items[1]).toMatchObject({ performanceRatio: null, selfSufficiency: null });
+
+    // A period counts its days up to the hub's today: on Sunday 2 June, June has had two.
+    t.app.get(Clock).set(new Date('2024-06-02T12:00:00+05:00'));
+    try {
+      expect((await report('interval=month&from=2024-06-01&to=2024-06-30')).items).toEqual([
+        { periodStart: '2024-06-01', periodEnd: '2024-06-30', ...expectedKpis(june, 2) },
+      ]);
+    } finally {
+      t.app.get(Clock).set(undefined);
+    }
   });
 
   it('uses 0.558 kg CO2/kWh by default and the configured factor and yield when set', async () => {

@@ -4,6 +4,7 @@ import {
   Logger,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { Clock } from '../common/clock.js';
 import { localDay } from '../common/time/zoned.js';
@@ -15,6 +16,7 @@ import { ReadingsResponse, SystemReadingsResponse } from './dto/readings.dto.js'
 import { PvSystemsService, PvSystemWithHub } from './pv-systems.service.js';
 import {
   checkReadings,
+  MAX_READING_HOURS,
   problem,
   ReadingInput,
   ReadingProblem,
@@ -66,6 +68,7 @@ export class ReadingsService implements BeforeApplicationShutdown {
       const column = <K extends keyof ReadingInput>(key: K) => readings.map((r) => r[key]);
       const systemIds = readings.map((r) => systems.get(r.system)!.id);
       const starts = readings.map((r) => new Date(r.start).toISOString());
+      const ends = readings.map((r) => new Date(r.end).toISOString());
       const { rows } = await execute<{ system_id: number; inserted: boolean }>(
         manager,
         `INSERT INTO energy_reading (system_id, starts_at, ends_at, generated_kwh, consumed_kwh,
@@ -85,7 +88,7 @@ export class ReadingsService implements BeforeApplicationShutdown {
         [
           systemIds,
           starts,
-          readings.map((r) => new Date(r.end).toISOString()),
+          ends,
           column('generatedKwh'),
           column('consumedKwh'),
           column('gridImportKwh'),
@@ -94,6 +97,7 @@ export class ReadingsService implements BeforeApplicationShutdown {
           user.id,
         ],
       );
+      await this.refuseOverlapsWithStored(manager, readings, systemIds, starts, ends);
       await manager.query(
         `INSERT INTO energy_pending_day (system_id, day)
          SELECT DISTINCT v.system_id, (v.starts_at AT TIME ZONE h.time_zone)::date
@@ -116,6 +120,43 @@ export class ReadingsService implements BeforeApplicationShutdown {
       replaced: total('replaced'),
       systems: summaries,
     };
+  }
+
+  /**
+   * 422 for readings that overlap a stored reading of their system with another start (one
+   * with the same start has just been replaced): energy would be counted twice. Runs after the
+   * upsert, in its transaction, with the systems locked, so a concurrent request cannot slip an
+   * overlap in; a reading covers at most MAX_READING_HOURS, which bounds the search.
+   */
+  private async refuseOverlapsWithStored(
+    manager: EntityManager,
+    readings: ReadingInput[],
+    systemIds: number[],
+    starts: string[],
+    ends: string[],
+  ): Promise<void> {
+    const { rows } = await execute<{ i: number; starts_at: Date; ends_at: Date }>(
+      manager,
+      `SELECT v.i::int, r.starts_at, r.ends_at
+         FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[])
+                WITH ORDINALITY AS v(system_id, starts_at, ends_at, i)
+         JOIN energy_reading r
+           ON r.system_id = v.system_id
+          AND r.starts_at > v.starts_at - make_interval(hours => $4)
+          AND r.starts_at < v.ends_at AND r.ends_at > v.starts_at
+          AND r.starts_at <> v.starts_at
+        ORDER BY v.i, r.starts_at`,
+      [systemIds, starts, ends, MAX_READING_HOURS],
+    );
+    if (rows.length === 0) return;
+    rejectReadings(
+      rows.map((row) =>
+        problem(
+          readings[row.i - 1].source,
+          `overlaps the stored reading ${row.starts_at.toISOString()} to ${row.ends_at.toISOString()}`,
+        ),
+      ),
+    );
   }
 
   /** Lets jobs being queued finish (or time out) before the queues close. */

@@ -457,6 +457,36 @@ describe('solar energy', () => {
     expect(noon).toEqual({ g: resent[12].generatedKwh, c: resent[12].consumedKwh });
   });
 
+  it('refuses a reading that overlaps a stored one with another start, and stores nothing of its request', async () => {
+    const day = hourlyDay('2024-05-29', 1);
+    await postReadings(day).expect(201);
+    const noon = day[12];
+    // The same hour as half-hours shifted by 30 minutes: each would count energy twice.
+    const shifted = {
+      ...noon,
+      start: '2024-05-29T12:30:00+05:00',
+      end: '2024-05-29T13:30:00+05:00',
+    };
+    const refused = await postReadings([
+      { ...day[3], generatedKwh: 0.5 }, // a valid replacement, refused with the rest
+      shifted,
+    ]).expect(422);
+    expect(refused.body.errors).toEqual([
+      { index: 1, message: expect.stringMatching(/^overlaps the stored reading 2024-05-29T07:00/) },
+      { index: 1, message: expect.stringMatching(/^overlaps the stored reading 2024-05-29T08:00/) },
+    ]);
+    // A re-sent reading that now reaches into the next stored hour is refused as well.
+    await postReadings([{ ...day[5], end: '2024-05-29T06:30:00+05:00' }]).expect(422);
+    expect(await readingCounts()).toMatchObject({ readings: 24 });
+    const stored = await t.dataSource.query(
+      `SELECT generated_kwh::float AS kwh FROM energy_reading WHERE starts_at = $1`,
+      [day[3].start],
+    );
+    expect(stored).toEqual([{ kwh: day[3].generatedKwh }]);
+    // Re-sending the stored hours as they were is still a replacement.
+    await postReadings([day[12]]).expect(201);
+  });
+
   it('flags a day at half the expected generation, not a normal one', async () => {
     // 700 kWp x 1,414 kWh/kWp / 365 = 2,711.781 kWh a day; 80 % of it is 2,169.425 kWh.
     const day = (date: string, generatedKwh: number): Reading => ({

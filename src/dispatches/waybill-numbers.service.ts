@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -21,8 +21,12 @@ import { Hub } from '../hubs/hub.entity.js';
  * commit flushes the WAL past its number's counter update, so a number on a durable dispatch is
  * durable; a crash can only forget numbers no surviving dispatch holds.
  */
+/** The application_name of the pool's connections, as pg_stat_activity shows them. */
+export const WAYBILL_CONNECTIONS = 'relief-hub waybill numbers';
+
 @Injectable()
 export class WaybillNumbers implements OnApplicationShutdown {
+  private readonly logger = new Logger(WaybillNumbers.name);
   private readonly pool: pg.Pool;
 
   constructor(@InjectDataSource() dataSource: DataSource) {
@@ -32,7 +36,13 @@ export class WaybillNumbers implements OnApplicationShutdown {
       max: 2,
       idleTimeoutMillis: 30_000,
       options: '-c synchronous_commit=off',
+      application_name: WAYBILL_CONNECTIONS,
     });
+    // An idle connection the server drops (a restart) is reported here; unheard, it would end
+    // the process. The pool opens a new one for the next number.
+    this.pool.on('error', (error) =>
+      this.logger.warn(`A waybill-number connection failed: ${error.message}`),
+    );
   }
 
   async next(hub: Pick<Hub, 'id' | 'code' | 'timeZone'>, dispatchedAt: Date): Promise<string> {

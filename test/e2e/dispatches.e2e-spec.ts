@@ -1,4 +1,5 @@
 import { counts, dispatchBody, ledgerMismatches, onHand, receive } from '../support/fixtures.js';
+import { WAYBILL_CONNECTIONS } from '../../src/dispatches/waybill-numbers.service.js';
 import { drainStats } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
@@ -133,6 +134,20 @@ describe('truck dispatches', () => {
     ).expect(409);
     expect(duplicate.body.message).toMatch(/already exists/);
     expect((await onHand(t))['CRI-SOLAR-LAMP']).toBe(96);
+  });
+
+  it('numbers the next waybill after the server dropped the connections numbers come from', async () => {
+    await receive(t, warehouse, [{ sku: 'CRI-SOLAR-LAMP', quantity: 10 }]);
+    const one = await post(dispatchBody([{ sku: 'CRI-SOLAR-LAMP', quantity: 1 }])).expect(201);
+    const [{ dropped }] = await t.dataSource.query(
+      `SELECT count(pg_terminate_backend(pid))::int AS dropped FROM pg_stat_activity
+        WHERE application_name = $1 AND datname = current_database()`,
+      [WAYBILL_CONNECTIONS],
+    );
+    expect(dropped).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the pool hears of it
+    const two = await post(dispatchBody([{ sku: 'CRI-SOLAR-LAMP', quantity: 1 }])).expect(201);
+    expect(Number(two.body.waybillNo.slice(-6))).toBe(Number(one.body.waybillNo.slice(-6)) + 1);
   });
 
   it('race: stock of 10, 50 concurrent one-unit dispatches: exactly 10 win', async () => {

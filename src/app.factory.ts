@@ -11,10 +11,10 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
-import { rateLimits } from './common/http/rate-limit.js';
+import { rateLimits } from './auth/rate-limit.js';
 import { VALIDATION_OPTIONS } from './common/validation/validation-options.js';
 import { Environment } from './config/environment.js';
-import { prepareDatabase } from './database/prepare-database.js';
+import { prepareDatabase } from './prepare-database.js';
 
 export const JSON_BODY_LIMIT = '5mb';
 export const CSV_BODY_LIMIT = '20mb';

@@ -7,12 +7,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger as PinoLogger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
-import { ApiKeyGuard } from './common/auth/api-key.guard.js';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { Environment } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
+import { ENTITIES } from './entities.js';
 import { HealthModule } from './health/health.module.js';
 import { HubsModule } from './hubs/hubs.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
@@ -52,7 +53,7 @@ function coreModules(env: Environment, logger: PinoLogger) {
         autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
       },
     }),
-    DatabaseModule.forRoot(env.DATABASE_URL),
+    DatabaseModule.forRoot(env.DATABASE_URL, ENTITIES),
     JobsModule,
     IdempotencyModule,
     OutboxModule,

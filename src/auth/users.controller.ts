@@ -10,7 +10,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../common/auth/auth.decorators.js';
+import { CurrentUser, Roles } from './auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
 import { CreateUserDto, SetPasswordDto } from './dto/create-user.dto.js';
 import { mapUser, mapUserWithKey, UserResponse, UserWithKeyResponse } from './dto/user.response.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role } from '../auth/role.js';
-import { Roles } from '../common/auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
 import { CreateItemDto, ItemResponse, mapItem, UpdateItemDto } from './dto/item.dto.js';
 import { ItemsService } from './items.service.js';

@@ -1,15 +1,15 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions } from './database.options.js';
+import { dataSourceOptions, Entities } from './database.options.js';
 import { TransactionRunner } from './transaction.js';
 
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(databaseUrl: string): DynamicModule {
+  static forRoot(databaseUrl: string, entities: Entities): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(databaseUrl))],
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, entities))],
       providers: [TransactionRunner],
       exports: [TransactionRunner],
     };

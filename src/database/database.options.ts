@@ -1,16 +1,18 @@
 import { readdir } from 'node:fs/promises';
 import { DataSourceOptions, MigrationInterface } from 'typeorm';
-import { ENTITIES } from './entities.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 
 // src/database and dist/src/database both sit two levels below their migrations folder.
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
 
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+/** The app's entities: listed by the composition root (src/entities.ts), not here. */
+export type Entities = DataSourceOptions['entities'];
+
+export function dataSourceOptions(databaseUrl: string, entities: Entities): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
-    entities: ENTITIES,
+    entities,
     migrationsTransactionMode: 'each',
     migrationsRun: false,
     synchronize: false,
@@ -42,6 +44,9 @@ export async function loadMigrations(): Promise<MigrationClass[]> {
 }
 
 /** Options with the migrations, for whatever runs or generates them. */
-export async function migratingDataSourceOptions(databaseUrl: string): Promise<DataSourceOptions> {
-  return { ...dataSourceOptions(databaseUrl), migrations: await loadMigrations() };
+export async function migratingDataSourceOptions(
+  databaseUrl: string,
+  entities: Entities,
+): Promise<DataSourceOptions> {
+  return { ...dataSourceOptions(databaseUrl, entities), migrations: await loadMigrations() };
 }

@@ -4,7 +4,7 @@ import { In, Repository } from 'typeorm';
 import { Page, paginate } from '../common/pagination/page.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
-import { HubPageQuery } from '../stock/dto/stock.dto.js';
+import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import { CreatePvSystemDto } from './dto/pv-system.dto.js';
 import { PvSystem } from './pv-system.entity.js';
 import { currentManager } from '../database/transaction.js';

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { Public } from '../common/auth/auth.decorators.js';
+import { Public } from '../auth/auth.decorators.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
 @ApiTags('health')

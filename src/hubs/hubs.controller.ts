@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role } from '../auth/role.js';
-import { Roles } from '../common/auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
 import { CreateHubDto, HubResponse, mapHub } from './dto/hub.dto.js';
 import { HubsService } from './hubs.service.js';

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
+import { QueueUnavailableError } from '../common/errors/queue-unavailable.error.js';
 import { JobName, JobPayloads, QUEUE_OF, QueueName } from './jobs.constants.js';
 
 /** Retries with backoff, and finished jobs kept long enough to inspect but not forever. */
@@ -12,8 +13,6 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 };
 
 const PRODUCER_TIMEOUT_MS = 3000;
-
-export class QueueUnavailableError extends Error {}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

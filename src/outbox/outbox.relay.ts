@@ -3,9 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Environment } from '../config/environment.js';
+import { ADVISORY_LOCK } from '../database/advisory-locks.js';
 import { JobName } from '../jobs/jobs.constants.js';
 import { JobsService } from '../jobs/jobs.service.js';
-import { ROLLUP_LOCK } from '../stats/rollup.service.js';
 
 const BATCH = 500;
 
@@ -56,7 +56,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query(
         'SELECT pg_try_advisory_xact_lock_shared($1) AS locked',
-        [ROLLUP_LOCK],
+        [ADVISORY_LOCK.rollups],
       );
       if (!locked) return 0; // a rebuild is swapping the rollups in; it takes these events too
       const rows: { id: string }[] = await manager.query(

@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Role } from '../auth/role.js';
-import { Roles } from '../common/auth/auth.decorators.js';
+import { Roles } from '../auth/auth.decorators.js';
 import { HubsService } from '../hubs/hubs.service.js';
-import { HubPageQuery } from '../stock/dto/stock.dto.js';
+import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import {
   RequestWeeklyReportDto,
   WeeklyReportAccepted,

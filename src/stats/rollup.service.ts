@@ -1,15 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ADVISORY_LOCK } from '../database/advisory-locks.js';
 import { execute } from '../database/execute.js';
 import { retryOnConflict } from '../database/transaction.js';
 import { OutboxEventType, OutboxPayload } from '../outbox/outbox-event.entity.js';
-
-/**
- * Folds (shared) and rebuild (exclusive) take this advisory lock, so a rebuild sees no fold
- * half-way and no fold lands on a half-built rollup.
- */
-export const ROLLUP_LOCK = 0x726f6c6c7570;
 
 /** The day of a dispatch in its hub's time zone. */
 const DAY = `(d.dispatched_at AT TIME ZONE h.time_zone)::date`;
@@ -180,7 +175,7 @@ export class RollupService {
     return retryOnConflict(
       () =>
         this.dataSource.transaction(async (manager) => {
-          await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [ROLLUP_LOCK]);
+          await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [ADVISORY_LOCK.rollups]);
           const { rows } = await execute<AppliedEvent>(
             manager,
             'DELETE FROM outbox_event WHERE id = ANY($1::bigint[]) RETURNING id, type, payload',
@@ -212,7 +207,7 @@ export class RollupService {
     try {
       // Held on its own connection before the snapshot is taken, so the snapshot already
       // includes every fold that finished and none can start until the swap is committed.
-      await lock.query('SELECT pg_advisory_lock($1)', [ROLLUP_LOCK]);
+      await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK.rollups]);
       return await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
         for (const sql of REBUILD) await manager.query(sql);
         const [counts] = await manager.query(
@@ -222,7 +217,9 @@ export class RollupService {
         return counts;
       });
     } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [ROLLUP_LOCK]).catch(() => undefined);
+      await lock
+        .query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK.rollups])
+        .catch(() => undefined);
       await lock.release();
     }
   }

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role } from '../auth/role.js';
 import { User } from '../auth/user.entity.js';
-import { CurrentUser, Roles } from '../common/auth/auth.decorators.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import {
   DispatchStatsQuery,

@@ -4,7 +4,8 @@ import { ItemsService } from '../catalogue/items.service.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { CreateAdjustmentDto } from './dto/stock.dto.js';
-import { AdjustmentResponse, mapActor } from './dto/stock.response.js';
+import { AdjustmentResponse } from './dto/stock.response.js';
+import { mapActor } from '../auth/dto/actor.dto.js';
 import { AdjustmentReason, MovementType } from './movement-type.js';
 import { StockService } from './stock.service.js';
 

@@ -2,10 +2,11 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestj
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role } from '../auth/role.js';
 import { User } from '../auth/user.entity.js';
-import { CurrentUser, Roles } from '../common/auth/auth.decorators.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { Page } from '../common/pagination/page.js';
-import { CreateReceiptDto, HubPageQuery } from './dto/stock.dto.js';
+import { CreateReceiptDto } from './dto/stock.dto.js';
+import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import { ReceiptResponse } from './dto/stock.response.js';
 import { ReceiptsService } from './receipts.service.js';
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@n
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Role } from '../auth/role.js';
 import { User } from '../auth/user.entity.js';
-import { CurrentUser, Roles } from '../common/auth/auth.decorators.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { Page } from '../common/pagination/page.js';
 import { HubsService } from '../hubs/hubs.service.js';

@@ -5,6 +5,7 @@ import { ItemSnapshot } from '../catalogue/item-snapshot.js';
 import { roundMicro, toMicro } from '../common/decimal.js';
 import { Page, paginate } from '../common/pagination/page.js';
 import { endOfDay, startOfDay } from '../common/time/zoned.js';
+import { ADVISORY_LOCK_CLASS } from '../database/advisory-locks.js';
 import { execute } from '../database/execute.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { MovementsQuery } from './dto/stock.dto.js';
@@ -50,9 +51,6 @@ export interface StockLevelView {
   weightKg: number;
   volumeM3: number;
 }
-
-/** The class of the advisory lock per hub that takes of stock queue on (key: the hub's id). */
-const STOCK_QUEUE = 0x73746b;
 
 /** Lines in one fixed order (by item id), so two transactions never lock rows crosswise. */
 const inLockOrder = (lines: StockLine[]) => [...lines].sort((a, b) => a.item.id - b.item.id);
@@ -129,7 +127,7 @@ export class StockService {
         base.dispatchId,
         base.occurredAt,
         base.recordedById,
-        STOCK_QUEUE,
+        ADVISORY_LOCK_CLASS.stockQueue,
       ],
     );
     const moved = new Map(rows.map((row) => [row.item_id, row]));

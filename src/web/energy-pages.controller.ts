@@ -4,7 +4,7 @@ import { addDays, localDay } from '../common/time/zoned.js';
 import { EnergyReportsService } from '../energy/energy-reports.service.js';
 import { PvSystemsService } from '../energy/pv-systems.service.js';
 import { EnergyInterval } from '../energy/report-periods.js';
-import { HubPageQuery } from '../stock/dto/stock.dto.js';
+import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import { ViewsService } from './views.service.js';
 import { WebController } from './web-auth.js';
 import type { WebRequest } from './web-request.js';

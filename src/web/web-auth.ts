@@ -13,7 +13,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
 import { Role } from '../auth/role.js';
-import { Public } from '../common/auth/auth.decorators.js';
+import { Public } from '../auth/auth.decorators.js';
 import { languageOf } from './i18n.js';
 import { SessionsService } from './sessions.service.js';
 import { CsrfRejected, SessionEnded, SignInRequired } from './web-errors.js';

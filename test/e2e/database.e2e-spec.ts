@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { migratingDataSourceOptions } from '../../src/database/database.options.js';
+import { ENTITIES } from '../../src/entities.js';
 import { dropDatabase } from '../support/infra.js';
 import { startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
 
@@ -7,7 +8,9 @@ describe('database', () => {
   it('has migrations that match the entities (generate finds nothing to do)', async () => {
     const t = await startTestApp();
     await t.close();
-    const dataSource = new DataSource(await migratingDataSourceOptions(testDatabaseUrl()));
+    const dataSource = new DataSource(
+      await migratingDataSourceOptions(testDatabaseUrl(), ENTITIES),
+    );
     await dataSource.initialize();
     try {
       const pending = await dataSource.driver.createSchemaBuilder().log();

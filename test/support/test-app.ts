@@ -5,10 +5,10 @@ import { ensureAdmin } from '../../src/auth/admin-bootstrap.js';
 import { createApp } from '../../src/app.factory.js';
 import { Environment, validateEnvironment } from '../../src/config/environment.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
+import { ADVISORY_LOCK } from '../../src/database/advisory-locks.js';
 import { retryOnConflict } from '../../src/database/transaction.js';
 import { createRootLogger } from '../../src/logger.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
-import { ROLLUP_LOCK } from '../../src/stats/rollup.service.js';
 
 export const ADMIN_KEY = 'rh_test-admin-key-0123456789abcdef';
 
@@ -69,7 +69,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       // workers (energy rollups) may still collide, so retry as the app's own writes do.
       await retryOnConflict(() =>
         dataSource.transaction(async (manager) => {
-          await manager.query('SELECT pg_advisory_xact_lock($1)', [ROLLUP_LOCK]);
+          await manager.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.rollups]);
           await manager.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
         }),
       );

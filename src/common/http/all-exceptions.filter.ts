@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { QueueUnavailableError } from '../../jobs/jobs.service.js';
+import { QueueUnavailableError } from '../errors/queue-unavailable.error.js';
 
 export interface ErrorBody {
   statusCode: number;

@@ -8,12 +8,14 @@ import {
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { AuthenticatedRequest } from '../auth/auth.decorators.js';
 import { IDEMPOTENT } from './idempotent.decorator.js';
 import { IdempotencyScope, IdempotencyService } from './idempotency.service.js';
 import { requestHash } from './request-hash.js';
+
+/** A request the API key guard has signed in: records are scoped to its key. */
+type KeyedRequest = Request & { user: { apiKeyHash: string } };
 
 /**
  * Idempotency-Key for every route marked @Idempotent(), through IdempotencyService: the request
@@ -29,7 +31,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (!this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())) return next.handle();
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<KeyedRequest>();
     const key = request.headers['idempotency-key'];
     if (key === undefined) return next.handle();
     if (typeof key !== 'string' || key.length < 1 || key.length > 255) {

@@ -16,7 +16,7 @@ import {
 import { IsCode, IsName } from '../../common/validation/codes.js';
 import { IsDay, IsInstant } from '../../common/validation/time.js';
 import { IsLines, IsQuantity, LineDto, MAX_LINES } from '../../stock/dto/line.dto.js';
-import { HubQuery } from '../../stock/dto/stock.dto.js';
+import { HubQuery } from '../../hubs/dto/hub-query.dto.js';
 import { PageQuery } from '../../common/pagination/page.js';
 import { IntersectionType } from '@nestjs/swagger';
 import { DispatchStatus } from '../dispatch-status.js';

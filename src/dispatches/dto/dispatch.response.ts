@@ -1,5 +1,5 @@
 import { ratio, roundDecimal, roundMicro, toMicro } from '../../common/decimal.js';
-import { Actor, mapActor } from '../../stock/dto/stock.response.js';
+import { Actor, mapActor } from '../../auth/dto/actor.dto.js';
 import { DispatchLine } from '../dispatch-line.entity.js';
 import { DispatchStatus } from '../dispatch-status.js';
 import { Dispatch } from '../dispatch.entity.js';

@@ -1,7 +1,7 @@
 import { IsIn, IsOptional } from 'class-validator';
 import { IsCode } from '../../common/validation/codes.js';
 import { IsDay } from '../../common/validation/time.js';
-import { HubQuery } from '../../stock/dto/stock.dto.js';
+import { HubQuery } from '../../hubs/dto/hub-query.dto.js';
 import { DestinationStats, ItemStats } from '../../stats/dto/stats.dto.js';
 
 export class RequestWeeklyReportDto {

@@ -1,7 +1,7 @@
 import { IsIn, IsOptional } from 'class-validator';
 import { IsName } from '../../common/validation/codes.js';
 import { IsDay } from '../../common/validation/time.js';
-import { HubQuery } from '../../stock/dto/stock.dto.js';
+import { HubQuery } from '../../hubs/dto/hub-query.dto.js';
 
 export class DispatchStatsQuery extends HubQuery {
   /** Figures up to the end of this day, hub time; today when absent. */

@@ -1,29 +1,15 @@
 import { IsEnum, IsInt, IsOptional, Max, Min, NotEquals } from 'class-validator';
 import { IsCode, IsName } from '../../common/validation/codes.js';
 import { IsDay, IsInstant } from '../../common/validation/time.js';
-import { PageQuery } from '../../common/pagination/page.js';
+import { HubPageQuery, HubQuery } from '../../hubs/dto/hub-query.dto.js';
 import { AdjustmentReason, MovementType } from '../movement-type.js';
 import { IsLines, LineDto, MAX_QUANTITY } from './line.dto.js';
-
-export class HubQuery {
-  /** Hub code; the default hub when absent. */
-  @IsOptional()
-  @IsCode('hub code')
-  hub?: string;
-}
 
 export class StockQuery extends HubQuery {
   /** Levels at the end of that day (hub time), from the ledger. */
   @IsOptional()
   @IsDay()
   asOf?: string;
-}
-
-/** A page of something that belongs to a hub. */
-export class HubPageQuery extends PageQuery {
-  @IsOptional()
-  @IsCode('hub code')
-  hub?: string;
 }
 
 export class MovementsQuery extends HubPageQuery {

@@ -1,17 +1,7 @@
-import { User } from '../../auth/user.entity.js';
+import { Actor, mapActor } from '../../auth/dto/actor.dto.js';
 import { AdjustmentReason, MovementType } from '../movement-type.js';
 import { StockLevelView } from '../stock.service.js';
 import { StockMovement } from '../stock-movement.entity.js';
-
-export class Actor {
-  id: string;
-  name: string;
-}
-
-export const mapActor = (user: Pick<User, 'id' | 'name'>): Actor => ({
-  id: user.id,
-  name: user.name,
-});
 
 export class StockLevelResponse implements StockLevelView {
   sku: string;

@@ -1,13 +1,12 @@
 import { Logger as PinoLogger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ensureAdmin } from '../auth/admin-bootstrap.js';
-import { Environment } from '../config/environment.js';
-import { seedReferenceData } from '../reference-data/reference-data.seeder.js';
-import { ensureDatabaseExists } from './database-bootstrap.js';
-import { migratingDataSourceOptions } from './database.options.js';
-
-/** Any constant: held while one process migrates and seeds, so that others starting wait. */
-const STARTUP_LOCK = 0x72656c6966;
+import { ensureAdmin } from './auth/admin-bootstrap.js';
+import { Environment } from './config/environment.js';
+import { seedReferenceData } from './reference-data/reference-data.seeder.js';
+import { ADVISORY_LOCK } from './database/advisory-locks.js';
+import { ensureDatabaseExists } from './database/database-bootstrap.js';
+import { migratingDataSourceOptions } from './database/database.options.js';
+import { ENTITIES } from './entities.js';
 
 /**
  * Everything the database needs before the app serves: created when missing, migrated, reference
@@ -21,14 +20,14 @@ export async function prepareDatabase(
     log.info(`Created database ${new URL(env.DATABASE_URL).pathname.slice(1)}`);
   }
   const dataSource = new DataSource({
-    ...(await migratingDataSourceOptions(env.DATABASE_URL)),
+    ...(await migratingDataSourceOptions(env.DATABASE_URL, ENTITIES)),
     extra: { max: 2 },
   });
   await dataSource.initialize();
   const lock = dataSource.createQueryRunner();
   try {
     await lock.connect();
-    await lock.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+    await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK.startup]);
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     for (const migration of applied) log.info(`Applied migration ${migration.name}`);
     await dataSource.transaction(async (manager) => {
@@ -43,7 +42,9 @@ export async function prepareDatabase(
       }
     });
   } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]).catch(() => undefined);
+    await lock
+      .query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK.startup])
+      .catch(() => undefined);
     await lock.release();
     await dataSource.destroy();
   }

@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import { Role } from '../../auth/role.js';
-import type { User } from '../../auth/user.entity.js';
+import { Role } from './role.js';
+import type { User } from './user.entity.js';
 
 export const IS_PUBLIC = 'relief-hub:public';
 export const ROLES = 'relief-hub:roles';

@@ -6,8 +6,8 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Role } from '../../auth/role.js';
-import { UsersService } from '../../auth/users.service.js';
+import { Role } from './role.js';
+import { UsersService } from './users.service.js';
 import { AuthenticatedRequest, IS_PUBLIC, ROLES } from './auth.decorators.js';
 import { bearerToken } from './bearer-token.js';
 

@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { hashApiKey } from '../../auth/api-key.js';
-import { bearerToken } from '../auth/bearer-token.js';
-import { ErrorBody } from './all-exceptions.filter.js';
+import { hashApiKey } from './api-key.js';
+import { bearerToken } from './bearer-token.js';
+import { ErrorBody } from '../common/http/all-exceptions.filter.js';
 
 /**
  * Per API key (per client address without one): `burst` requests in any second and

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { execute } from '../database/execute.js';
+import { runStatement } from '../database/run-statement.js';
 
 /** A dispatch as it is first written, recorded live or imported from history. */
 export interface NewDispatch {
@@ -40,7 +40,7 @@ export async function insertDispatches(
   const lines = dispatches.flatMap((d) =>
     d.lines.map((line, i) => ({ dispatchId: d.id, lineNo: i + 1, ...line })),
   );
-  const { rows } = await execute<{ id: string; recorded_at: Date }>(
+  const { rows } = await runStatement<{ id: string; recorded_at: Date }>(
     manager,
     `WITH stored AS (
        INSERT INTO dispatch

@@ -14,7 +14,7 @@ import { microToString, toMicro } from '../common/decimal.js';
 import { Page, paginate } from '../common/pagination/page.js';
 import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { assertRecordableTime } from '../common/validation/time.js';
-import { execute } from '../database/execute.js';
+import { runStatement } from '../database/run-statement.js';
 import { beforeCommit, currentManager, TransactionRunner } from '../database/transaction.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
@@ -145,7 +145,7 @@ export class DispatchesService {
   }
 
   async get(id: string): Promise<DispatchResponse> {
-    const [found] = await this.views([id]);
+    const [found] = await this.responsesFor([id]);
     if (!found) throw new NotFoundException(`No dispatch ${id}`);
     return found;
   }
@@ -266,7 +266,7 @@ export class DispatchesService {
           })),
         });
       }
-      await execute(
+      await runStatement(
         manager,
         `UPDATE dispatch_line l
             SET received_quantity = v.received, damaged_quantity = v.damaged,
@@ -316,7 +316,7 @@ export class DispatchesService {
     return dispatch;
   }
 
-  private async views(ids: string[]): Promise<DispatchResponse[]> {
+  private async responsesFor(ids: string[]): Promise<DispatchResponse[]> {
     // after a cancellation or delivery, inside the request's transaction
     const dispatches = await currentManager(this.dataSource.manager).find(Dispatch, {
       where: { id: In(ids) },

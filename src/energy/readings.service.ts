@@ -8,7 +8,7 @@ import { EntityManager } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { Clock } from '../common/clock.js';
 import { localDay } from '../common/time/zoned.js';
-import { execute } from '../database/execute.js';
+import { runStatement } from '../database/run-statement.js';
 import { afterCommit, TransactionRunner } from '../database/transaction.js';
 import { JobName } from '../jobs/jobs.constants.js';
 import { JobsService } from '../jobs/jobs.service.js';
@@ -69,7 +69,7 @@ export class ReadingsService implements BeforeApplicationShutdown {
       const systemIds = readings.map((r) => systems.get(r.system)!.id);
       const starts = readings.map((r) => new Date(r.start).toISOString());
       const ends = readings.map((r) => new Date(r.end).toISOString());
-      const { rows } = await execute<{ system_id: number; inserted: boolean }>(
+      const { rows } = await runStatement<{ system_id: number; inserted: boolean }>(
         manager,
         `INSERT INTO energy_reading (system_id, starts_at, ends_at, generated_kwh, consumed_kwh,
                 grid_import_kwh, exported_kwh, irradiation_kwh_m2, recorded_by_id, recorded_at)
@@ -135,7 +135,7 @@ export class ReadingsService implements BeforeApplicationShutdown {
     starts: string[],
     ends: string[],
   ): Promise<void> {
-    const { rows } = await execute<{ i: number; starts_at: Date; ends_at: Date }>(
+    const { rows } = await runStatement<{ i: number; starts_at: Date; ends_at: Date }>(
       manager,
       `SELECT v.i::int, r.starts_at, r.ends_at
          FROM unnest($1::int[], $2::timestamptz[], $3::timestamptz[])

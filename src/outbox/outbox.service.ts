@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { execute } from '../database/execute.js';
+import { runStatement } from '../database/run-statement.js';
 import { OutboxEventType, OutboxPayload } from './outbox-event.entity.js';
 
 /** Writes events inside the caller's transaction: they commit, or vanish, with the change. */
@@ -12,10 +12,10 @@ export class OutboxService {
     hubId: number,
     payload: OutboxPayload,
   ): Promise<void> {
-    await execute(manager, 'INSERT INTO outbox_event (type, hub_id, payload) VALUES ($1, $2, $3)', [
-      type,
-      hubId,
-      JSON.stringify(payload),
-    ]);
+    await runStatement(
+      manager,
+      'INSERT INTO outbox_event (type, hub_id, payload) VALUES ($1, $2, $3)',
+      [type, hubId, JSON.stringify(payload)],
+    );
   }
 }

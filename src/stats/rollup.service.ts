@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ADVISORY_LOCK } from '../database/advisory-locks.js';
-import { execute } from '../database/execute.js';
+import { runStatement } from '../database/run-statement.js';
 import { retryOnConflict } from '../database/transaction.js';
 import { OutboxEventType, OutboxPayload } from '../outbox/outbox-event.entity.js';
 
@@ -176,7 +176,7 @@ export class RollupService {
       () =>
         this.dataSource.transaction(async (manager) => {
           await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [ADVISORY_LOCK.rollups]);
-          const { rows } = await execute<AppliedEvent>(
+          const { rows } = await runStatement<AppliedEvent>(
             manager,
             'DELETE FROM outbox_event WHERE id = ANY($1::bigint[]) RETURNING id, type, payload',
             [eventIds],

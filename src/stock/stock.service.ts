@@ -6,7 +6,7 @@ import { roundMicro, toMicro } from '../common/decimal.js';
 import { Page, paginate } from '../common/pagination/page.js';
 import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { ADVISORY_LOCK_CLASS } from '../database/advisory-locks.js';
-import { execute } from '../database/execute.js';
+import { runStatement } from '../database/run-statement.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { MovementsQuery } from './dto/stock.dto.js';
 import { AdjustmentReason, MovementType } from './movement-type.js';
@@ -66,7 +66,7 @@ export class StockService {
   /** Puts units on hand (receipts, cancelled dispatches, positive adjustments). */
   async add(manager: EntityManager, hubId: number, lines: StockLine[], context: MovementContext) {
     for (const line of inLockOrder(lines)) {
-      await execute(
+      await runStatement(
         manager,
         `INSERT INTO stock_level (hub_id, item_id, on_hand, updated_at) VALUES ($1, $2, $3, now())
          ON CONFLICT (hub_id, item_id)
@@ -90,8 +90,8 @@ export class StockService {
    */
   async take(manager: EntityManager, hubId: number, lines: StockLine[], context: MovementContext) {
     const ordered = inLockOrder(lines);
-    const base = this.base(hubId, context);
-    const { rows } = await execute<{ id: string; item_id: number; recorded_at: Date }>(
+    const fields = this.movementFields(hubId, context);
+    const { rows } = await runStatement<{ id: string; item_id: number; recorded_at: Date }>(
       manager,
       `WITH queued AS MATERIALIZED (
          SELECT pg_advisory_xact_lock($11, $1)
@@ -121,12 +121,12 @@ export class StockService {
         ordered.map((line) => line.item.id),
         ordered.map((line) => line.quantity),
         context.type,
-        base.reason,
-        base.note,
-        base.receiptId,
-        base.dispatchId,
-        base.occurredAt,
-        base.recordedById,
+        fields.reason,
+        fields.note,
+        fields.receiptId,
+        fields.dispatchId,
+        fields.occurredAt,
+        fields.recordedById,
         ADVISORY_LOCK_CLASS.stockQueue,
       ],
     );
@@ -149,7 +149,7 @@ export class StockService {
     return lines.map((line) => {
       const row = moved.get(line.item.id)!;
       return {
-        ...base,
+        ...fields,
         id: String(row.id),
         type: context.type,
         itemId: line.item.id,
@@ -170,7 +170,7 @@ export class StockService {
     await manager.insert(
       StockMovement,
       losses.map((loss) => ({
-        ...this.base(hubId, context),
+        ...this.movementFields(hubId, context),
         type: MovementType.TransitLoss,
         itemId: loss.item.id,
         quantity: 0,
@@ -248,7 +248,7 @@ export class StockService {
     context: MovementContext,
   ): Promise<StockMovement[]> {
     const rows = lines.map((line) => ({
-      ...this.base(hubId, context),
+      ...this.movementFields(hubId, context),
       type: context.type,
       itemId: line.item.id,
       quantity: sign * line.quantity,
@@ -257,7 +257,7 @@ export class StockService {
     return rows.map((row, i) => ({ ...row, ...result.generatedMaps[i] }) as StockMovement);
   }
 
-  private base(hubId: number, context: Omit<MovementContext, 'type'>) {
+  private movementFields(hubId: number, context: Omit<MovementContext, 'type'>) {
     return {
       hubId,
       occurredAt: context.occurredAt,

@@ -44,7 +44,11 @@ export class ViewsService {
   }
 
   /** The data every template sees: translator, formatter, the user, the CSRF token, the menu. */
-  common(request: WebRequest, hub: Hub, currentPage = request.path.replace(/\/$/, '') || '/app') {
+  layoutData(
+    request: WebRequest,
+    hub: Hub,
+    currentPage = request.path.replace(/\/$/, '') || '/app',
+  ) {
     const language = request.language ?? 'en';
     const user = request.web?.user ?? null;
     const t = translator(language);
@@ -100,7 +104,7 @@ export class ViewsService {
   ): Promise<void> {
     const hub = await this.hub();
     const current = typeof data.navCurrent === 'string' ? data.navCurrent : undefined;
-    const html = this.render(template, { ...this.common(request, hub, current), ...data });
+    const html = this.render(template, { ...this.layoutData(request, hub, current), ...data });
     response
       .status(status)
       .set({

@@ -7,7 +7,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { execute } from '../../database/execute.js';
+import { runStatement } from '../../database/run-statement.js';
 import { inTransaction, retryOnConflict } from '../../database/transaction.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 
@@ -84,7 +84,7 @@ export class IdempotencyService {
               );
             }
           }
-          const { rows } = await execute<StoredOutcome>(
+          const { rows } = await runStatement<StoredOutcome>(
             manager,
             `SELECT request_hash AS "requestHash", response_status AS "responseStatus",
                     response_body AS "responseBody"
@@ -104,7 +104,7 @@ export class IdempotencyService {
             };
           }
           const body = await work();
-          await execute(
+          await runStatement(
             manager,
             `INSERT INTO idempotency_record
                (api_key_hash, method, path, key, request_hash, response_status, response_body)

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.factory.js';
 import { ConfigurationError, validateEnvironment } from './config/environment.js';
+import { DatabaseUnavailableError } from './database/database-unavailable.error.js';
 import { createRootLogger } from './logger.js';
 
 // Before a full collection, V8 lets the old generation grow to as much as four times what was
@@ -11,14 +12,7 @@ import { createRootLogger } from './logger.js';
 setFlagsFromString('--heap-growing-percent=50');
 
 async function main(): Promise<void> {
-  let env;
-  try {
-    env = validateEnvironment(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    console.error(error.message);
-    process.exit(1);
-  }
+  const env = validateEnvironment(process.env);
   const logger = createRootLogger(env);
   const app = await createApp(env, logger);
   if (app.role === 'worker') {
@@ -33,6 +27,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  // What an operator fixes in the environment is said in one line; anything else with its stack.
+  if (error instanceof ConfigurationError || error instanceof DatabaseUnavailableError) {
+    console.error(error.message);
+  } else {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  }
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { Environment } from './config/environment.js';
 import { seedReferenceData } from './reference-data/reference-data.seeder.js';
 import { ADVISORY_LOCK } from './database/advisory-locks.js';
 import { ensureDatabaseExists } from './database/database-bootstrap.js';
+import { DatabaseUnavailableError } from './database/database-unavailable.error.js';
 import { migratingDataSourceOptions } from './database/database.options.js';
 import { ENTITIES } from './entities.js';
 
@@ -13,6 +14,17 @@ import { ENTITIES } from './entities.js';
  * data seeded, an admin present. Runs before Nest starts, once per process, under a lock.
  */
 export async function prepareDatabase(
+  env: Pick<Environment, 'DATABASE_URL' | 'ADMIN_API_KEY'>,
+  log: PinoLogger,
+): Promise<void> {
+  try {
+    await migrateAndSeed(env, log);
+  } catch (error) {
+    throw DatabaseUnavailableError.from(error, env.DATABASE_URL) ?? error;
+  }
+}
+
+async function migrateAndSeed(
   env: Pick<Environment, 'DATABASE_URL' | 'ADMIN_API_KEY'>,
   log: PinoLogger,
 ): Promise<void> {

@@ -124,4 +124,18 @@ describe('the relief-hub process', () => {
     );
     expect(app.out()).toBe('');
   });
+
+  it('says in one line when PostgreSQL cannot be reached or refuses the user', async () => {
+    const port = await freePort();
+    const unreachable = run({ DATABASE_URL: `postgres://postgres:secret@127.0.0.1:${port}/rh` });
+    expect(await unreachable.exited).toEqual([1, null]);
+    expect(unreachable.err().trim()).toBe(
+      `PostgreSQL is not reachable at 127.0.0.1:${port} (DATABASE_URL): ECONNREFUSED`,
+    );
+    const refused = run({ DATABASE_URL: 'postgres://no_such_user@127.0.0.1:5432/rh' });
+    expect(await refused.exited).toEqual([1, null]);
+    expect(refused.err().trim()).toMatch(
+      /^PostgreSQL at 127\.0\.0\.1:5432 refused user "no_such_user" \(DATABASE_URL\): .*no_such_user.*$/,
+    );
+  });
 });

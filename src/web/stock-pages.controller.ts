@@ -1,7 +1,7 @@
 import { Body, Get, Query, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { Role } from '../auth/role.js';
+import { Can } from '../auth/auth.decorators.js';
 import { isValidDay } from '../common/time/zoned.js';
 import { CreateAdjustmentDto, CreateReceiptDto } from '../stock/dto/stock.dto.js';
 import { AdjustmentReason } from '../stock/movement-type.js';
@@ -15,11 +15,12 @@ import { field, FieldErrors, validateAs, wholeNumber } from './forms.js';
 import type { FormBody } from './forms.js';
 import { readLines, toDtoLines } from './lines.js';
 import { ViewsService } from './views.service.js';
-import { WebController, WebRoles } from './web-auth.js';
+import { WebController } from './web-auth.js';
 import type { WebRequest } from './web-request.js';
 
 /** Stock levels, receipts and adjustments. */
 @WebController()
+@Can('hub.read')
 export class StockPagesController {
   constructor(
     private readonly stock: StockService,
@@ -57,7 +58,7 @@ export class StockPagesController {
   }
 
   @Post('receipts')
-  @WebRoles(Role.Warehouse)
+  @Can('stock.record')
   async recordReceipt(
     @Req() request: WebRequest,
     @Res() response: Response,
@@ -105,7 +106,7 @@ export class StockPagesController {
   }
 
   @Post('adjustments')
-  @WebRoles(Role.Warehouse)
+  @Can('stock.record')
   async recordAdjustment(
     @Req() request: WebRequest,
     @Res() response: Response,

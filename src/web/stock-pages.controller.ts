@@ -101,6 +101,7 @@ export class StockPagesController {
   }
 
   @Get('adjustments')
+  @Can('stock.record')
   async adjustmentsPage(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
     await this.showAdjustment(request, response, {}, {}, null, 200);
   }

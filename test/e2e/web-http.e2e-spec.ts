@@ -151,6 +151,7 @@ describe('web app over HTTP', () => {
       expect(forms.sort()).toEqual(['/app/language', '/app/logout']);
     }
     await agent.get('/app/dispatches/new').expect(403);
+    await agent.get('/app/adjustments').expect(403);
     const forged = await agent
       .post('/app/dispatches')
       .type('form')

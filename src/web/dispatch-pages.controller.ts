@@ -245,7 +245,8 @@ export class DispatchPagesController {
       );
     } catch (error) {
       const failure = FormFailure.from(error);
-      await this.showDispatch(request, response, dispatch, {}, failure, failure.status, values);
+      const errors = prefix('delivery', failure.errors);
+      await this.showDispatch(request, response, dispatch, errors, failure, failure.status, values);
       return;
     }
     response.redirect(303, `/app/dispatches/${id}?done=delivered`);

@@ -74,7 +74,7 @@ export class ReportPagesController {
     if (week !== undefined && !isMonday(week)) {
       await this.show(request, response, {
         values,
-        errors: { weekStart: ['reports.notMonday'] },
+        errors: { weekStart: ['rule.week.notMonday'] },
         status: 400,
       });
       return;
@@ -82,7 +82,7 @@ export class ReportPagesController {
     if (week !== undefined && week > lastFullWeek(this.clock.now(), hub.timeZone)) {
       await this.show(request, response, {
         values,
-        errors: { weekStart: ['reports.notEnded'] },
+        errors: { weekStart: ['rule.week.notEnded'] },
         status: 422,
       });
       return;

@@ -13,6 +13,7 @@ import { localInputToIso } from './format.js';
 import { FormFailure, FormRecorder } from './form-recorder.js';
 import { field, FieldErrors, validateAs, wholeNumber } from './forms.js';
 import type { FormBody } from './forms.js';
+import { ruleMessage } from './i18n.js';
 import { readLines, toDtoLines } from './lines.js';
 import { ViewsService } from './views.service.js';
 import { WebController } from './web-auth.js';
@@ -137,7 +138,11 @@ export class StockPagesController {
       );
     } catch (error) {
       const failure = FormFailure.from(error);
-      await this.showAdjustment(request, response, values, failure.errors, failure, failure.status);
+      // One item: its shortage belongs to the change typed.
+      const errors = failure.shortages.length
+        ? { delta: [ruleMessage('stock.insufficient')] }
+        : failure.errors;
+      await this.showAdjustment(request, response, values, errors, failure, failure.status);
       return;
     }
     const { sku, onHand } = outcome.body;

@@ -66,30 +66,11 @@ export class ReportPagesController {
     @Res() response: Response,
     @Body() body: FormBody,
   ): Promise<void> {
-    const hub = await this.views.hub();
     // Empty means the last full week, as in the API.
     const values = { weekStart: field(body, 'weekStart') };
-    const week = values.weekStart;
-    // The service refuses these too; checked first to say so in the reader's language.
-    if (week !== undefined && !isMonday(week)) {
-      await this.show(request, response, {
-        values,
-        errors: { weekStart: ['rule.week.notMonday'] },
-        status: 400,
-      });
-      return;
-    }
-    if (week !== undefined && week > lastFullWeek(this.clock.now(), hub.timeZone)) {
-      await this.show(request, response, {
-        values,
-        errors: { weekStart: ['rule.week.notEnded'] },
-        status: 422,
-      });
-      return;
-    }
     let accepted;
     try {
-      accepted = await this.reports.request(hub, week);
+      accepted = await this.reports.request(await this.views.hub(), values.weekStart);
     } catch (error) {
       const failure = FormFailure.from(error);
       await this.show(request, response, {

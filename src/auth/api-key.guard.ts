@@ -6,14 +6,14 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Role } from './role.js';
 import { UsersService } from './users.service.js';
-import { AuthenticatedRequest, IS_PUBLIC, ROLES } from './auth.decorators.js';
+import { ACTION, AuthenticatedRequest, IS_PUBLIC } from './auth.decorators.js';
+import { Action, assertCan } from './permissions.js';
 import { bearerToken } from './bearer-token.js';
 
 /**
- * Every route needs a valid, unrevoked API key unless marked @Public(). The key is looked up on
- * every request, so a revocation takes effect at once.
+ * Every route needs a valid, unrevoked API key unless marked @Public(), and a user that may do
+ * its @Can action. The key is looked up on every request, so a revocation takes effect at once.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -35,12 +35,10 @@ export class ApiKeyGuard implements CanActivate {
     if (!user) throw new UnauthorizedException('Unknown or revoked API key');
     request.user = user;
 
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
-    if (allowed && user.role !== Role.Admin && !allowed.includes(user.role)) {
-      throw new ForbiddenException(
-        `Role "${user.role}" may not do this; it needs ${[Role.Admin, ...allowed].join(' or ')}`,
-      );
-    }
+    const action = this.reflector.getAllAndOverride<Action | undefined>(ACTION, targets);
+    // A route that forgot to say what it does is refused to all rather than open to all.
+    if (!action) throw new ForbiddenException('This route declares no permission');
+    assertCan(user, action);
     return true;
   }
 }

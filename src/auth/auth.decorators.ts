@@ -1,16 +1,19 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
-import { Role } from './role.js';
+import type { Action } from './permissions.js';
 import type { User } from './user.entity.js';
 
 export const IS_PUBLIC = 'relief-hub:public';
-export const ROLES = 'relief-hub:roles';
+export const ACTION = 'relief-hub:action';
 
 /** The route needs no API key (health, docs). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-/** Only these roles (and admin, who may do everything) may call the route. */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+/**
+ * What the route does, for can() to allow or refuse: on a handler, or on a controller for its
+ * handlers that declare none. The API's guard and the web app's guard both read it.
+ */
+export const Can = (action: Action) => SetMetadata(ACTION, action);
 
 export type AuthenticatedRequest = Request & { user: User };
 

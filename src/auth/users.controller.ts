@@ -10,17 +10,16 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from './auth.decorators.js';
+import { Can, CurrentUser } from './auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
 import { CreateUserDto, SetPasswordDto } from './dto/create-user.dto.js';
 import { mapUser, mapUserWithKey, UserResponse, UserWithKeyResponse } from './dto/user.response.js';
-import { Role } from './role.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
-@Roles(Role.Admin)
+@Can('users.manage')
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -47,7 +46,7 @@ export class UsersController {
   /** The web app password: an admin sets anyone's, any user their own. Ends their web sessions. */
   @Post(':id/password')
   @HttpCode(204)
-  @Roles(Role.Admin, Role.Warehouse, Role.Coordinator)
+  @Can('account.password')
   async setPassword(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: SetPasswordDto,

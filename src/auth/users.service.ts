@@ -11,6 +11,7 @@ import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
 import { hashPassword, verifyPassword } from './password.js';
+import { can } from './permissions.js';
 import { Role } from './role.js';
 import { User } from './user.entity.js';
 
@@ -44,7 +45,7 @@ export class UsersService {
    * Sessions begun before now end (see WebSession), so a leaked password stops working at once.
    */
   async setPassword(id: string, password: string, actor: User): Promise<void> {
-    if (actor.role !== Role.Admin && actor.id !== id) {
+    if (actor.id !== id && !can(actor, 'users.manage')) {
       throw new ForbiddenException("Only an admin may set another user's password");
     }
     const user = await this.get(id);

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role } from '../auth/role.js';
-import { Roles } from '../auth/auth.decorators.js';
+import { Can } from '../auth/auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
 import { DestinationsService } from './destinations.service.js';
 import {
@@ -12,6 +11,7 @@ import {
 
 @ApiTags('catalogue')
 @ApiBearerAuth()
+@Can('catalogue.read')
 @Controller('destinations')
 export class DestinationsController {
   constructor(private readonly destinations: DestinationsService) {}
@@ -29,7 +29,7 @@ export class DestinationsController {
   }
 
   @Post()
-  @Roles(Role.Admin)
+  @Can('catalogue.manage')
   async create(@Body() dto: CreateDestinationDto): Promise<DestinationResponse> {
     return mapDestination(await this.destinations.create(dto));
   }

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role } from '../auth/role.js';
-import { Roles } from '../auth/auth.decorators.js';
+import { Can } from '../auth/auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
 import { CreateItemDto, ItemResponse, mapItem, UpdateItemDto } from './dto/item.dto.js';
 import { ItemsService } from './items.service.js';
 
 @ApiTags('catalogue')
 @ApiBearerAuth()
+@Can('catalogue.read')
 @Controller('items')
 export class ItemsController {
   constructor(private readonly items: ItemsService) {}
@@ -25,13 +25,13 @@ export class ItemsController {
   }
 
   @Post()
-  @Roles(Role.Admin)
+  @Can('catalogue.manage')
   async create(@Body() dto: CreateItemDto): Promise<ItemResponse> {
     return mapItem(await this.items.create(dto));
   }
 
   @Patch(':sku')
-  @Roles(Role.Admin)
+  @Can('catalogue.manage')
   async update(@Param('sku') sku: string, @Body() dto: UpdateItemDto): Promise<ItemResponse> {
     return mapItem(await this.items.update(sku, dto));
   }

@@ -14,9 +14,8 @@ import {
 import type { Response } from 'express';
 import { DestinationsService } from '../catalogue/destinations.service.js';
 import { ApiBearerAuth, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Role } from '../auth/role.js';
 import { User } from '../auth/user.entity.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Can, CurrentUser } from '../auth/auth.decorators.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { Page } from '../common/pagination/page.js';
 import { HubsService } from '../hubs/hubs.service.js';
@@ -35,6 +34,7 @@ import { DispatchResponse } from './dto/dispatch.response.js';
 
 @ApiTags('dispatches')
 @ApiBearerAuth()
+@Can('hub.read')
 @Controller('dispatches')
 export class DispatchesController {
   constructor(
@@ -47,7 +47,7 @@ export class DispatchesController {
 
   /** A truck leaves the hub: stock is taken for every line, or nothing is (409). */
   @Post()
-  @Roles(Role.Warehouse)
+  @Can('dispatch.record')
   @Idempotent()
   create(@Body() dto: CreateDispatchDto, @CurrentUser() user: User): Promise<DispatchResponse> {
     return this.dispatches.create(dto, user);
@@ -58,7 +58,7 @@ export class DispatchesController {
    * statistics but take no stock. Waybills the hub already has are skipped.
    */
   @Post('import')
-  @Roles(Role.Warehouse)
+  @Can('dispatch.record')
   @Idempotent()
   @ApiConsumes('text/csv')
   async import(
@@ -113,7 +113,7 @@ export class DispatchesController {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @Roles(Role.Warehouse)
+  @Can('dispatch.record')
   @Idempotent()
   cancel(
     @Param('id', ParseUUIDPipe) id: string,
@@ -125,7 +125,7 @@ export class DispatchesController {
 
   @Post(':id/delivery')
   @HttpCode(200)
-  @Roles(Role.Warehouse)
+  @Can('dispatch.record')
   @Idempotent()
   recordDelivery(
     @Param('id', ParseUUIDPipe) id: string,

@@ -1,9 +1,4 @@
-import {
-  ConflictException,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -11,6 +6,7 @@ import { User } from '../auth/user.entity.js';
 import { DestinationsService } from '../catalogue/destinations.service.js';
 import { ItemsService } from '../catalogue/items.service.js';
 import { microToString, toMicro } from '../common/decimal.js';
+import { DomainError } from '../common/errors/domain.error.js';
 import { Page, paginate } from '../common/pagination/page.js';
 import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { assertRecordableTime } from '../common/validation/time.js';
@@ -224,7 +220,11 @@ export class DispatchesService {
     await this.transactions.run(async (manager) => {
       const dispatch = await this.lockForChange(manager, id, 'delivered');
       if (deliveredAt < dispatch.dispatchedAt) {
-        throw new UnprocessableEntityException('deliveredAt is before the truck was dispatched');
+        throw new DomainError(
+          'delivery.beforeDispatch',
+          'deliveredAt is before the truck was dispatched',
+          { field: 'deliveredAt' },
+        );
       }
       const lines = await manager.find(DispatchLine, {
         where: { dispatchId: id },
@@ -237,8 +237,9 @@ export class DispatchesService {
         .filter((l) => !lines.some((line) => line.item.sku === l.sku))
         .map((l) => l.sku);
       if (missingSkus.length || unknownSkus.length) {
-        throw new UnprocessableEntityException({
-          message: [
+        throw new DomainError(
+          'delivery.linesMismatch',
+          [
             missingSkus.length
               ? `Every line of the dispatch must be counted; missing: ${missingSkus.join(', ')}`
               : '',
@@ -246,7 +247,7 @@ export class DispatchesService {
           ]
             .filter(Boolean)
             .join('. '),
-        });
+        );
       }
       const outcome = lines.map((line) => {
         const count = counted.get(line.item.sku)!;
@@ -256,15 +257,20 @@ export class DispatchesService {
       });
       const over = outcome.filter((o) => o.missing < 0);
       if (over.length) {
-        throw new UnprocessableEntityException({
-          message: `Received plus damaged exceeds what was sent for ${over.map((o) => o.line.item.sku).join(', ')}`,
-          lines: over.map((o) => ({
-            sku: o.line.item.sku,
-            sent: o.line.quantity,
-            received: o.received,
-            damaged: o.damaged,
-          })),
-        });
+        throw new DomainError(
+          'delivery.overCounted',
+          `Received plus damaged exceeds what was sent for ${over.map((o) => o.line.item.sku).join(', ')}`,
+          {
+            details: {
+              lines: over.map((o) => ({
+                sku: o.line.item.sku,
+                sent: o.line.quantity,
+                received: o.received,
+                damaged: o.damaged,
+              })),
+            },
+          },
+        );
       }
       await runStatement(
         manager,

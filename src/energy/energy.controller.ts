@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import { Role } from '../auth/role.js';
 import { User } from '../auth/user.entity.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Can, CurrentUser } from '../auth/auth.decorators.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { Page } from '../common/pagination/page.js';
 import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
@@ -17,6 +16,7 @@ import { ReadingsService } from './readings.service.js';
 
 @ApiTags('energy')
 @ApiBearerAuth()
+@Can('hub.read')
 @Controller('energy')
 export class EnergyController {
   constructor(
@@ -33,7 +33,7 @@ export class EnergyController {
   }
 
   @Post('systems')
-  @Roles(Role.Admin)
+  @Can('energy.manage')
   async createSystem(@Body() dto: CreatePvSystemDto): Promise<PvSystemResponse> {
     return mapPvSystem(await this.systems.create(dto));
   }
@@ -44,7 +44,7 @@ export class EnergyController {
    * A reading with the start of a stored one replaces it. All or nothing.
    */
   @Post('readings')
-  @Roles(Role.Warehouse)
+  @Can('energy.record')
   @Idempotent()
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ type: RecordReadingsDto })

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role } from '../auth/role.js';
-import { Roles } from '../auth/auth.decorators.js';
+import { Can } from '../auth/auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
 import { CreateHubDto, HubResponse, mapHub } from './dto/hub.dto.js';
 import { HubsService } from './hubs.service.js';
 
 @ApiTags('hubs')
 @ApiBearerAuth()
+@Can('catalogue.read')
 @Controller('hubs')
 export class HubsController {
   constructor(private readonly hubs: HubsService) {}
@@ -25,7 +25,7 @@ export class HubsController {
   }
 
   @Post()
-  @Roles(Role.Admin)
+  @Can('hubs.manage')
   async create(@Body() dto: CreateHubDto): Promise<HubResponse> {
     return mapHub(await this.hubs.create(dto));
   }

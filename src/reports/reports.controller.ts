@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Role } from '../auth/role.js';
-import { Roles } from '../auth/auth.decorators.js';
+import { Can } from '../auth/auth.decorators.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import {
@@ -15,6 +14,7 @@ import { WeeklyReportsService } from './weekly-reports.service.js';
 
 @ApiTags('reports')
 @ApiBearerAuth()
+@Can('hub.read')
 @Controller('reports/weekly')
 export class ReportsController {
   constructor(
@@ -31,7 +31,7 @@ export class ReportsController {
   /** Builds (or rebuilds) a week's report in the background: 202, then it appears. */
   @Post()
   @HttpCode(202)
-  @Roles(Role.Coordinator)
+  @Can('report.build')
   async request(@Body() dto: RequestWeeklyReportDto): Promise<WeeklyReportAccepted> {
     return this.reports.request(await this.hubs.resolve(dto.hub), dto.weekStart);
   }

@@ -1,13 +1,9 @@
-import {
-  BadRequestException,
-  Injectable,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/errors/domain.error.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { isMonday, lastFullWeek } from '../common/time/zoned.js';
 import { Hub } from '../hubs/hub.entity.js';
@@ -81,8 +77,10 @@ export class WeeklyReportsService {
     const week = weekStart ?? last;
     this.assertMonday(week);
     if (week > last) {
-      throw new UnprocessableEntityException(
+      throw new DomainError(
+        'week.notEnded',
         `The week of ${week} has not ended yet at ${hub.code}`,
+        { field: 'weekStart' },
       );
     }
     const job = await this.jobs.enqueue(
@@ -109,7 +107,12 @@ export class WeeklyReportsService {
   }
 
   private assertMonday(day: string): void {
-    if (!isMonday(day))
-      throw new BadRequestException(`weekStart must be a Monday as YYYY-MM-DD; got ${day}`);
+    if (!isMonday(day)) {
+      throw new DomainError(
+        'week.notMonday',
+        `weekStart must be a Monday as YYYY-MM-DD; got ${day}`,
+        { field: 'weekStart' },
+      );
+    }
   }
 }

@@ -1,8 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role } from '../auth/role.js';
 import { User } from '../auth/user.entity.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Can, CurrentUser } from '../auth/auth.decorators.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import {
   DispatchStatsQuery,
@@ -16,6 +15,7 @@ import { StatsService } from './stats.service.js';
 
 @ApiTags('statistics')
 @ApiBearerAuth()
+@Can('hub.read')
 @Controller('stats')
 export class StatsController {
   constructor(
@@ -44,13 +44,13 @@ export class StatsController {
   /** Recomputes every rollup from the dispatch tables, then swaps them in at once. */
   @Post('rebuild')
   @HttpCode(202)
-  @Roles(Role.Admin)
+  @Can('stats.rebuild')
   async rebuild(@CurrentUser() user: User): Promise<RebuildAccepted> {
     return { jobId: await this.stats.requestRebuild(user.id) };
   }
 
   @Get('rebuild/:jobId')
-  @Roles(Role.Admin)
+  @Can('stats.rebuild')
   rebuildStatus(@Param('jobId') jobId: string): Promise<RebuildStatus> {
     return this.stats.rebuildStatus(jobId);
   }

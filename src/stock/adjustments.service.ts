@@ -1,5 +1,6 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { User } from '../auth/user.entity.js';
+import { DomainError } from '../common/errors/domain.error.js';
 import { ItemsService } from '../catalogue/items.service.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { HubsService } from '../hubs/hubs.service.js';
@@ -21,7 +22,11 @@ export class AdjustmentsService {
 
   async create(dto: CreateAdjustmentDto, user: User): Promise<AdjustmentResponse> {
     if (dto.reason === AdjustmentReason.OpeningBalance && dto.delta < 0) {
-      throw new UnprocessableEntityException('An OPENING_BALANCE adjustment must add stock');
+      throw new DomainError(
+        'adjustment.openingMustAdd',
+        'An OPENING_BALANCE adjustment must add stock',
+        { field: 'delta' },
+      );
     }
     const hub = await this.hubs.resolve(dto.hub);
     const item = (await this.items.snapshots([dto.sku])).get(dto.sku)!;

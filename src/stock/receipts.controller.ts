@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role } from '../auth/role.js';
 import { User } from '../auth/user.entity.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Can, CurrentUser } from '../auth/auth.decorators.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { Page } from '../common/pagination/page.js';
 import { CreateReceiptDto } from './dto/stock.dto.js';
@@ -12,13 +11,14 @@ import { ReceiptsService } from './receipts.service.js';
 
 @ApiTags('stock')
 @ApiBearerAuth()
+@Can('hub.read')
 @Controller('receipts')
 export class ReceiptsController {
   constructor(private readonly receipts: ReceiptsService) {}
 
   /** Goods received: each line adds to on-hand with a RECEIPT movement. */
   @Post()
-  @Roles(Role.Warehouse)
+  @Can('stock.record')
   @Idempotent()
   create(@Body() dto: CreateReceiptDto, @CurrentUser() user: User): Promise<ReceiptResponse> {
     return this.receipts.create(dto, user);

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Role } from '../auth/role.js';
 import { User } from '../auth/user.entity.js';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import { Can, CurrentUser } from '../auth/auth.decorators.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { Page } from '../common/pagination/page.js';
 import { HubsService } from '../hubs/hubs.service.js';
@@ -19,6 +18,7 @@ import { StockService } from './stock.service.js';
 
 @ApiTags('stock')
 @ApiBearerAuth()
+@Can('hub.read')
 @Controller('stock')
 export class StockController {
   constructor(
@@ -47,7 +47,7 @@ export class StockController {
   }
 
   @Post('adjustments')
-  @Roles(Role.Warehouse)
+  @Can('stock.record')
   @Idempotent()
   adjust(@Body() dto: CreateAdjustmentDto, @CurrentUser() user: User): Promise<AdjustmentResponse> {
     return this.adjustments.create(dto, user);

@@ -1,8 +1,9 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ItemSnapshot } from '../catalogue/item-snapshot.js';
 import { roundMicro, toMicro } from '../common/decimal.js';
+import { DomainError } from '../common/errors/domain.error.js';
 import { Page, paginate } from '../common/pagination/page.js';
 import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { ADVISORY_LOCK_CLASS } from '../database/advisory-locks.js';
@@ -34,13 +35,13 @@ export interface Shortage {
   available: number;
 }
 
-export class InsufficientStockException extends ConflictException {
-  constructor(readonly shortages: Shortage[]) {
-    super({
-      message: `Insufficient stock of ${shortages.map((s) => s.sku).join(', ')}`,
-      shortages,
-    });
-  }
+/** 409 `stock.insufficient`, listing every short line. */
+export function insufficientStock(shortages: Shortage[]): DomainError {
+  return new DomainError(
+    'stock.insufficient',
+    `Insufficient stock of ${shortages.map((s) => s.sku).join(', ')}`,
+    { details: { shortages } },
+  );
 }
 
 export interface StockLevelView {
@@ -138,7 +139,7 @@ export class StockService {
         [hubId, short.map((line) => line.item.id)],
       );
       const available = new Map(levels.map((l) => [l.item_id, Number(l.on_hand)]));
-      throw new InsufficientStockException(
+      throw insufficientStock(
         short.map((line) => ({
           sku: line.item.sku,
           requested: line.quantity,

@@ -1,5 +1,6 @@
 import { Get, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Can } from '../auth/auth.decorators.js';
 import { StatsService } from '../stats/stats.service.js';
 import { CatalogueLookup } from './catalogue-lookup.js';
 import { ViewsService } from './views.service.js';
@@ -8,6 +9,7 @@ import type { WebRequest } from './web-request.js';
 
 /** The hub at a glance: cumulative figures, the sitrep sentence, destinations, 12 weeks. */
 @WebController()
+@Can('hub.read')
 export class DashboardController {
   constructor(
     private readonly stats: StatsService,

@@ -1,7 +1,7 @@
 import { Body, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { Role } from '../auth/role.js';
+import { Can } from '../auth/auth.decorators.js';
 import { DispatchStatus } from '../dispatches/dispatch-status.js';
 import { DispatchesService } from '../dispatches/dispatches.service.js';
 import {
@@ -20,7 +20,7 @@ import type { FormBody } from './forms.js';
 import { LineValues, MIN_ROWS, readLines, toDtoLines } from './lines.js';
 import { rowErrors } from './stock-pages.controller.js';
 import { ViewsService } from './views.service.js';
-import { WebController, WebRoles } from './web-auth.js';
+import { WebController } from './web-auth.js';
 import type { WebRequest } from './web-request.js';
 
 const TRUCK_FIELDS = [
@@ -44,6 +44,7 @@ type DispatchFormValues = Partial<Record<(typeof TRUCK_FIELDS)[number], string>>
 
 /** Recording a truck, the list of dispatches, and one dispatch with its cancel and delivery. */
 @WebController('dispatches')
+@Can('hub.read')
 export class DispatchPagesController {
   constructor(
     private readonly dispatches: DispatchesService,
@@ -97,13 +98,13 @@ export class DispatchPagesController {
   }
 
   @Get('new')
-  @WebRoles(Role.Warehouse)
+  @Can('dispatch.record')
   async newForm(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
     await this.showForm(request, response, { lines: [] }, {}, null, 200);
   }
 
   @Post()
-  @WebRoles(Role.Warehouse)
+  @Can('dispatch.record')
   async record(
     @Req() request: WebRequest,
     @Res() response: Response,
@@ -166,7 +167,7 @@ export class DispatchPagesController {
   }
 
   @Post(':id/cancel')
-  @WebRoles(Role.Warehouse)
+  @Can('dispatch.record')
   async cancel(
     @Req() request: WebRequest,
     @Res() response: Response,
@@ -201,7 +202,7 @@ export class DispatchPagesController {
   }
 
   @Post(':id/delivery')
-  @WebRoles(Role.Warehouse)
+  @Can('dispatch.record')
   async deliver(
     @Req() request: WebRequest,
     @Res() response: Response,
@@ -244,7 +245,8 @@ export class DispatchPagesController {
       );
     } catch (error) {
       const failure = FormFailure.from(error);
-      await this.showDispatch(request, response, dispatch, {}, failure, failure.status, values);
+      const errors = prefix('delivery', failure.errors);
+      await this.showDispatch(request, response, dispatch, errors, failure, failure.status, values);
       return;
     }
     response.redirect(303, `/app/dispatches/${id}?done=delivered`);

@@ -1,5 +1,6 @@
 import { Get, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Can } from '../auth/auth.decorators.js';
 import { addDays, localDay } from '../common/time/zoned.js';
 import { EnergyReportsService } from '../energy/energy-reports.service.js';
 import { PvSystemsService } from '../energy/pv-systems.service.js';
@@ -14,6 +15,7 @@ export const ENERGY_DAYS = 14;
 
 /** The hub's PV systems: what each generated and the CO2 it avoided, day by day. */
 @WebController('energy')
+@Can('hub.read')
 export class EnergyPagesController {
   constructor(
     private readonly systems: PvSystemsService,

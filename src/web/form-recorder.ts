@@ -6,10 +6,11 @@ import {
   webUserScope,
 } from '../common/idempotency/idempotency.service.js';
 import { requestHash } from '../common/idempotency/request-hash.js';
+import { DomainError } from '../common/errors/domain.error.js';
 import { isRetryable } from '../database/transaction.js';
-import { InsufficientStockException, Shortage } from '../stock/stock.service.js';
+import type { Shortage } from '../stock/stock.service.js';
 import { field, FieldErrors, FormBody } from './forms.js';
-import { MessageKey } from './i18n.js';
+import { MessageKey, ruleMessage } from './i18n.js';
 import { WebRequest } from './web-request.js';
 
 /**
@@ -51,10 +52,22 @@ export class FormFailure {
     readonly shortages: Shortage[] = [],
   ) {}
 
-  /** Rules the services enforce (stock, state, times) become messages; anything else is thrown. */
+  /**
+   * Rules the services enforce become messages in the reader's language: next to the field (or
+   * the short lines) they concern, else above the form. Other client errors are shown as the
+   * API words them; anything else is thrown.
+   */
   static from(error: unknown): FormFailure {
-    if (error instanceof InsufficientStockException) {
-      return new FormFailure(409, 'form.fixErrors', null, {}, error.shortages);
+    if (error instanceof DomainError) {
+      const message = ruleMessage(error.code);
+      const shortages = (error.details.shortages as Shortage[] | undefined) ?? [];
+      if (error.field) {
+        return new FormFailure(error.status, 'form.fixErrors', null, { [error.field]: [message] });
+      }
+      if (shortages.length) {
+        return new FormFailure(error.status, 'form.fixErrors', null, {}, shortages);
+      }
+      return new FormFailure(error.status, message);
     }
     if (error instanceof IdempotencyKeyReusedException) return new FormFailure(422, 'form.reused');
     if (isRetryable(error)) return new FormFailure(503, 'form.busy');

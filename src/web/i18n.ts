@@ -1,3 +1,5 @@
+import type { DomainErrorCode } from '../common/errors/domain.error.js';
+
 /**
  * Every label of the web app, in English and Russian. `ru` must have every key of `en` (the
  * compiler checks), and i18n.spec.ts checks the placeholders agree.
@@ -200,8 +202,6 @@ const en = {
   'reports.weekHint':
     'Hub time; empty means the last full week. Building a week again replaces its report.',
   'reports.build': 'Build the report',
-  'reports.notMonday': 'Choose a Monday: a week runs from Monday to Sunday.',
-  'reports.notEnded': 'That week has not ended yet.',
   'reports.building': 'The report of the week of {week} is being built.',
   'reports.reload': 'Check again',
   'reports.ready': 'The report of the week of {week} is ready.',
@@ -247,6 +247,17 @@ const en = {
   'error.bad.title': 'That did not work',
   'error.server.title': 'Something went wrong',
   'error.server.body': 'The error was logged for the team. Try again in a moment.',
+
+  'rule.week.notMonday': 'Choose a Monday: a week runs from Monday to Sunday.',
+  'rule.week.notEnded': 'That week has not ended yet.',
+  'rule.stock.insufficient': 'There is not that much on hand.',
+  'rule.adjustment.openingMustAdd': 'An opening balance adds stock: enter a positive number.',
+  'rule.time.inFuture': 'This time is in the future.',
+  'rule.time.tooOld':
+    'This is too long ago to record here; older history comes in through the import.',
+  'rule.delivery.beforeDispatch': 'The delivery cannot be before the truck left.',
+  'rule.delivery.linesMismatch': 'Count every line of the dispatch, once each.',
+  'rule.delivery.overCounted': 'Received plus damaged is more than was sent on a line.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -449,8 +460,6 @@ const ru: Record<MessageKey, string> = {
   'reports.weekHint':
     'Время хаба; пустое поле — последняя полная неделя. Отчёт, составленный заново, заменяет прежний.',
   'reports.build': 'Составить отчёт',
-  'reports.notMonday': 'Выберите понедельник: неделя длится с понедельника по воскресенье.',
-  'reports.notEnded': 'Эта неделя ещё не закончилась.',
   'reports.building': 'Отчёт за неделю с {week} составляется.',
   'reports.reload': 'Проверить снова',
   'reports.ready': 'Отчёт за неделю с {week} готов.',
@@ -497,12 +506,27 @@ const ru: Record<MessageKey, string> = {
   'error.bad.title': 'Не получилось',
   'error.server.title': 'Что-то пошло не так',
   'error.server.body': 'Ошибка записана для команды. Попробуйте ещё раз чуть позже.',
+
+  'rule.week.notMonday': 'Выберите понедельник: неделя длится с понедельника по воскресенье.',
+  'rule.week.notEnded': 'Эта неделя ещё не закончилась.',
+  'rule.stock.insufficient': 'Столько нет в наличии.',
+  'rule.adjustment.openingMustAdd':
+    'Начальный остаток добавляет запас: введите положительное число.',
+  'rule.time.inFuture': 'Это время ещё не наступило.',
+  'rule.time.tooOld':
+    'Это слишком давно, чтобы записать здесь; более раннюю историю загружают импортом.',
+  'rule.delivery.beforeDispatch': 'Доставка не может быть раньше отправки машины.',
+  'rule.delivery.linesMismatch': 'Укажите количество по каждой строке рейса, по одному разу.',
+  'rule.delivery.overCounted': 'Получено и повреждено больше, чем отправлено по строке.',
 };
 
 export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ru };
 
 /** Names of the languages in themselves, for the switcher. */
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', ru: 'Русский' };
+
+/** The reader's words for a rule a service enforces: every DomainError code has its key. */
+export const ruleMessage = (code: DomainErrorCode): MessageKey => `rule.${code}`;
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 

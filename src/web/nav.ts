@@ -1,23 +1,20 @@
-import { Role } from '../auth/role.js';
+import type { Action } from '../auth/permissions.js';
 import { MessageKey } from './i18n.js';
 
 export interface NavEntry {
   key: MessageKey;
   href: string;
-  /** Only for roles that record hub data: a coordinator is not shown forms that write. */
-  writes?: boolean;
+  /** The page's action: the menu shows the page to those can() allows it. */
+  action: Action;
 }
 
 export const NAV: NavEntry[] = [
-  { key: 'nav.dashboard', href: '/app' },
-  { key: 'nav.stock', href: '/app/stock' },
-  { key: 'nav.newDispatch', href: '/app/dispatches/new', writes: true },
-  { key: 'nav.dispatches', href: '/app/dispatches' },
-  { key: 'nav.receipts', href: '/app/receipts' },
-  { key: 'nav.adjustments', href: '/app/adjustments', writes: true },
-  { key: 'nav.reports', href: '/app/reports' },
-  { key: 'nav.energy', href: '/app/energy' },
+  { key: 'nav.dashboard', href: '/app', action: 'hub.read' },
+  { key: 'nav.stock', href: '/app/stock', action: 'hub.read' },
+  { key: 'nav.newDispatch', href: '/app/dispatches/new', action: 'dispatch.record' },
+  { key: 'nav.dispatches', href: '/app/dispatches', action: 'hub.read' },
+  { key: 'nav.receipts', href: '/app/receipts', action: 'hub.read' },
+  { key: 'nav.adjustments', href: '/app/adjustments', action: 'stock.record' },
+  { key: 'nav.reports', href: '/app/reports', action: 'hub.read' },
+  { key: 'nav.energy', href: '/app/energy', action: 'hub.read' },
 ];
-
-/** Roles that record hub data, as the API's @Roles(Role.Warehouse) routes allow. */
-export const canWrite = (role: Role) => role === Role.Admin || role === Role.Warehouse;

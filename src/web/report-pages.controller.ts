@@ -1,7 +1,7 @@
 import { Body, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
-import { Role } from '../auth/role.js';
+import { Can } from '../auth/auth.decorators.js';
 import { Clock } from '../common/clock.js';
 import { PageQuery } from '../common/pagination/page.js';
 import { isMonday, lastFullWeek } from '../common/time/zoned.js';
@@ -11,12 +11,8 @@ import { FormFailure } from './form-recorder.js';
 import { field, FieldErrors } from './forms.js';
 import type { FormBody } from './forms.js';
 import { ViewsService } from './views.service.js';
-import { WebController, WebRoles } from './web-auth.js';
+import { WebController } from './web-auth.js';
 import type { WebRequest } from './web-request.js';
-
-/** Who may build a week's report: POST /api/reports/weekly's roles (admins always may). */
-const BUILDS_REPORTS = [Role.Coordinator];
-const buildsReports = (role: Role) => role === Role.Admin || BUILDS_REPORTS.includes(role);
 
 /** A year of weeks a page. */
 const PAGE_SIZE = 52;
@@ -41,6 +37,7 @@ export function reportCsp(html: string): string {
 
 /** The hub's weekly reports, each report's page, and (coordinators, admins) building one. */
 @WebController('reports')
+@Can('hub.read')
 export class ReportPagesController {
   constructor(
     private readonly reports: WeeklyReportsService,
@@ -63,36 +60,17 @@ export class ReportPagesController {
 
   /** Builds (or rebuilds) a week's report in the background, as POST /api/reports/weekly. */
   @Post()
-  @WebRoles(...BUILDS_REPORTS)
+  @Can('report.build')
   async build(
     @Req() request: WebRequest,
     @Res() response: Response,
     @Body() body: FormBody,
   ): Promise<void> {
-    const hub = await this.views.hub();
     // Empty means the last full week, as in the API.
     const values = { weekStart: field(body, 'weekStart') };
-    const week = values.weekStart;
-    // The service refuses these too; checked first to say so in the reader's language.
-    if (week !== undefined && !isMonday(week)) {
-      await this.show(request, response, {
-        values,
-        errors: { weekStart: ['reports.notMonday'] },
-        status: 400,
-      });
-      return;
-    }
-    if (week !== undefined && week > lastFullWeek(this.clock.now(), hub.timeZone)) {
-      await this.show(request, response, {
-        values,
-        errors: { weekStart: ['reports.notEnded'] },
-        status: 422,
-      });
-      return;
-    }
     let accepted;
     try {
-      accepted = await this.reports.request(hub, week);
+      accepted = await this.reports.request(await this.views.hub(), values.weekStart);
     } catch (error) {
       const failure = FormFailure.from(error);
       await this.show(request, response, {
@@ -151,7 +129,6 @@ export class ReportPagesController {
         next: page.nextCursor
           ? `/app/reports?${new URLSearchParams({ cursor: page.nextCursor })}`
           : null,
-        canBuild: buildsReports(request.web!.user.role),
         values: { weekStart: lastWeek, ...form.values },
         lastWeek,
         errors: form.errors ?? {},

@@ -1,7 +1,7 @@
 import { Body, Get, Query, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { Role } from '../auth/role.js';
+import { Can } from '../auth/auth.decorators.js';
 import { isValidDay } from '../common/time/zoned.js';
 import { CreateAdjustmentDto, CreateReceiptDto } from '../stock/dto/stock.dto.js';
 import { AdjustmentReason } from '../stock/movement-type.js';
@@ -13,13 +13,15 @@ import { localInputToIso } from './format.js';
 import { FormFailure, FormRecorder } from './form-recorder.js';
 import { field, FieldErrors, validateAs, wholeNumber } from './forms.js';
 import type { FormBody } from './forms.js';
+import { ruleMessage } from './i18n.js';
 import { readLines, toDtoLines } from './lines.js';
 import { ViewsService } from './views.service.js';
-import { WebController, WebRoles } from './web-auth.js';
+import { WebController } from './web-auth.js';
 import type { WebRequest } from './web-request.js';
 
 /** Stock levels, receipts and adjustments. */
 @WebController()
+@Can('hub.read')
 export class StockPagesController {
   constructor(
     private readonly stock: StockService,
@@ -57,7 +59,7 @@ export class StockPagesController {
   }
 
   @Post('receipts')
-  @WebRoles(Role.Warehouse)
+  @Can('stock.record')
   async recordReceipt(
     @Req() request: WebRequest,
     @Res() response: Response,
@@ -100,12 +102,13 @@ export class StockPagesController {
   }
 
   @Get('adjustments')
+  @Can('stock.record')
   async adjustmentsPage(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
     await this.showAdjustment(request, response, {}, {}, null, 200);
   }
 
   @Post('adjustments')
-  @WebRoles(Role.Warehouse)
+  @Can('stock.record')
   async recordAdjustment(
     @Req() request: WebRequest,
     @Res() response: Response,
@@ -135,7 +138,11 @@ export class StockPagesController {
       );
     } catch (error) {
       const failure = FormFailure.from(error);
-      await this.showAdjustment(request, response, values, failure.errors, failure, failure.status);
+      // One item: its shortage belongs to the change typed.
+      const errors = failure.shortages.length
+        ? { delta: [ruleMessage('stock.insufficient')] }
+        : failure.errors;
+      await this.showAdjustment(request, response, values, errors, failure, failure.status);
       return;
     }
     const { sku, onHand } = outcome.body;

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Eta } from 'eta';
 import type { Response } from 'express';
 import { fileURLToPath } from 'node:url';
+import { Action, can } from '../auth/permissions.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { Bar, barChart, PAGE_CHART } from '../reports/render/bar-chart.js';
 import { formatter } from './format.js';
 import { DICTIONARIES, LANGUAGE_NAMES, LANGUAGES, MessageKey, translator } from './i18n.js';
-import { canWrite, NAV } from './nav.js';
+import { NAV } from './nav.js';
 import { WebRequest } from './web-request.js';
 
 /**
@@ -43,7 +44,10 @@ export class ViewsService {
     return this.hubs.resolve();
   }
 
-  /** The data every template sees: translator, formatter, the user, the CSRF token, the menu. */
+  /**
+   * The data every template sees: translator, formatter, the user, what they may do at the hub
+   * (`can`), the CSRF token, the menu.
+   */
   layoutData(
     request: WebRequest,
     hub: Hub,
@@ -52,6 +56,7 @@ export class ViewsService {
     const language = request.language ?? 'en';
     const user = request.web?.user ?? null;
     const t = translator(language);
+    const may = (action: Action) => (user ? can(user, action, hub.code) : false);
     const fmt = formatter(language, hub.timeZone);
     return {
       language,
@@ -79,14 +84,12 @@ export class ViewsService {
         }),
       user,
       csrf: request.web?.session.csrfToken ?? '',
-      canWrite: user ? canWrite(user.role) : false,
+      can: may,
       path: request.originalUrl,
-      nav: user
-        ? NAV.filter((entry) => !entry.writes || canWrite(user.role)).map((entry) => ({
-            ...entry,
-            current: currentPage === entry.href,
-          }))
-        : [],
+      nav: NAV.filter((entry) => may(entry.action)).map((entry) => ({
+        ...entry,
+        current: currentPage === entry.href,
+      })),
     };
   }
 

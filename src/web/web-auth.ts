@@ -3,7 +3,6 @@ import {
   CanActivate,
   Controller,
   ExecutionContext,
-  ForbiddenException,
   Injectable,
   SetMetadata,
   UseFilters,
@@ -12,27 +11,25 @@ import {
 import { Reflector } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
-import { Role } from '../auth/role.js';
-import { Public } from '../auth/auth.decorators.js';
+import { ACTION, Public } from '../auth/auth.decorators.js';
+import { Action, assertCan } from '../auth/permissions.js';
 import { languageOf } from './i18n.js';
 import { SessionsService } from './sessions.service.js';
 import { CsrfRejected, SessionEnded, SignInRequired } from './web-errors.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 import { LANGUAGE_COOKIE, readCookie, SESSION_COOKIE, WebRequest } from './web-request.js';
 
-const WEB_ROLES = 'relief-hub:web-roles';
 const WEB_ANONYMOUS = 'relief-hub:web-anonymous';
 
 /** No session needed (sign-in, assets); the guard still picks the language. */
 export const Anonymous = () => SetMetadata(WEB_ANONYMOUS, true);
 
-/** Only these roles (and admin) may use the route: the same roles as the API's. */
-export const WebRoles = (...roles: Role[]) => SetMetadata(WEB_ROLES, roles);
-
 /**
  * A controller of the web app under /app: out of the API key guard's reach (browsers have no
  * API key), under the session guard instead, with errors rendered as pages. Every web
- * controller is declared with this, so none can forget its guard.
+ * controller is declared with this, so none can forget its guard. A page that reads or records
+ * hub data says so with the API's @Can(action); one without (sign-out, "not found") is open to
+ * every signed-in user.
  */
 export const WebController = (path = '') =>
   applyDecorators(
@@ -55,8 +52,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Signs web requests in from the session cookie, checks the synchronizer CSRF token of every
- * POST, then the role. The API's ApiKeyGuard is left as it is: web controllers are @Public() to
- * it and guarded here.
+ * POST, then asks can() about the route's action. The API's ApiKeyGuard is left as it is: web
+ * controllers are @Public() to it and guarded here.
  */
 @Injectable()
 export class WebSessionGuard implements CanActivate {
@@ -89,10 +86,8 @@ export class WebSessionGuard implements CanActivate {
       const body = request.body as Record<string, unknown> | undefined;
       if (!tokensMatch(body?._csrf, session.csrfToken)) throw new CsrfRejected();
     }
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(WEB_ROLES, targets);
-    if (allowed && user.role !== Role.Admin && !allowed.includes(user.role)) {
-      throw new ForbiddenException(`Role "${user.role}" may not do this`);
-    }
+    const action = this.reflector.getAllAndOverride<Action | undefined>(ACTION, targets);
+    if (action) assertCan(user, action);
     return true;
   }
 

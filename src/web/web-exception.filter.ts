@@ -8,7 +8,8 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import type { Response } from 'express';
-import { languageOf, MessageKey, translator } from './i18n.js';
+import { DomainError } from '../common/errors/domain.error.js';
+import { languageOf, MessageKey, ruleMessage, translator } from './i18n.js';
 import { ViewsService } from './views.service.js';
 import { CsrfRejected, SessionEnded, SignInRequired } from './web-errors.js';
 import {
@@ -102,6 +103,14 @@ export class WebExceptionFilter implements ExceptionFilter {
         status: 404,
         title: 'error.notFound.title',
         body: 'error.notFound.body',
+        action: home,
+      };
+    }
+    if (exception instanceof DomainError) {
+      return {
+        status: exception.status,
+        title: exception.kind === 'notFound' ? 'error.notFound.title' : 'error.bad.title',
+        body: ruleMessage(exception.code),
         action: home,
       };
     }

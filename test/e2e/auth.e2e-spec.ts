@@ -1,3 +1,7 @@
+import { Type } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import { ACTION, IS_PUBLIC } from '../../src/auth/auth.decorators.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 describe('API keys and roles', () => {
@@ -82,6 +86,10 @@ describe('API keys and roles', () => {
     for (const key of [coordinator, warehouse]) {
       const denied = await t.http().post('/api/items').set(t.as(key)).send(item).expect(403);
       expect(denied.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+      // Admin alone: named once (it said "it needs admin or admin").
+      expect(denied.body.message).toMatch(
+        /^Role "(coordinator|warehouse)" may not do this; it needs admin$/,
+      );
       await t
         .http()
         .post('/api/users')
@@ -91,6 +99,36 @@ describe('API keys and roles', () => {
       await t.http().get('/api/users').set(t.as(key)).expect(403);
     }
     await t.http().get('/api/items/X-1').set(t.as()).expect(404);
+  });
+
+  it('serves no route that does not say what it does (public, or a @Can action)', async () => {
+    const reflector = t.app.get(Reflector);
+    const undeclared: string[] = [];
+    let routes = 0;
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const { metatype } of module.controllers.values()) {
+        const controller = metatype as Type | null;
+        if (!controller) continue;
+        for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+          if (name === 'constructor') continue; // the class, whose path metadata is its prefix
+          const handler = controller.prototype[name];
+          if (typeof handler !== 'function' || !Reflect.hasMetadata(PATH_METADATA, handler)) {
+            continue;
+          }
+          routes++;
+          const targets = [handler, controller];
+          if (reflector.getAllAndOverride(IS_PUBLIC, targets)) {
+            // Public to the API key guard: health, and the web app, which its own guard signs in.
+            continue;
+          }
+          if (!reflector.getAllAndOverride(ACTION, targets)) {
+            undeclared.push(`${controller.name}.${name}`);
+          }
+        }
+      }
+    }
+    expect(routes).toBeGreaterThan(40);
+    expect(undeclared).toEqual([]);
   });
 
   it('rejects bad user input with 4xx and duplicate names with 409', async () => {

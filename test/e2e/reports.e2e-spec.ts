@@ -289,18 +289,30 @@ describe('weekly dispatch summaries', () => {
     await t.http().get('/api/reports/weekly/2024-05-28').set(t.as()).expect(400);
     await t.http().get('/api/reports/weekly/2024-06-03').set(t.as()).expect(404);
     await t.http().get(`${url}?format=pdf`).set(t.as()).expect(400);
-    await t
+    const tuesday = await t
       .http()
       .post('/api/reports/weekly')
       .set(t.as(coordinator))
       .send({ weekStart: '2024-05-28' })
       .expect(400);
-    await t
+    expect(tuesday.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'weekStart must be a Monday as YYYY-MM-DD; got 2024-05-28',
+      code: 'week.notMonday',
+    });
+    const future = await t
       .http()
       .post('/api/reports/weekly')
       .set(t.as(coordinator))
       .send({ weekStart: '2099-01-05' })
       .expect(422);
+    expect(future.body).toEqual({
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      message: 'The week of 2099-01-05 has not ended yet at TMZ',
+      code: 'week.notEnded',
+    });
     await t
       .http()
       .post('/api/reports/weekly')

@@ -77,13 +77,23 @@ describe('stock ledger: receipts, adjustments, levels', () => {
       .set(t.as(warehouse))
       .send({ sku: 'CRI-RHU', delta: -11, reason: 'LOST' })
       .expect(409);
-    expect(tooMuch.body.shortages).toEqual([{ sku: 'CRI-RHU', requested: 11, available: 10 }]);
-    await t
+    expect(tooMuch.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'Insufficient stock of CRI-RHU',
+      code: 'stock.insufficient',
+      shortages: [{ sku: 'CRI-RHU', requested: 11, available: 10 }],
+    });
+    const removing = await t
       .http()
       .post('/api/stock/adjustments')
       .set(t.as(warehouse))
       .send({ sku: 'CRI-RHU', delta: -1, reason: 'OPENING_BALANCE' })
       .expect(422);
+    expect(removing.body).toMatchObject({
+      message: 'An OPENING_BALANCE adjustment must add stock',
+      code: 'adjustment.openingMustAdd',
+    });
     for (const bad of [
       { sku: 'CRI-RHU', delta: 0, reason: 'COUNT' },
       { sku: 'CRI-RHU', delta: 1.5, reason: 'COUNT' },

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { FAILED_SIGN_INS_ALLOWED } from '../../src/web/login-limit.js';
-import { onHand, receive } from '../support/fixtures.js';
+import { toLocalInput } from '../../src/web/format.js';
+import { dispatchBody, onHand, receive } from '../support/fixtures.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { csrfOf, formKeyOf, signIn, webUser } from '../support/web.js';
 
@@ -151,6 +152,7 @@ describe('web app over HTTP', () => {
       expect(forms.sort()).toEqual(['/app/language', '/app/logout']);
     }
     await agent.get('/app/dispatches/new').expect(403);
+    await agent.get('/app/adjustments').expect(403);
     const forged = await agent
       .post('/app/dispatches')
       .type('form')
@@ -321,6 +323,99 @@ describe('web app over HTTP', () => {
     expect(list.text).not.toContain('01 A 123 BC');
     const badFilter = await agent.get('/app/dispatches?from=2024-02-30').expect(400);
     expect(badFilter.text).toContain('aria-invalid="true"');
+  });
+
+  it("says the services' rules in the reader's language, beside what they concern", async () => {
+    const user = await webUser(t, 'warehouse', 'Rules');
+    await receive(t, user.apiKey, [{ sku: 'CRI-RHU', quantity: 10 }]);
+    const agent = await signIn(t, user.name, user.password);
+    const ru = { 'Accept-Language': 'ru' };
+    const inTermez = (ms: number) => toLocalInput(new Date(Date.now() + ms), 'Asia/Tashkent');
+    const errorOf = (html: string, id: string) =>
+      new RegExp(`<p class="error" id="${id}-error"[^>]*>([^<]*)</p>`).exec(html)?.[1];
+
+    const receipts = await agent.get('/app/receipts').set(ru).expect(200);
+    const tomorrow = await agent
+      .post('/app/receipts')
+      .set(ru)
+      .type('form')
+      .send({
+        _csrf: csrfOf(receipts.text),
+        idempotencyKey: formKeyOf(receipts.text),
+        reference: 'GRN-1',
+        receivedAt: inTermez(86_400_000),
+        sku: 'CRI-RHU',
+        quantity: '1',
+      })
+      .expect(422);
+    expect(errorOf(tomorrow.text, 'receivedAt')).toBe('Это время ещё не наступило.');
+
+    const form = await agent.get('/app/dispatches/new').set(ru).expect(200);
+    const short = await agent
+      .post('/app/dispatches')
+      .set(ru)
+      .type('form')
+      .send({
+        _csrf: csrfOf(form.text),
+        idempotencyKey: formKeyOf(form.text),
+        destination: 'KG',
+        truckPlate: '01 A 123 BC',
+        sku: 'CRI-RHU',
+        quantity: '11',
+      })
+      .expect(409);
+    expect(short.text).toContain('Исправьте отмеченные поля.');
+    expect(short.text).toContain(
+      'data-shortage="CRI-RHU">Не хватает: в наличии 10, запрошено 11.</p>',
+    );
+
+    const adjustments = await agent.get('/app/adjustments').set(ru).expect(200);
+    const adjust = (delta: string, reason: string) =>
+      agent
+        .post('/app/adjustments')
+        .set(ru)
+        .type('form')
+        .send({
+          _csrf: csrfOf(adjustments.text),
+          idempotencyKey: `${reason}-${delta}`,
+          sku: 'CRI-RHU',
+          delta,
+          reason,
+        });
+    expect(errorOf((await adjust('-11', 'LOST').expect(409)).text, 'delta')).toBe(
+      'Столько нет в наличии.',
+    );
+    expect(errorOf((await adjust('-1', 'OPENING_BALANCE').expect(422)).text, 'delta')).toBe(
+      'Начальный остаток добавляет запас: введите положительное число.',
+    );
+
+    const sent = await t
+      .http()
+      .post('/api/dispatches')
+      .set(t.as(user.apiKey))
+      .send(dispatchBody([{ sku: 'CRI-RHU', quantity: 2 }]))
+      .expect(201);
+    const page = await agent.get(`/app/dispatches/${sent.body.id}`).set(ru).expect(200);
+    const deliveryForm = page.text.slice(page.text.indexOf('/delivery"'));
+    const deliver = (deliveredAt: string, received: string) =>
+      agent
+        .post(`/app/dispatches/${sent.body.id}/delivery`)
+        .set(ru)
+        .type('form')
+        .send({
+          _csrf: csrfOf(page.text),
+          idempotencyKey: formKeyOf(deliveryForm),
+          deliveredAt,
+          received,
+          damaged: '0',
+        });
+    const early = await deliver(inTermez(-3_600_000), '2').expect(422);
+    expect(errorOf(early.text, 'deliveredAt')).toBe(
+      'Доставка не может быть раньше отправки машины.',
+    );
+    const over = await deliver(inTermez(0), '3').expect(422);
+    expect(over.text).toContain('Получено и повреждено больше, чем отправлено по строке.');
+    expect(await onHand(t)).toMatchObject({ 'CRI-RHU': 8 });
   });
 
   it('stops guessing a password after ten failed sign-ins for a name', async () => {

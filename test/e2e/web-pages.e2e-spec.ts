@@ -76,7 +76,9 @@ describe('web app: weekly reports and solar energy', () => {
     expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
     expect(csp).not.toContain('unsafe-inline');
     expect(page.headers['cache-control']).toBe('no-store');
-    await agent.get('/app/reports/2024-05-21').expect(400);
+    expect((await agent.get('/app/reports/2024-05-21').expect(400)).text).toContain(
+      'Choose a Monday: a week runs from Monday to Sunday.',
+    );
     expect((await agent.get('/app/reports/2024-05-27').expect(404)).text).toContain('Not found');
     // Only with a session.
     await t
@@ -109,6 +111,17 @@ describe('web app: weekly reports and solar energy', () => {
       .expect(400);
     expect(tuesday.text).toContain('Choose a Monday');
     expect(tuesday.text).toContain('aria-invalid="true"');
+    // The service's rule (week.notMonday), in the reader's language, beside the field.
+    const russian = await boss
+      .post('/app/reports')
+      .set('Accept-Language', 'ru')
+      .type('form')
+      .send({ _csrf: token, weekStart: '2024-05-21' })
+      .expect(400);
+    expect(russian.text).toMatch(
+      /<p class="error" id="weekStart-error">Выберите понедельник: неделя длится с понедельника по воскресенье\.<\/p>/,
+    );
+    expect(russian.text).toContain('Исправьте отмеченные поля.');
     const current = await boss
       .post('/app/reports')
       .type('form')

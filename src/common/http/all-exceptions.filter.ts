@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { DomainError } from '../errors/domain.error.js';
 import { QueueUnavailableError } from '../errors/queue-unavailable.error.js';
 
 export interface ErrorBody {
@@ -55,7 +56,8 @@ const PG_CLIENT_ERRORS: Record<string, [number, string]> = {
 
 /**
  * One error shape for every failure, Nest's `{ statusCode, error, message, ...details }`: the
- * details of an HttpException body (shortages, row errors) pass through untouched.
+ * details of an HttpException body (row errors) pass through untouched; a broken rule
+ * (DomainError) adds its `code` and its details (shortages).
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -87,6 +89,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       }
       const status = error.status ?? 400;
       if (status < 500) return this.shape(status, error.message);
+    }
+    if (exception instanceof DomainError) {
+      return {
+        ...this.shape(exception.status, exception.message),
+        code: exception.code,
+        ...exception.details,
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

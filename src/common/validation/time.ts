@@ -1,5 +1,6 @@
-import { applyDecorators, UnprocessableEntityException } from '@nestjs/common';
+import { applyDecorators } from '@nestjs/common';
 import { Matches, ValidateBy } from 'class-validator';
+import { DomainError } from '../errors/domain.error.js';
 import { isValidDay } from '../time/zoned.js';
 
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -52,11 +53,13 @@ const MAX_FUTURE_MINUTES = 5;
  */
 export function assertRecordableTime(at: Date, field: string, now = new Date()): void {
   if (at.getTime() > now.getTime() + MAX_FUTURE_MINUTES * 60_000) {
-    throw new UnprocessableEntityException(`${field} is in the future`);
+    throw new DomainError('time.inFuture', `${field} is in the future`, { field });
   }
   if (at.getTime() < now.getTime() - MAX_PAST_DAYS * 86_400_000) {
-    throw new UnprocessableEntityException(
+    throw new DomainError(
+      'time.tooOld',
       `${field} is more than ${MAX_PAST_DAYS} days ago; record older history through the import`,
+      { field },
     );
   }
 }

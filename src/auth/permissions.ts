@@ -1,0 +1,77 @@
+import { ForbiddenException } from '@nestjs/common';
+import { Role } from './role.js';
+import type { User } from './user.entity.js';
+
+/**
+ * What each role may do, written once. Admin may do everything and is not listed; an action with
+ * no role is admin's alone. The API's guard, the web app's guard, its menu and its pages all ask
+ * can(), so no other file restates a role rule.
+ */
+const ALLOWED = {
+  /** A hub's stock and ledger, receipts, dispatches, statistics, weekly reports, energy. */
+  'hub.read': [Role.Warehouse, Role.Coordinator],
+  /** Items, destinations and the list of hubs: reference data every hub shares. */
+  'catalogue.read': [Role.Warehouse, Role.Coordinator],
+  /** One's own web app password (users.service lets only an admin set another's). */
+  'account.password': [Role.Warehouse, Role.Coordinator],
+  /** Receipts and adjustments. */
+  'stock.record': [Role.Warehouse],
+  /** Dispatches, historical imports, cancellations and deliveries. */
+  'dispatch.record': [Role.Warehouse],
+  /** Meter readings of a hub's PV systems. */
+  'energy.record': [Role.Warehouse],
+  /** Building (or rebuilding) a week's report. */
+  'report.build': [Role.Coordinator],
+  /** Items and destinations. */
+  'catalogue.manage': [],
+  'hubs.manage': [],
+  /** PV systems. */
+  'energy.manage': [],
+  'stats.rebuild': [],
+  /** Users, their keys and anyone's password. */
+  'users.manage': [],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Action = keyof typeof ALLOWED;
+
+export const ACTIONS = Object.keys(ALLOWED) as Action[];
+
+/** The roles that may do `action`, each once, admin first. */
+export function rolesFor(action: Action): Role[] {
+  return [Role.Admin, ...ALLOWED[action]];
+}
+
+/** Who is asking: all can() needs of a user. */
+export type Permitted = Pick<User, 'role'>;
+
+/**
+ * Whether `user` may do `action`, at `hub` (a hub code) when the action concerns one. Hub data is
+ * read and written at a hub; reference data, users and keys are not.
+ */
+export function can(user: Permitted, action: Action, hub?: string): boolean {
+  return roleMay(user, action) && (hub === undefined || actsAt(user, hub));
+}
+
+/** Throws the 403 the API and the web app answer when can() says no. */
+export function assertCan(user: Permitted, action: Action, hub?: string): void {
+  if (!roleMay(user, action)) {
+    throw new ForbiddenException(
+      `Role "${user.role}" may not do this; it needs ${rolesFor(action).join(' or ')}`,
+    );
+  }
+  if (hub !== undefined && !actsAt(user, hub)) {
+    throw new ForbiddenException(`You do not act at hub ${hub}`);
+  }
+}
+
+function roleMay(user: Permitted, action: Action): boolean {
+  return user.role === Role.Admin || (ALLOWED[action] as readonly Role[]).includes(user.role);
+}
+
+/**
+ * Whether the user acts at the hub. Today every user acts at every hub; membership (SPEC "Hubs a
+ * user may act at": a user's `hubs`, admins and global coordinators everywhere) is decided here.
+ */
+function actsAt(_user: Permitted, _hub: string): boolean {
+  return true;
+}

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { dispatchNotCancelledSql, dispatchTonnageKgSql } from '../common/dispatch-rules.js';
 import { ADVISORY_LOCK } from '../database/advisory-locks.js';
 import { runStatement } from '../database/run-statement.js';
 import { retryOnConflict } from '../database/transaction.js';
@@ -9,6 +10,8 @@ import { OutboxEventType, OutboxPayload } from '../outbox/outbox-event.entity.js
 /** The day of a dispatch in its hub's time zone. */
 const DAY = `(d.dispatched_at AT TIME ZONE h.time_zone)::date`;
 const EMERGENCY = `COALESCE(d.emergency, '')`;
+const TONNAGE = dispatchTonnageKgSql('d');
+const NOT_CANCELLED = dispatchNotCancelledSql('d');
 
 /** The two grains the rollups are kept at: days, and calendar months (hub time). */
 const GRAINS = [
@@ -48,7 +51,7 @@ const FOLD = GRAINS.flatMap((g) => [
     (hub_id, ${g.period}, destination_id, emergency, trucks, tonnage_kg, volume_m3,
      first_dispatch_at, last_dispatch_at)
   SELECT d.hub_id, ${g.of}, d.destination_id, ${EMERGENCY},
-         $3::int * count(*), $3::int * sum(COALESCE(d.cargo_weight_kg, d.lines_weight_kg)), $3::int * sum(d.volume_m3),
+         $3::int * count(*), $3::int * sum(${TONNAGE}), $3::int * sum(d.volume_m3),
          min(d.dispatched_at), max(d.dispatched_at)
     FROM targets t JOIN dispatch d ON d.id = t.id JOIN hub h ON h.id = d.hub_id
    GROUP BY 1, 2, 3, 4
@@ -95,7 +98,7 @@ const TIDY_AFTER_CANCEL = GRAINS.flatMap((g) => [
        FROM groups g JOIN hub h ON h.id = g.hub_id
        LEFT JOIN dispatch d
          ON d.hub_id = g.hub_id AND d.destination_id = g.destination_id
-        AND COALESCE(d.emergency, '') = g.emergency AND d.status <> 'CANCELLED'
+        AND ${EMERGENCY} = g.emergency AND ${NOT_CANCELLED}
         AND d.dispatched_at >= (g.period::timestamp AT TIME ZONE h.time_zone)
         AND d.dispatched_at < ((g.period + interval '${g.next}')::timestamp AT TIME ZONE h.time_zone)
       GROUP BY 1, 2, 3, 4
@@ -122,17 +125,17 @@ const REBUILD = [
      (hub_id, day, destination_id, emergency, trucks, tonnage_kg, volume_m3,
       first_dispatch_at, last_dispatch_at)
    SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY}, count(*),
-          sum(COALESCE(d.cargo_weight_kg, d.lines_weight_kg)), sum(d.volume_m3),
+          sum(${TONNAGE}), sum(d.volume_m3),
           min(d.dispatched_at), max(d.dispatched_at)
      FROM dispatch d JOIN hub h ON h.id = d.hub_id
-    WHERE d.status <> 'CANCELLED'
+    WHERE ${NOT_CANCELLED}
     GROUP BY 1, 2, 3, 4`,
   `INSERT INTO dispatch_item_rollup
      (hub_id, day, destination_id, emergency, item_id, quantity, weight_kg, volume_m3)
    SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY}, l.item_id,
           sum(l.quantity), sum(l.weight_kg), sum(l.volume_m3)
      FROM dispatch d JOIN hub h ON h.id = d.hub_id JOIN dispatch_line l ON l.dispatch_id = d.id
-    WHERE d.status <> 'CANCELLED'
+    WHERE ${NOT_CANCELLED}
     GROUP BY 1, 2, 3, 4, 5`,
   // The months from the days just built: the same sums, without reading the dispatches again.
   `INSERT INTO dispatch_month_rollup

@@ -3,9 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { dispatchNotCancelledSql, dispatchTonnageKgSql } from '../common/dispatch-rules.js';
 import { ADVISORY_LOCK } from '../database/advisory-locks.js';
-import { runStatement } from '../database/run-statement.js';
 import { retryOnConflict } from '../database/transaction.js';
 import { OutboxEventType, OutboxPayload } from '../outbox/outbox-event.entity.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+
+/** The events the rollups fold: every change to the dispatches. */
+export const DISPATCH_EVENTS = [
+  OutboxEventType.DispatchRecorded,
+  OutboxEventType.DispatchesImported,
+  OutboxEventType.DispatchCancelled,
+];
+
+/** Events folded per transaction when a reader catches up. */
+const CATCH_UP_BATCH = 500;
 
 /** The day of a dispatch in its hub's time zone. */
 const DAY = `(d.dispatched_at AT TIME ZONE h.time_zone)::date`;
@@ -151,24 +161,20 @@ const REBUILD = [
           sum(quantity), sum(weight_kg), sum(volume_m3)
      FROM dispatch_item_rollup
     GROUP BY 1, 2, 3, 4`,
-  // Every event this snapshot can see is now part of the figures.
-  `DELETE FROM outbox_event`,
-  // Every row is new: give the planner their statistics now rather than when autovacuum runs.
-  `ANALYZE ${GRAINS.flatMap((g) => [g.trucks, g.items]).join(', ')}`,
 ];
 
-interface AppliedEvent {
-  id: string;
-  type: OutboxEventType;
-  payload: OutboxPayload;
-}
+/** Every row is new: give the planner their statistics now rather than when autovacuum runs. */
+const ANALYZE = `ANALYZE ${GRAINS.flatMap((g) => [g.trucks, g.items]).join(', ')}`;
 
 /** Writes the dispatch rollups: incrementally from outbox events, or whole. */
 @Injectable()
 export class RollupService {
   private readonly logger = new Logger(RollupService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
 
   /**
    * Folds these events in, exactly once: an event is deleted from the outbox in the same
@@ -179,11 +185,7 @@ export class RollupService {
       () =>
         this.dataSource.transaction(async (manager) => {
           await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [ADVISORY_LOCK.rollups]);
-          const { rows } = await runStatement<AppliedEvent>(
-            manager,
-            'DELETE FROM outbox_event WHERE id = ANY($1::bigint[]) RETURNING id, type, payload',
-            [eventIds],
-          );
+          const rows = await this.outbox.take(manager, eventIds, DISPATCH_EVENTS);
           const ids = (type: OutboxEventType, key: keyof OutboxPayload) =>
             rows.filter((e) => e.type === type).map((e) => e.payload[key]!);
           const recorded = ids(OutboxEventType.DispatchRecorded, 'dispatchId');
@@ -213,6 +215,9 @@ export class RollupService {
       await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK.rollups]);
       return await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
         for (const sql of REBUILD) await manager.query(sql);
+        // Every event this snapshot can see is now part of the figures.
+        await this.outbox.discard(manager, DISPATCH_EVENTS);
+        await manager.query(ANALYZE);
         const [counts] = await manager.query(
           `SELECT (SELECT count(*) FROM dispatch_rollup)::int AS "dispatchRollups",
                   (SELECT count(*) FROM dispatch_item_rollup)::int AS "itemRollups"`,
@@ -224,6 +229,19 @@ export class RollupService {
         .query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK.rollups])
         .catch(() => undefined);
       await lock.release();
+    }
+  }
+
+  /**
+   * Folds the hub's pending events now rather than when the relay gets to them, so that what is
+   * read next (a weekly report) counts every dispatch committed before this call.
+   */
+  async catchUp(hubId: number): Promise<void> {
+    for (;;) {
+      const pending = await this.outbox.pendingEvents(hubId, DISPATCH_EVENTS, CATCH_UP_BATCH);
+      if (pending.length === 0) return;
+      await this.applyEvents(pending.map((event) => event.id));
+      if (pending.length < CATCH_UP_BATCH) return;
     }
   }
 

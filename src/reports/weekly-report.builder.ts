@@ -15,6 +15,7 @@ import { StockService } from '../stock/stock.service.js';
 import { WeeklyEnergy, WeeklyReportContent } from './dto/weekly-report.dto.js';
 import { EnergyReportsService } from '../energy/energy-reports.service.js';
 import { EnergyInterval } from '../energy/report-periods.js';
+import { PvSystemsService } from '../energy/pv-systems.service.js';
 import { DeliveryStatus } from './weekly-report.entity.js';
 
 /** Builds a week's report from the statistics and stores it: one row per hub and week. */
@@ -30,6 +31,7 @@ export class WeeklyReportBuilder {
     private readonly jobs: JobsService,
     private readonly config: ConfigService<Environment, true>,
     private readonly energyReports: EnergyReportsService,
+    private readonly pvSystems: PvSystemsService,
   ) {}
 
   async build(hub: Hub, weekStart: string): Promise<{ reportId: string; version: number }> {
@@ -120,10 +122,7 @@ export class WeeklyReportBuilder {
     weekStart: string,
     weekEnd: string,
   ): Promise<WeeklyEnergy | undefined> {
-    const systems: { code: string }[] = await this.dataSource.query(
-      'SELECT code FROM pv_system WHERE hub_id = $1 ORDER BY code',
-      [hub.id],
-    );
+    const systems = await this.pvSystems.ofHub(hub.id);
     if (systems.length === 0) return undefined;
     const reports = await Promise.all(
       systems.map((s) =>

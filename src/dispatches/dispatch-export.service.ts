@@ -28,7 +28,7 @@ export class DispatchExportService {
   constructor(private readonly register: DispatchRegisterService) {}
 
   async *rows(hub: Hub, filter: RegisterFilter): AsyncGenerator<ExportRow> {
-    for await (const d of this.register.dispatches(hub, filter)) {
+    for await (const d of this.register.withLines(hub, filter)) {
       const dispatchedAt = toZonedIso(d.dispatchedAt, hub.timeZone);
       for (const line of d.lines) {
         yield [

@@ -23,7 +23,7 @@ export interface RegisterLine {
   volumeM3: string;
 }
 
-/** A dispatch of the register with its lines; its tonnage is `tonnageKg()` of it. */
+/** A dispatch of the register; its tonnage is `tonnageKg()` of it. */
 export interface RegisterDispatch extends WeighedDispatch {
   id: string;
   waybillNo: string;
@@ -35,107 +35,81 @@ export interface RegisterDispatch extends WeighedDispatch {
   carrier: string | null;
   driverName: string | null;
   status: DispatchStatus;
-  lines: RegisterLine[];
 }
 
-interface LineRow {
-  id: string;
-  dispatched_at: Date;
-  waybill_no: string;
-  destination: string;
-  truck_plate: string;
-  cargo_weight_kg: string | null;
-  lines_weight_kg: string;
-  emergency: string | null;
-  carrier: string | null;
-  driver_name: string | null;
-  status: DispatchStatus;
-  line_no: number;
-  sku: string;
-  quantity: string;
-  unit_weight_kg: string;
-  weight_kg: string;
-  volume_m3: string;
-}
-
-const BATCH = 2000;
+const BATCH = 1000;
 
 /**
- * The dispatch register: a hub's dispatches not cancelled, with their lines, in the order they
- * left (then by waybill). The export writes it line by line, the weekly report lists its
- * trucks. Read in keyset batches and handed on as they come, so a year of dispatches is never
- * held in memory.
+ * The dispatch register: a hub's dispatches not cancelled, in the order they left (then by
+ * waybill), optionally with their lines. The weekly report lists its trucks, the export writes
+ * it line by line. Read in keyset batches and handed on as they come, so a year of dispatches is
+ * never held in memory.
  */
 @Injectable()
 export class DispatchRegisterService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async *dispatches(hub: Hub, filter: RegisterFilter): AsyncGenerator<RegisterDispatch> {
-    let current: RegisterDispatch | undefined;
-    for await (const row of this.lines(hub, filter)) {
-      if (current?.id !== row.id) {
-        if (current) yield current;
-        current = {
-          id: row.id,
-          waybillNo: row.waybill_no,
-          dispatchedAt: row.dispatched_at,
-          destination: row.destination,
-          truckPlate: row.truck_plate,
-          cargoWeightKg: row.cargo_weight_kg,
-          linesWeightKg: row.lines_weight_kg,
-          emergency: row.emergency,
-          carrier: row.carrier,
-          driverName: row.driver_name,
-          status: row.status,
-          lines: [],
-        };
-      }
-      current.lines.push({
-        lineNo: row.line_no,
-        sku: row.sku,
-        quantity: row.quantity,
-        unitWeightKg: row.unit_weight_kg,
-        weightKg: row.weight_kg,
-        volumeM3: row.volume_m3,
-      });
-    }
-    if (current) yield current;
+    for await (const batch of this.batches(hub, filter)) yield* batch;
   }
 
-  /** One row per line; a dispatch's lines come together, as (waybill, line) is unique. */
-  private async *lines(hub: Hub, filter: RegisterFilter): AsyncGenerator<LineRow> {
-    let after: LineRow | undefined;
+  /** The same dispatches, each with its lines (a second query per batch, by dispatch id). */
+  async *withLines(
+    hub: Hub,
+    filter: RegisterFilter,
+  ): AsyncGenerator<RegisterDispatch & { lines: RegisterLine[] }> {
+    for await (const batch of this.batches(hub, filter)) {
+      const rows: (RegisterLine & { dispatchId: string })[] = await this.dataSource.query(
+        `SELECT l.dispatch_id AS "dispatchId", l.line_no AS "lineNo", i.sku,
+                l.quantity::text, l.unit_weight_kg::text AS "unitWeightKg",
+                l.weight_kg::text AS "weightKg", l.volume_m3::text AS "volumeM3"
+           FROM dispatch_line l JOIN item i ON i.id = l.item_id
+          WHERE l.dispatch_id = ANY($1::uuid[])
+          ORDER BY l.dispatch_id, l.line_no`,
+        [batch.map((d) => d.id)],
+      );
+      const lines = new Map<string, RegisterLine[]>();
+      for (const { dispatchId, ...line } of rows) {
+        let list = lines.get(dispatchId);
+        if (!list) lines.set(dispatchId, (list = []));
+        list.push(line);
+      }
+      for (const d of batch) yield { ...d, lines: lines.get(d.id) ?? [] };
+    }
+  }
+
+  /** THE register query: which dispatches, in which order. */
+  private async *batches(hub: Hub, filter: RegisterFilter): AsyncGenerator<RegisterDispatch[]> {
+    let after: RegisterDispatch | undefined;
     const from = filter.from ? startOfDay(filter.from, hub.timeZone) : null;
     const to = filter.to ? endOfDay(filter.to, hub.timeZone) : null;
     for (;;) {
-      const batch: LineRow[] = await this.dataSource.query(
-        `SELECT d.id, d.dispatched_at, d.waybill_no, dest.code AS destination, d.truck_plate,
-                d.cargo_weight_kg::text, d.lines_weight_kg::text, d.emergency, d.carrier,
-                d.driver_name, d.status, l.line_no, i.sku, l.quantity::text,
-                l.unit_weight_kg::text, l.weight_kg::text, l.volume_m3::text
-           FROM dispatch d
-           JOIN dispatch_line l ON l.dispatch_id = d.id
-           JOIN destination dest ON dest.id = d.destination_id
-           JOIN item i ON i.id = l.item_id
+      // "dispatched_at >= $5" is implied by the keyset comparison; said apart, it lets the index
+      // scan start at the last batch's time rather than at `from`.
+      const batch: RegisterDispatch[] = await this.dataSource.query(
+        `SELECT d.id, d.waybill_no AS "waybillNo", d.dispatched_at AS "dispatchedAt",
+                dest.code AS destination, d.truck_plate AS "truckPlate",
+                d.cargo_weight_kg::text AS "cargoWeightKg", d.lines_weight_kg::text AS "linesWeightKg",
+                d.emergency, d.carrier, d.driver_name AS "driverName", d.status
+           FROM dispatch d JOIN destination dest ON dest.id = d.destination_id
           WHERE d.hub_id = $1 AND ${dispatchNotCancelledSql('d')}
             AND ($2::timestamptz IS NULL OR d.dispatched_at >= $2)
             AND ($3::timestamptz IS NULL OR d.dispatched_at < $3)
             AND ($4::int IS NULL OR d.destination_id = $4)
-            AND ($5::timestamptz IS NULL
-                 OR (d.dispatched_at, d.waybill_no, l.line_no) > ($5, $6::text, $7::int))
-          ORDER BY d.dispatched_at, d.waybill_no, l.line_no
+            AND ($5::timestamptz IS NULL OR d.dispatched_at >= $5)
+            AND ($5::timestamptz IS NULL OR (d.dispatched_at, d.waybill_no) > ($5, $6::text))
+          ORDER BY d.dispatched_at, d.waybill_no
           LIMIT ${BATCH}`,
         [
           hub.id,
           from,
           to,
           filter.destinationId ?? null,
-          after?.dispatched_at ?? null,
-          after?.waybill_no ?? null,
-          after?.line_no ?? null,
+          after?.dispatchedAt ?? null,
+          after?.waybillNo ?? null,
         ],
       );
-      yield* batch;
+      if (batch.length > 0) yield batch;
       if (batch.length < BATCH) return;
       after = batch[batch.length - 1];
     }

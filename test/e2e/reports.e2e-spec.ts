@@ -424,6 +424,18 @@ describe('weekly dispatch summaries', () => {
     await t.http().get('/api/dispatches/export?format=pdf').set(t.as()).expect(400);
   });
 
+  it('exports past a read batch: 2,500 trucks that left the same minute, each once, by waybill', async () => {
+    const trucks = generateHistory(2500, 41, Date.UTC(2024, 2, 4), Date.UTC(2024, 2, 5)).map(
+      (d) => ({ ...d, dispatchedAt: '2024-03-04T09:00:00+05:00', lines: d.lines.slice(0, 2) }),
+    );
+    await importCsv(t, warehouse, toCsv(trucks)).expect(201);
+    const csv = await t.http().get('/api/dispatches/export').set(t.as()).expect(200);
+    const rows: Record<string, string>[] = parse(csv.text, { columns: true });
+    const waybills = [...new Set(rows.map((r) => r.waybill_no))];
+    expect(waybills).toEqual(trucks.map((d) => d.waybillNo).sort());
+    expect(rows).toHaveLength(trucks.reduce((n, d) => n + d.lines.length, 0));
+  });
+
   it('weighs a truck by its weighbridge figure when given, alike in every figure and register', async () => {
     const truck = (waybillNo: string, day: string, cargoKg: number | null, lines: Line[]) => ({
       waybillNo,

@@ -5,13 +5,20 @@ import { StockModule } from '../stock/stock.module.js';
 import { DispatchesController } from './dispatches.controller.js';
 import { DispatchExportService } from './dispatch-export.service.js';
 import { DispatchImportService } from './dispatch-import.service.js';
+import { DispatchRegisterService } from './dispatch-register.service.js';
 import { DispatchesService } from './dispatches.service.js';
 import { WaybillNumbers } from './waybill-numbers.service.js';
 
 @Module({
   imports: [HubsModule, CatalogueModule, StockModule],
   controllers: [DispatchesController],
-  providers: [DispatchesService, DispatchImportService, DispatchExportService, WaybillNumbers],
-  exports: [DispatchesService],
+  providers: [
+    DispatchesService,
+    DispatchImportService,
+    DispatchRegisterService,
+    DispatchExportService,
+    WaybillNumbers,
+  ],
+  exports: [DispatchesService, DispatchRegisterService],
 })
 export class DispatchesModule {}

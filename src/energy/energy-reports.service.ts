@@ -6,7 +6,7 @@ import { Clock } from '../common/clock.js';
 import { toMicro } from '../common/decimal.js';
 import { addDays, endOfDay, localDay, startOfDay } from '../common/time/zoned.js';
 import { Environment } from '../config/environment.js';
-import { DispatchedTonnes } from './dispatched-tonnes.js';
+import { StatsService } from '../stats/stats.service.js';
 import {
   EnergyReportItem,
   EnergyReportQuery,
@@ -37,7 +37,7 @@ export class EnergyReportsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ConfigService<Environment, true>,
     private readonly systems: PvSystemsService,
-    private readonly tonnes: DispatchedTonnes,
+    private readonly stats: StatsService,
     private readonly clock: Clock,
   ) {}
 
@@ -90,7 +90,8 @@ export class EnergyReportsService {
     const last = counted[counted.length - 1].last;
     const [rollups, tonnes, pendingDays] = await Promise.all([
       this.rollups(system.id, first, last),
-      this.tonnes.perDay(hub, first, last),
+      // From the dispatch statistics' day rollups, so they agree with GET /api/stats/dispatches.
+      this.stats.tonnesPerDay(hub, first, last),
       this.pendingDays(system.id, first, last),
     ]);
     const items = counted.map((period): EnergyReportItem => {

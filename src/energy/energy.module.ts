@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { HubsModule } from '../hubs/hubs.module.js';
-import { DispatchedTonnes } from './dispatched-tonnes.js';
+import { StatsModule } from '../stats/stats.module.js';
 import { EnergyController } from './energy.controller.js';
 import { EnergyReportsService } from './energy-reports.service.js';
 import { PvSystem } from './pv-system.entity.js';
@@ -9,9 +9,9 @@ import { PvSystemsService } from './pv-systems.service.js';
 import { ReadingsService } from './readings.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PvSystem]), HubsModule],
+  imports: [TypeOrmModule.forFeature([PvSystem]), HubsModule, StatsModule],
   controllers: [EnergyController],
-  providers: [PvSystemsService, ReadingsService, EnergyReportsService, DispatchedTonnes],
+  providers: [PvSystemsService, ReadingsService, EnergyReportsService],
   exports: [EnergyReportsService, PvSystemsService],
 })
 export class EnergyModule {}

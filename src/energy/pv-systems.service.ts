@@ -47,6 +47,11 @@ export class PvSystemsService {
     return { ...saved, hub };
   }
 
+  /** Every system of the hub, by code. */
+  ofHub(hubId: number): Promise<PvSystem[]> {
+    return this.systems.find({ where: { hubId }, order: { code: 'ASC' } });
+  }
+
   /** The system a request names, with its hub; an unknown code is the client's 422. */
   async resolve(code: string): Promise<PvSystemWithHub> {
     const system = await this.systems.findOne({ where: { code }, relations: { hub: true } });

@@ -1,11 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { runStatement } from '../database/run-statement.js';
 import { OutboxEventType, OutboxPayload } from './outbox-event.entity.js';
 
-/** Writes events inside the caller's transaction: they commit, or vanish, with the change. */
+/** An event as a fold sees it. */
+export interface PendingEvent {
+  id: string;
+  type: OutboxEventType;
+  payload: OutboxPayload;
+}
+
+/**
+ * The one way into the outbox table. Producers record events inside their transaction (they
+ * commit, or vanish, with the change); folds take them inside theirs (deleted as they are
+ * folded, so counted once); readers ask how much waits.
+ */
 @Injectable()
 export class OutboxService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   async record(
     manager: EntityManager,
     type: OutboxEventType,
@@ -16,6 +30,58 @@ export class OutboxService {
       manager,
       'INSERT INTO outbox_event (type, hub_id, payload) VALUES ($1, $2, $3)',
       [type, hubId, JSON.stringify(payload)],
+    );
+  }
+
+  /**
+   * Deletes these events, of these types only, in the caller's transaction and returns them:
+   * the fold that commits with the delete is the only one that sees them, so an event
+   * delivered twice is folded once.
+   */
+  async take(
+    manager: EntityManager,
+    eventIds: string[],
+    types: OutboxEventType[],
+  ): Promise<PendingEvent[]> {
+    const { rows } = await runStatement<PendingEvent>(
+      manager,
+      `DELETE FROM outbox_event WHERE id = ANY($1::bigint[]) AND type = ANY($2::outbox_event_type[])
+       RETURNING id, type, payload`,
+      [eventIds, types],
+    );
+    return rows;
+  }
+
+  /** Deletes every event of these types this transaction sees: a rebuild has folded them all. */
+  async discard(manager: EntityManager, types: OutboxEventType[]): Promise<void> {
+    await runStatement(
+      manager,
+      'DELETE FROM outbox_event WHERE type = ANY($1::outbox_event_type[])',
+      [types],
+    );
+  }
+
+  /** How many events of these types wait for their fold at the hub. */
+  async pending(hubId: number, types: OutboxEventType[]): Promise<number> {
+    const [{ n }] = await this.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM outbox_event
+        WHERE hub_id = $1 AND type = ANY($2::outbox_event_type[])`,
+      [hubId, types],
+    );
+    return n;
+  }
+
+  /** The waiting events of these types at the hub, oldest first (the first `limit` of them). */
+  pendingEvents(
+    hubId: number,
+    types: OutboxEventType[],
+    limit: number | null = null,
+  ): Promise<PendingEvent[]> {
+    return this.dataSource.query(
+      `SELECT id, type, payload FROM outbox_event
+        WHERE hub_id = $1 AND type = ANY($2::outbox_event_type[])
+        ORDER BY id LIMIT $3`,
+      [hubId, types, limit],
     );
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DispatchesModule } from '../dispatches/dispatches.module.js';
 import { EnergyModule } from '../energy/energy.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
 import { StatsWorkerModule } from '../stats/stats-worker.module.js';
@@ -11,7 +12,14 @@ import { WeeklyReportDelivery } from './weekly-report.delivery.js';
 
 /** Worker side of the weekly reports: the Monday scheduler, building and delivery. */
 @Module({
-  imports: [HubsModule, StatsModule, StatsWorkerModule, StockModule, EnergyModule],
+  imports: [
+    HubsModule,
+    StatsModule,
+    StatsWorkerModule,
+    StockModule,
+    EnergyModule,
+    DispatchesModule,
+  ],
   providers: [ReportsScheduler, ReportsProcessor, WeeklyReportBuilder, WeeklyReportDelivery],
 })
 export class ReportsWorkerModule {}

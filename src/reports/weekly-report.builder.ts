@@ -4,8 +4,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ratio, roundMicro, toMicro } from '../common/decimal.js';
-import { addDays, endOfDay, startOfDay, toZonedIso } from '../common/time/zoned.js';
+import { tonnageKg } from '../common/dispatch-rules.js';
+import { addDays, toZonedIso } from '../common/time/zoned.js';
 import { Environment } from '../config/environment.js';
+import { DispatchRegisterService } from '../dispatches/dispatch-register.service.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { JobName } from '../jobs/jobs.constants.js';
 import { JobsService } from '../jobs/jobs.service.js';
@@ -15,9 +17,10 @@ import { StockService } from '../stock/stock.service.js';
 import { WeeklyEnergy, WeeklyReportContent } from './dto/weekly-report.dto.js';
 import { EnergyReportsService } from '../energy/energy-reports.service.js';
 import { EnergyInterval } from '../energy/report-periods.js';
+import { PvSystemsService } from '../energy/pv-systems.service.js';
 import { DeliveryStatus } from './weekly-report.entity.js';
 
-const CATCH_UP_BATCH = 500;
+const KG_PER_TONNE = toMicro(1000);
 
 /** Builds a week's report from the statistics and stores it: one row per hub and week. */
 @Injectable()
@@ -32,10 +35,13 @@ export class WeeklyReportBuilder {
     private readonly jobs: JobsService,
     private readonly config: ConfigService<Environment, true>,
     private readonly energyReports: EnergyReportsService,
+    private readonly pvSystems: PvSystemsService,
+    private readonly register: DispatchRegisterService,
   ) {}
 
   async build(hub: Hub, weekStart: string): Promise<{ reportId: string; version: number }> {
-    await this.catchUp(hub);
+    // The hub's pending events first, so the report counts every committed dispatch.
+    await this.rollups.catchUp(hub.id);
     const content = await this.content(hub, weekStart);
     const webhook = this.config.get('REPORT_WEBHOOK_URL', { infer: true });
     const [row]: { id: string; version: number; delivered_version: number | null }[] =
@@ -73,19 +79,6 @@ export class WeeklyReportBuilder {
     }
     this.logger.log(`Weekly report ${hub.code} ${weekStart} built (version ${row.version})`);
     return { reportId: row.id, version: row.version };
-  }
-
-  /** Folds the hub's pending events first, so the report counts every committed dispatch. */
-  private async catchUp(hub: Hub): Promise<void> {
-    for (;;) {
-      const pending: { id: string }[] = await this.dataSource.query(
-        'SELECT id FROM outbox_event WHERE hub_id = $1 ORDER BY id LIMIT $2',
-        [hub.id, CATCH_UP_BATCH],
-      );
-      if (pending.length === 0) return;
-      await this.rollups.applyEvents(pending.map((p) => p.id));
-      if (pending.length < CATCH_UP_BATCH) return;
-    }
   }
 
   private async content(hub: Hub, weekStart: string): Promise<WeeklyReportContent> {
@@ -134,10 +127,7 @@ export class WeeklyReportBuilder {
     weekStart: string,
     weekEnd: string,
   ): Promise<WeeklyEnergy | undefined> {
-    const systems: { code: string }[] = await this.dataSource.query(
-      'SELECT code FROM pv_system WHERE hub_id = $1 ORDER BY code',
-      [hub.id],
-    );
+    const systems = await this.pvSystems.ofHub(hub.id);
     if (systems.length === 0) return undefined;
     const reports = await Promise.all(
       systems.map((s) =>
@@ -165,28 +155,18 @@ export class WeeklyReportBuilder {
     return { generatedKwh: sum('generatedKwh'), co2AvoidedKg: sum('co2AvoidedKg'), systems: rows };
   }
 
+  /** The week's trucks, from the dispatch register, each with its tonnage. */
   private async dispatches(hub: Hub, weekStart: string, weekEnd: string) {
-    const rows: {
-      waybill_no: string;
-      dispatched_at: Date;
-      code: string;
-      truck_plate: string;
-      kg: string;
-    }[] = await this.dataSource.query(
-      `SELECT d.waybill_no, d.dispatched_at, dest.code, d.truck_plate,
-                COALESCE(d.cargo_weight_kg, d.lines_weight_kg)::text AS kg
-           FROM dispatch d JOIN destination dest ON dest.id = d.destination_id
-          WHERE d.hub_id = $1 AND d.status <> 'CANCELLED'
-            AND d.dispatched_at >= $2 AND d.dispatched_at < $3
-          ORDER BY d.dispatched_at, d.waybill_no`,
-      [hub.id, startOfDay(weekStart, hub.timeZone), endOfDay(weekEnd, hub.timeZone)],
-    );
-    return rows.map((r) => ({
-      waybillNo: r.waybill_no,
-      dispatchedAt: toZonedIso(r.dispatched_at, hub.timeZone),
-      destination: r.code,
-      truckPlate: r.truck_plate,
-      tonnes: ratio(toMicro(r.kg), toMicro(1000)),
-    }));
+    const trucks: WeeklyReportContent['dispatches'] = [];
+    for await (const d of this.register.dispatches(hub, { from: weekStart, to: weekEnd })) {
+      trucks.push({
+        waybillNo: d.waybillNo,
+        dispatchedAt: toZonedIso(d.dispatchedAt, hub.timeZone),
+        destination: d.destination,
+        truckPlate: d.truckPlate,
+        tonnes: ratio(toMicro(tonnageKg(d)), KG_PER_TONNE),
+      });
+    }
+    return trucks;
   }
 }

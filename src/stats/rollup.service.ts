@@ -1,14 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { dispatchNotCancelledSql, dispatchTonnageKgSql } from '../common/dispatch-rules.js';
 import { ADVISORY_LOCK } from '../database/advisory-locks.js';
-import { runStatement } from '../database/run-statement.js';
 import { retryOnConflict } from '../database/transaction.js';
 import { OutboxEventType, OutboxPayload } from '../outbox/outbox-event.entity.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+
+/** The events the rollups fold: every change to the dispatches. */
+export const DISPATCH_EVENTS = [
+  OutboxEventType.DispatchRecorded,
+  OutboxEventType.DispatchesImported,
+  OutboxEventType.DispatchCancelled,
+];
+
+/** Events folded per transaction when a reader catches up. */
+const CATCH_UP_BATCH = 500;
 
 /** The day of a dispatch in its hub's time zone. */
 const DAY = `(d.dispatched_at AT TIME ZONE h.time_zone)::date`;
 const EMERGENCY = `COALESCE(d.emergency, '')`;
+const TONNAGE = dispatchTonnageKgSql('d');
+const NOT_CANCELLED = dispatchNotCancelledSql('d');
 
 /** The two grains the rollups are kept at: days, and calendar months (hub time). */
 const GRAINS = [
@@ -48,7 +61,7 @@ const FOLD = GRAINS.flatMap((g) => [
     (hub_id, ${g.period}, destination_id, emergency, trucks, tonnage_kg, volume_m3,
      first_dispatch_at, last_dispatch_at)
   SELECT d.hub_id, ${g.of}, d.destination_id, ${EMERGENCY},
-         $3::int * count(*), $3::int * sum(COALESCE(d.cargo_weight_kg, d.lines_weight_kg)), $3::int * sum(d.volume_m3),
+         $3::int * count(*), $3::int * sum(${TONNAGE}), $3::int * sum(d.volume_m3),
          min(d.dispatched_at), max(d.dispatched_at)
     FROM targets t JOIN dispatch d ON d.id = t.id JOIN hub h ON h.id = d.hub_id
    GROUP BY 1, 2, 3, 4
@@ -95,7 +108,7 @@ const TIDY_AFTER_CANCEL = GRAINS.flatMap((g) => [
        FROM groups g JOIN hub h ON h.id = g.hub_id
        LEFT JOIN dispatch d
          ON d.hub_id = g.hub_id AND d.destination_id = g.destination_id
-        AND COALESCE(d.emergency, '') = g.emergency AND d.status <> 'CANCELLED'
+        AND ${EMERGENCY} = g.emergency AND ${NOT_CANCELLED}
         AND d.dispatched_at >= (g.period::timestamp AT TIME ZONE h.time_zone)
         AND d.dispatched_at < ((g.period + interval '${g.next}')::timestamp AT TIME ZONE h.time_zone)
       GROUP BY 1, 2, 3, 4
@@ -122,17 +135,17 @@ const REBUILD = [
      (hub_id, day, destination_id, emergency, trucks, tonnage_kg, volume_m3,
       first_dispatch_at, last_dispatch_at)
    SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY}, count(*),
-          sum(COALESCE(d.cargo_weight_kg, d.lines_weight_kg)), sum(d.volume_m3),
+          sum(${TONNAGE}), sum(d.volume_m3),
           min(d.dispatched_at), max(d.dispatched_at)
      FROM dispatch d JOIN hub h ON h.id = d.hub_id
-    WHERE d.status <> 'CANCELLED'
+    WHERE ${NOT_CANCELLED}
     GROUP BY 1, 2, 3, 4`,
   `INSERT INTO dispatch_item_rollup
      (hub_id, day, destination_id, emergency, item_id, quantity, weight_kg, volume_m3)
    SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY}, l.item_id,
           sum(l.quantity), sum(l.weight_kg), sum(l.volume_m3)
      FROM dispatch d JOIN hub h ON h.id = d.hub_id JOIN dispatch_line l ON l.dispatch_id = d.id
-    WHERE d.status <> 'CANCELLED'
+    WHERE ${NOT_CANCELLED}
     GROUP BY 1, 2, 3, 4, 5`,
   // The months from the days just built: the same sums, without reading the dispatches again.
   `INSERT INTO dispatch_month_rollup
@@ -148,24 +161,20 @@ const REBUILD = [
           sum(quantity), sum(weight_kg), sum(volume_m3)
      FROM dispatch_item_rollup
     GROUP BY 1, 2, 3, 4`,
-  // Every event this snapshot can see is now part of the figures.
-  `DELETE FROM outbox_event`,
-  // Every row is new: give the planner their statistics now rather than when autovacuum runs.
-  `ANALYZE ${GRAINS.flatMap((g) => [g.trucks, g.items]).join(', ')}`,
 ];
 
-interface AppliedEvent {
-  id: string;
-  type: OutboxEventType;
-  payload: OutboxPayload;
-}
+/** Every row is new: give the planner their statistics now rather than when autovacuum runs. */
+const ANALYZE = `ANALYZE ${GRAINS.flatMap((g) => [g.trucks, g.items]).join(', ')}`;
 
 /** Writes the dispatch rollups: incrementally from outbox events, or whole. */
 @Injectable()
 export class RollupService {
   private readonly logger = new Logger(RollupService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
 
   /**
    * Folds these events in, exactly once: an event is deleted from the outbox in the same
@@ -176,11 +185,7 @@ export class RollupService {
       () =>
         this.dataSource.transaction(async (manager) => {
           await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [ADVISORY_LOCK.rollups]);
-          const { rows } = await runStatement<AppliedEvent>(
-            manager,
-            'DELETE FROM outbox_event WHERE id = ANY($1::bigint[]) RETURNING id, type, payload',
-            [eventIds],
-          );
+          const rows = await this.outbox.take(manager, eventIds, DISPATCH_EVENTS);
           const ids = (type: OutboxEventType, key: keyof OutboxPayload) =>
             rows.filter((e) => e.type === type).map((e) => e.payload[key]!);
           const recorded = ids(OutboxEventType.DispatchRecorded, 'dispatchId');
@@ -210,6 +215,9 @@ export class RollupService {
       await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK.rollups]);
       return await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
         for (const sql of REBUILD) await manager.query(sql);
+        // Every event this snapshot can see is now part of the figures.
+        await this.outbox.discard(manager, DISPATCH_EVENTS);
+        await manager.query(ANALYZE);
         const [counts] = await manager.query(
           `SELECT (SELECT count(*) FROM dispatch_rollup)::int AS "dispatchRollups",
                   (SELECT count(*) FROM dispatch_item_rollup)::int AS "itemRollups"`,
@@ -221,6 +229,19 @@ export class RollupService {
         .query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK.rollups])
         .catch(() => undefined);
       await lock.release();
+    }
+  }
+
+  /**
+   * Folds the hub's pending events now rather than when the relay gets to them, so that what is
+   * read next (a weekly report) counts every dispatch committed before this call.
+   */
+  async catchUp(hubId: number): Promise<void> {
+    for (;;) {
+      const pending = await this.outbox.pendingEvents(hubId, DISPATCH_EVENTS, CATCH_UP_BATCH);
+      if (pending.length === 0) return;
+      await this.applyEvents(pending.map((event) => event.id));
+      if (pending.length < CATCH_UP_BATCH) return;
     }
   }
 

@@ -6,9 +6,9 @@ import { once } from 'node:events';
 import { Clock } from '../../src/common/clock.js';
 import { JobName, QueueName } from '../../src/jobs/jobs.constants.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
-import { dispatchBody, importCsv, receive } from '../support/fixtures.js';
+import { dispatchBody, importCsv, Line, receive } from '../support/fixtures.js';
 import { expectedStats, generateHistory, HistoricalDispatch, toCsv } from '../support/history.js';
-import { runJob, waitForReportJob } from '../support/jobs.js';
+import { drainStats, runJob, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp, testEnvironment } from '../support/test-app.js';
 
 async function requestReport(t: TestApp, key: string, weekStart: string) {
@@ -422,6 +422,98 @@ describe('weekly dispatch summaries', () => {
     );
     expect(new Set(some.map((r) => r.waybill_no))).toEqual(new Set(wanted.map((d) => d.waybillNo)));
     await t.http().get('/api/dispatches/export?format=pdf').set(t.as()).expect(400);
+  });
+
+  it('exports past a read batch: 2,500 trucks that left the same minute, each once, by waybill', async () => {
+    const trucks = generateHistory(2500, 41, Date.UTC(2024, 2, 4), Date.UTC(2024, 2, 5)).map(
+      (d) => ({ ...d, dispatchedAt: '2024-03-04T09:00:00+05:00', lines: d.lines.slice(0, 2) }),
+    );
+    await importCsv(t, warehouse, toCsv(trucks)).expect(201);
+    const csv = await t.http().get('/api/dispatches/export').set(t.as()).expect(200);
+    const rows: Record<string, string>[] = parse(csv.text, { columns: true });
+    const waybills = [...new Set(rows.map((r) => r.waybill_no))];
+    expect(waybills).toEqual(trucks.map((d) => d.waybillNo).sort());
+    expect(rows).toHaveLength(trucks.reduce((n, d) => n + d.lines.length, 0));
+  });
+
+  it('weighs a truck by its weighbridge figure when given, alike in every figure and register', async () => {
+    const truck = (waybillNo: string, day: string, cargoKg: number | null, lines: Line[]) => ({
+      waybillNo,
+      dispatchedAt: `${day}T10:00:00+05:00`,
+      destination: 'AF',
+      truckPlate: `01 A ${waybillNo.slice(-3)} UZ`,
+      cargoWeightGrams: cargoKg === null ? null : cargoKg * 1000,
+      emergency: '',
+      lines,
+    });
+    // 180 tents x 55 kg + 2 RHUs x 161 kg = 10,222 kg on paper; the weighbridge said 10,400.6.
+    const weighed = truck('WB-001', '2024-05-28', 10400.6, [
+      { sku: 'CRI-FAMILY-TENT', quantity: 180 },
+      { sku: 'CRI-RHU', quantity: 2 },
+    ]);
+    const unweighed = truck('WB-002', '2024-05-29', null, [
+      { sku: 'CRI-FAMILY-TENT', quantity: 40 },
+    ]);
+    const cancelled = truck('WB-003', '2024-05-30', 5600.25, [
+      { sku: 'CRI-FAMILY-TENT', quantity: 100 },
+    ]);
+    await importCsv(t, warehouse, toCsv([weighed, unweighed, cancelled])).expect(201);
+    const list = await t.http().get('/api/dispatches').set(t.as()).expect(200);
+    const byWaybill = new Map(
+      list.body.items.map((d: { waybillNo: string }) => [d.waybillNo, d]),
+    ) as Map<string, { id: string; tonnes: number }>;
+    expect(byWaybill.get('WB-001')!.tonnes).toBe(10.401);
+    expect(byWaybill.get('WB-002')!.tonnes).toBe(2.2);
+    await t
+      .http()
+      .post(`/api/dispatches/${byWaybill.get('WB-003')!.id}/cancel`)
+      .set(t.as(warehouse))
+      .send({ reason: 'Border closed' })
+      .expect(200);
+    await drainStats(t);
+
+    // 10,400.6 kg weighed + 2,200 kg of lines; per item, tonnes are the lines' weights.
+    const stats = await t
+      .http()
+      .get('/api/stats/dispatches?from=2024-05-27&asOf=2024-06-02')
+      .set(t.as())
+      .expect(200);
+    expect(stats.body).toMatchObject({
+      trucks: 2,
+      tonnes: 12.601,
+      destinations: [{ code: 'AF', trucks: 2, tonnes: 12.601 }],
+      items: [
+        { sku: 'CRI-FAMILY-TENT', quantity: 220, tonnes: 12.1 },
+        { sku: 'CRI-RHU', quantity: 2, tonnes: 0.322 },
+      ],
+    });
+    const energy = await t
+      .http()
+      .get('/api/energy/reports?system=TMZ-PV-1&interval=week&from=2024-05-27&to=2024-06-02')
+      .set(t.as())
+      .expect(200);
+    expect(energy.body.items[0].tonnesDispatched).toBe(12.601);
+
+    const report = await requestReport(t, coordinator, '2024-05-27');
+    expect(report).toMatchObject({ trucks: 2, tonnes: 12.601 });
+    expect(
+      report.dispatches.map((d: { waybillNo: string; tonnes: number }) => [d.waybillNo, d.tonnes]),
+    ).toEqual([
+      ['WB-001', 10.401],
+      ['WB-002', 2.2],
+    ]);
+
+    const csv = await t
+      .http()
+      .get('/api/dispatches/export?from=2024-05-27&to=2024-06-02')
+      .set(t.as())
+      .expect(200);
+    const rows: Record<string, string>[] = parse(csv.text, { columns: true });
+    expect(rows.map((r) => [r.waybill_no, r.sku, r.cargo_weight_kg, r.weight_kg])).toEqual([
+      ['WB-001', 'CRI-FAMILY-TENT', '10400.6', '9900'],
+      ['WB-001', 'CRI-RHU', '10400.6', '322'],
+      ['WB-002', 'CRI-FAMILY-TENT', '', '2200'],
+    ]);
   });
 });
 

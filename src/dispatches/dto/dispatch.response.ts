@@ -1,4 +1,5 @@
 import { ratio, roundDecimal, roundMicro, toMicro } from '../../common/decimal.js';
+import { tonnageKg } from '../../common/dispatch-rules.js';
 import { Actor, mapActor } from '../../auth/dto/actor.dto.js';
 import { DispatchLine } from '../dispatch-line.entity.js';
 import { DispatchStatus } from '../dispatch-status.js';
@@ -72,7 +73,7 @@ export type DispatchView = Dispatch & {
 export type DispatchLineView = DispatchLine & { item: { sku: string } };
 
 export function mapDispatch(dispatch: DispatchView, lines: DispatchLineView[]): DispatchResponse {
-  const tonnage = toMicro(dispatch.cargoWeightKg ?? dispatch.linesWeightKg);
+  const tonnage = toMicro(tonnageKg(dispatch));
   const volume = toMicro(dispatch.volumeM3);
   return {
     id: dispatch.id,

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { ItemSnapshot } from '../catalogue/item-snapshot.js';
 import { microToString, toMicro } from '../common/decimal.js';
-import { isValidDay, startOfDay } from '../common/time/zoned.js';
+import { isValidDay, localToInstant } from '../common/time/zoned.js';
 import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
@@ -244,7 +244,7 @@ export class DispatchImportService {
     return problems;
   }
 
-  /** ISO 8601; without an offset, hub time. */
+  /** ISO 8601; without an offset, hub time (see localToInstant for daylight saving). */
   private instant(text: string, hub: Hub): Date | null {
     const m = INSTANT.exec(text);
     if (!m || !isValidDay(m[1])) return null;
@@ -256,10 +256,7 @@ export class DispatchImportService {
       );
       return Number.isNaN(date.getTime()) ? null : date;
     }
-    const ms =
-      ((Number(hh) * 60 + Number(mm)) * 60 + Number(ss)) * 1000 +
-      Math.round(Number(fraction || '0') * 1000);
-    return new Date(startOfDay(day, hub.timeZone).getTime() + ms);
+    return localToInstant(`${day}T${hh}:${mm}:${ss}${fraction}`, hub.timeZone);
   }
 
   private async store(dispatches: ImportedDispatch[], hub: Hub, user: User): Promise<ImportResult> {

@@ -1,4 +1,11 @@
-import { counts, dispatchBody, ledgerMismatches, onHand, receive } from '../support/fixtures.js';
+import {
+  counts,
+  dispatchBody,
+  importCsv,
+  ledgerMismatches,
+  onHand,
+  receive,
+} from '../support/fixtures.js';
 import { WAYBILL_CONNECTIONS } from '../../src/dispatches/waybill-numbers.service.js';
 import { drainStats } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
@@ -418,6 +425,43 @@ describe('truck dispatches', () => {
       .get('/api/dispatches/00000000-0000-4000-8000-000000000000')
       .set(t.as())
       .expect(404);
+  });
+
+  it("imports times without an offset in the hub's zone, across its daylight-saving switches", async () => {
+    await t
+      .http()
+      .post('/api/hubs')
+      .set(t.as())
+      .send({ code: 'CPH', name: 'Copenhagen', timeZone: 'Europe/Copenhagen' })
+      .expect(201);
+    const rows = [
+      ['CPH-1', '2024-03-31T01:30'], // winter time, +01:00
+      ['CPH-2', '2024-03-31T02:30'], // skipped by the spring-forward: read as 03:30 +02:00
+      ['CPH-3', '2024-03-31 12:00:00'], // summer time, +02:00
+      ['CPH-4', '2024-10-27T02:30'], // repeated at fall-back: the first one, +02:00
+      ['CPH-5', '2024-10-27T03:30'], // winter time again, +01:00
+      ['CPH-6', '2024-10-27T03:30:00+05:00'], // an offset wins over the hub's zone
+    ];
+    const csv = [
+      'waybill_no,dispatched_at,destination,truck_plate,sku,quantity,cargo_weight_kg',
+      ...rows.map(([waybill, at]) => `${waybill},${at},AF,DK 1,CRI-RHU,1,`),
+    ].join('\n');
+    await importCsv(t, warehouse, csv).query({ hub: 'CPH' }).expect(201);
+    const { body } = await t.http().get('/api/dispatches?hub=CPH').set(t.as()).expect(200);
+    const at = Object.fromEntries(
+      body.items.map((d: { waybillNo: string; dispatchedAt: string }) => [
+        d.waybillNo,
+        d.dispatchedAt,
+      ]),
+    );
+    expect(at).toEqual({
+      'CPH-1': '2024-03-31T00:30:00.000Z',
+      'CPH-2': '2024-03-31T01:30:00.000Z',
+      'CPH-3': '2024-03-31T10:00:00.000Z',
+      'CPH-4': '2024-10-27T00:30:00.000Z',
+      'CPH-5': '2024-10-27T02:30:00.000Z',
+      'CPH-6': '2024-10-26T22:30:00.000Z',
+    });
   });
 
   it('gives coordinators 403 on every writing route, and lets them read', async () => {

@@ -7,6 +7,7 @@ import { User } from '../auth/user.entity.js';
 import { ItemSnapshot } from '../catalogue/item-snapshot.js';
 import { microToString, toMicro } from '../common/decimal.js';
 import { isValidDay, localToInstant } from '../common/time/zoned.js';
+import { isInFuture } from '../common/validation/time.js';
 import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
@@ -213,8 +214,7 @@ export class DispatchImportService {
       problems.push(`waybill_no "${row.waybill_no}" is not a waybill number`);
     const at = this.instant(row.dispatched_at, hub);
     if (!at) problems.push(`dispatched_at "${row.dispatched_at}" is not an ISO 8601 date and time`);
-    else if (at.getTime() > Date.now() + 5 * 60_000)
-      problems.push('dispatched_at is in the future');
+    else if (isInFuture(at, new Date())) problems.push('dispatched_at is in the future');
     if (!destinations.has(row.destination))
       problems.push(`unknown destination "${row.destination}"`);
     if (!row.truck_plate) problems.push('truck_plate is empty');

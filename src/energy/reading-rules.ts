@@ -1,4 +1,5 @@
 import { UnprocessableEntityException } from '@nestjs/common';
+import { isInFuture } from '../common/validation/time.js';
 
 /** Where a reading came from, so a problem names it: a CSV row, or an index into `readings`. */
 export type ReadingSource = { row: number } | { index: number };
@@ -37,7 +38,6 @@ export const MAX_IRRADIATION_KWH_M2 = 100;
 
 /** A reading covers at most a day; 25 hours lets a daily meter span a daylight-saving day. */
 export const MAX_READING_HOURS = 25;
-const MAX_FUTURE_MINUTES = 5;
 const PROBLEMS_LISTED = 100;
 
 export function describeSource(source: ReadingSource): string {
@@ -71,7 +71,6 @@ export function rejectReadings(unsorted: ReadingProblem[]): never {
  */
 export function checkReadings(readings: ReadingInput[], now = new Date()): ReadingProblem[] {
   const problems: ReadingProblem[] = [];
-  const latest = now.getTime() + MAX_FUTURE_MINUTES * 60_000;
   const timed = readings.map((reading) => ({
     reading,
     start: new Date(reading.start).getTime(),
@@ -85,7 +84,7 @@ export function checkReadings(readings: ReadingInput[], now = new Date()): Readi
         problem(reading.source, `a reading may cover at most ${MAX_READING_HOURS} hours`),
       );
     }
-    if (end > latest) problems.push(problem(reading.source, 'end is in the future'));
+    if (isInFuture(end, now)) problems.push(problem(reading.source, 'end is in the future'));
   }
   const bySystem = new Map<string, typeof timed>();
   for (const t of timed) {

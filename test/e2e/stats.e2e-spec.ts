@@ -341,10 +341,37 @@ describe('cumulative dispatch statistics', () => {
     bad[2] = bad[2].replace(/,2,/, ',two,'); // row 3
     bad[5] = bad[5].replace(two.truckPlate, 'OTHER 1'); // row 6 disagrees with row 5
     const response = await importCsv(t, warehouse, bad.join('\n')).expect(422);
+    expect(response.body).toMatchObject({
+      message: expect.stringMatching(
+        /^Nothing was imported: row 3: quantity "two" .*\(and 2 more problems\)$/,
+      ),
+      errorCount: 3,
+    });
     expect(response.body.errors).toEqual([
-      { row: 3, message: expect.stringMatching(/quantity "two"/) },
-      { row: 6, message: expect.stringMatching(/truck_plate "OTHER 1" differs .* row 5/) },
-      { row: 7, message: expect.stringMatching(/unknown SKU "CRI-NOPE"/) },
+      { row: 3, column: 'quantity', message: expect.stringMatching(/quantity "two"/) },
+      {
+        row: 6,
+        column: 'truck_plate',
+        message: expect.stringMatching(/truck_plate "OTHER 1" differs .* row 5/),
+      },
+      { row: 7, column: 'sku', message: expect.stringMatching(/unknown SKU "CRI-NOPE"/) },
+    ]);
+    // Rows as a spreadsheet shows them: a blank line is a row, a quoted field over two lines one.
+    const spread = [
+      good[0],
+      good[1], // row 2
+      '', // row 3
+      good[2].replace(/,[^,]*$/, ',"two\nlines"'), // row 4, its emergency not row 2's
+      good[4].replace(',CRI-RHU,1,', ',CRI-RHU,one,'), // row 5
+    ];
+    const spreadsheet = await importCsv(t, warehouse, spread.join('\r\n')).expect(422);
+    expect(spreadsheet.body.errors).toEqual([
+      {
+        row: 4,
+        column: 'emergency',
+        message: expect.stringMatching(/^emergency "two\nlines" differs .* row 2/),
+      },
+      { row: 5, column: 'quantity', message: expect.stringMatching(/^quantity "one"/) },
     ]);
     const header = await importCsv(
       t,

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { ItemSnapshot } from '../catalogue/item-snapshot.js';
+import { Clock } from '../common/clock.js';
 import { CsvLayout, CsvRow, readCsv } from '../common/csv/csv-reader.js';
 import { microToString, toMicro } from '../common/decimal.js';
 import { refuseProblems } from '../common/errors/problem-list.js';
@@ -83,6 +84,7 @@ export class DispatchImportService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly outbox: OutboxService,
+    private readonly clock: Clock,
   ) {}
 
   async import(csv: string, hub: Hub, user: User): Promise<ImportResult> {
@@ -90,7 +92,7 @@ export class DispatchImportService {
     // one after the other: inside the request's transaction they share one connection
     const items = await this.catalogue();
     const destinations = await this.destinations();
-    const now = new Date();
+    const now = this.clock.now();
     const waybills = new Map<string, ImportedDispatch>();
     const fail = (row: Row, message: string, column?: ImportColumn) =>
       problems.push(column ? { row: row.row, column, message } : { row: row.row, message });

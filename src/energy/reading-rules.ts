@@ -59,7 +59,7 @@ export function rejectReadings(problems: ReadingProblem[]): never {
  * covers at most 25 hours and has ended (give or take clock drift); no two of one system
  * start at once or overlap.
  */
-export function checkReadings(readings: ReadingInput[], now = new Date()): ReadingProblem[] {
+export function checkReadings(readings: ReadingInput[], now: Date): ReadingProblem[] {
   const problems: ReadingProblem[] = [];
   const timed = readings.map((reading) => ({
     reading,

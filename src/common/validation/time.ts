@@ -61,7 +61,7 @@ export function isInFuture(at: Date | number, now: Date): boolean {
  * A time staff record may be up to 30 days old and not in the future (clocks drift, see
  * FUTURE_TOLERANCE_MS); older history comes in through the import.
  */
-export function assertRecordableTime(at: Date, field: string, now = new Date()): void {
+export function assertRecordableTime(at: Date, field: string, now: Date): void {
   if (isInFuture(at, now)) {
     throw new DomainError('time.inFuture', `${field} is in the future`, { field });
   }

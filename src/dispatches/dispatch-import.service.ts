@@ -7,7 +7,7 @@ import { ItemSnapshot } from '../catalogue/item-snapshot.js';
 import { Clock } from '../common/clock.js';
 import { CsvLayout, CsvRow, readCsv } from '../common/csv/csv-reader.js';
 import { microToString, toMicro } from '../common/decimal.js';
-import { refuseProblems } from '../common/errors/problem-list.js';
+import { MAX_LISTED_PROBLEMS, Problem, refuseProblems } from '../common/errors/problem-list.js';
 import { isValidDay, localToInstant } from '../common/time/zoned.js';
 import { isInFuture } from '../common/validation/time.js';
 import { currentManager, TransactionRunner } from '../database/transaction.js';
@@ -88,16 +88,23 @@ export class DispatchImportService {
   ) {}
 
   async import(csv: string, hub: Hub, user: User): Promise<ImportResult> {
-    const { rows, problems } = readCsv(csv, LAYOUT);
+    const read = readCsv(csv, LAYOUT);
     // one after the other: inside the request's transaction they share one connection
     const items = await this.catalogue();
     const destinations = await this.destinations();
     const now = this.clock.now();
     const waybills = new Map<string, ImportedDispatch>();
-    const fail = (row: Row, message: string, column?: ImportColumn) =>
+    // A file of garbage has problems on each of 100,000 rows: keep the first ones the 422 can
+    // list (rows come in order, and so do the reader's problems) and count the rest.
+    const problems: Problem[] = [];
+    let count = read.problems.length;
+    const fail = (row: Row, message: string, column?: ImportColumn) => {
+      count += 1;
+      if (problems.length >= MAX_LISTED_PROBLEMS) return;
       problems.push(column ? { row: row.row, column, message } : { row: row.row, message });
+    };
 
-    for (const row of rows) {
+    for (const row of read.rows) {
       const { values } = row;
       const dispatchedAt = this.checkRow(row, hub, items, destinations, now, fail);
       if (!dispatchedAt) continue;
@@ -141,7 +148,10 @@ export class DispatchImportService {
           row: row.row,
         });
     }
-    if (problems.length > 0) refuseProblems(OUTCOME, problems);
+    if (count > 0) {
+      const listed = [...read.problems.slice(0, MAX_LISTED_PROBLEMS), ...problems];
+      refuseProblems(OUTCOME, listed, { count });
+    }
     return this.store([...waybills.values()], hub, user);
   }
 

@@ -51,7 +51,7 @@ export function problem(source: ReadingSource, message: string, column?: string)
  * go; nothing of the request is stored.
  */
 export function rejectReadings(problems: ReadingProblem[]): never {
-  return refuseProblems(NO_READING_STORED, problems, 'readings');
+  return refuseProblems(NO_READING_STORED, problems, { list: 'readings' });
 }
 
 /**

@@ -373,6 +373,25 @@ describe('cumulative dispatch statistics', () => {
       },
       { row: 5, column: 'quantity', message: expect.stringMatching(/^quantity "one"/) },
     ]);
+    // Every problem is counted, the first 100 (in row order) listed.
+    const many = [
+      good[0],
+      `${good[1]},extra`, // row 2: a field too many, found by the reader
+      ...Array.from({ length: 150 }, (_, i) =>
+        good[1].replace(/^[^,]*/, `BAD-${i}`).replace(',CRI-RHU,1,', ',CRI-RHU,x,'),
+      ),
+    ];
+    const capped = await importCsv(t, warehouse, many.join('\n')).expect(422);
+    expect(capped.body.errorCount).toBe(151);
+    expect(capped.body.errors).toHaveLength(100);
+    expect(capped.body.errors.slice(0, 2)).toEqual([
+      { row: 2, message: 'has 9 fields; the header has 8' },
+      { row: 3, column: 'quantity', message: expect.stringMatching(/^quantity "x"/) },
+    ]);
+    expect(capped.body.errors[99].row).toBe(101);
+    expect(capped.body.message).toMatch(
+      /^Nothing was imported: row 2: .*\(and 150 more problems\)$/,
+    );
     const header = await importCsv(
       t,
       warehouse,

@@ -177,7 +177,9 @@ describe('refuseProblems', () => {
     });
     expect(
       refusal(() =>
-        refuseProblems('No reading was stored', [{ index: 3, message: 'x' }], 'readings'),
+        refuseProblems('No reading was stored', [{ index: 3, message: 'x' }], {
+          list: 'readings',
+        }),
       ).message,
     ).toBe('No reading was stored: readings.3: x');
   });

@@ -30,18 +30,24 @@ const position = (p: Problem) => p.row ?? p.index ?? 0;
 /**
  * 422 naming every problem of a request at once (the first 100 listed, all counted); nothing of
  * it was stored, as `outcome` says ("Nothing was imported"). `list` names the JSON list that
- * `index` points into, so a problem reads "readings.3: ...".
+ * `index` points into, so a problem reads "readings.3: ...". A caller that stops keeping
+ * problems past the first MAX_LISTED_PROBLEMS of each of its sources (in position order) passes
+ * how many there were in `count`.
  */
-export function refuseProblems(outcome: string, problems: Problem[], list = 'items'): never {
+export function refuseProblems(
+  outcome: string,
+  problems: Problem[],
+  { list = 'items', count = problems.length }: { list?: string; count?: number } = {},
+): never {
   const sorted = [...problems].sort((a, b) => position(a) - position(b));
   const [first] = sorted;
   const where = first.row !== undefined ? `row ${first.row}` : `${list}.${first.index}`;
-  const rest = sorted.length - 1;
+  const rest = count - 1;
   const more = rest > 0 ? ` (and ${rest} more problem${rest === 1 ? '' : 's'})` : '';
   const body: ProblemListBody = {
     message: `${outcome}: ${where}: ${first.message}${more}`,
     errors: sorted.slice(0, MAX_LISTED_PROBLEMS),
-    errorCount: sorted.length,
+    errorCount: count,
   };
   throw new UnprocessableEntityException(body);
 }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
@@ -17,7 +18,10 @@ import { User } from './user.entity.js';
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly clock: Clock,
+  ) {}
 
   findActiveByApiKey(apiKey: string): Promise<User | null> {
     return this.users.findOneBy({ apiKeyHash: hashApiKey(apiKey), revokedAt: IsNull() });
@@ -76,7 +80,7 @@ export class UsersService {
   }
 
   private async passwordFields(password: string) {
-    return { passwordHash: await hashPassword(password), passwordChangedAt: new Date() };
+    return { passwordHash: await hashPassword(password), passwordChangedAt: this.clock.now() };
   }
 
   list(page: PageQuery): Promise<Page<User>> {
@@ -109,7 +113,7 @@ export class UsersService {
         throw new UnprocessableEntityException('The last active admin cannot be revoked');
       }
     }
-    await this.users.update(user.id, { revokedAt: new Date() });
+    await this.users.update(user.id, { revokedAt: this.clock.now() });
   }
 
   private async get(id: string): Promise<User> {

@@ -1,12 +1,15 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { ItemSnapshot } from '../catalogue/item-snapshot.js';
+import { Clock } from '../common/clock.js';
+import { CsvLayout, CsvRow, readCsv } from '../common/csv/csv-reader.js';
 import { microToString, toMicro } from '../common/decimal.js';
-import { isValidDay, startOfDay } from '../common/time/zoned.js';
+import { MAX_LISTED_PROBLEMS, Problem, refuseProblems } from '../common/errors/problem-list.js';
+import { isValidDay, localToInstant } from '../common/time/zoned.js';
+import { isInFuture } from '../common/validation/time.js';
 import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
@@ -25,7 +28,19 @@ export const IMPORT_COLUMNS = [
 ] as const;
 export const IMPORT_OPTIONAL_COLUMNS = ['emergency', 'carrier', 'driver_name'] as const;
 export const MAX_IMPORT_ROWS = 100_000;
-const MAX_REPORTED_ERRORS = 1000;
+type ImportColumn = (typeof IMPORT_COLUMNS)[number] | (typeof IMPORT_OPTIONAL_COLUMNS)[number];
+
+/** Nothing of a refused import is stored: every 422 of the import says so. */
+const OUTCOME = 'Nothing was imported';
+
+const LAYOUT: CsvLayout<ImportColumn> = {
+  required: IMPORT_COLUMNS,
+  optional: IMPORT_OPTIONAL_COLUMNS,
+  order: 'fixed',
+  unknown: 'refuse',
+  maxRows: MAX_IMPORT_ROWS,
+  outcome: OUTCOME,
+};
 
 /** The columns that describe the truck, which every row of a waybill repeats. */
 const DISPATCH_COLUMNS = [
@@ -38,18 +53,13 @@ const DISPATCH_COLUMNS = [
   'driver_name',
 ] as const;
 
-export interface RowError {
-  row: number;
-  message: string;
-}
-
 export interface ImportResult {
   dispatches: number;
   lines: number;
   skipped: number;
 }
 
-type Row = Record<string, string> & { row: number };
+type Row = CsvRow<ImportColumn>;
 
 interface ImportedDispatch {
   id: string;
@@ -64,20 +74,6 @@ const INSTANT =
   /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-class ImportErrors {
-  readonly list: RowError[] = [];
-  add(row: number, message: string) {
-    if (this.list.length < MAX_REPORTED_ERRORS) this.list.push({ row, message });
-  }
-  throwIfAny(total?: number) {
-    if (this.list.length === 0) return;
-    throw new UnprocessableEntityException({
-      message: `The CSV has ${total ?? this.list.length} error${(total ?? this.list.length) === 1 ? '' : 's'}; nothing was imported`,
-      errors: this.list,
-    });
-  }
-}
-
 /**
  * Historical dispatches, recorded before relief-hub existed: all rows or none. They count in
  * statistics but take no stock; waybills the hub already has are skipped.
@@ -88,163 +84,133 @@ export class DispatchImportService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly outbox: OutboxService,
+    private readonly clock: Clock,
   ) {}
 
   async import(csv: string, hub: Hub, user: User): Promise<ImportResult> {
-    const rows = this.parse(csv);
-    const errors = new ImportErrors();
+    const read = readCsv(csv, LAYOUT);
     // one after the other: inside the request's transaction they share one connection
     const items = await this.catalogue();
     const destinations = await this.destinations();
+    const now = this.clock.now();
     const waybills = new Map<string, ImportedDispatch>();
-    let errorCount = 0;
-    const fail = (row: number, message: string) => {
-      errorCount += 1;
-      errors.add(row, message);
+    // A file of garbage has problems on each of 100,000 rows: keep the first ones the 422 can
+    // list (rows come in order, and so do the reader's problems) and count the rest.
+    const problems: Problem[] = [];
+    let count = read.problems.length;
+    const fail = (row: Row, message: string, column?: ImportColumn) => {
+      count += 1;
+      if (problems.length >= MAX_LISTED_PROBLEMS) return;
+      problems.push(column ? { row: row.row, column, message } : { row: row.row, message });
     };
 
-    for (const row of rows) {
-      const problems = this.checkRow(row, hub, items, destinations);
-      problems.forEach((p) => fail(row.row, p));
-      if (problems.length) continue;
-      const existing = waybills.get(row.waybill_no);
+    for (const row of read.rows) {
+      const { values } = row;
+      const dispatchedAt = this.checkRow(row, hub, items, destinations, now, fail);
+      if (!dispatchedAt) continue;
+      const existing = waybills.get(values.waybill_no);
       if (!existing) {
-        waybills.set(row.waybill_no, {
+        waybills.set(values.waybill_no, {
           id: randomUUID(),
-          waybillNo: row.waybill_no,
+          waybillNo: values.waybill_no,
           first: row,
-          dispatchedAt: this.instant(row.dispatched_at, hub)!,
-          destinationId: destinations.get(row.destination)!,
-          lines: [{ item: items.get(row.sku)!, quantity: Number(row.quantity), row: row.row }],
+          dispatchedAt,
+          destinationId: destinations.get(values.destination)!,
+          lines: [
+            { item: items.get(values.sku)!, quantity: Number(values.quantity), row: row.row },
+          ],
         });
         continue;
       }
+      const first = existing.first.values;
       for (const column of DISPATCH_COLUMNS) {
-        if ((row[column] ?? '') !== (existing.first[column] ?? '')) {
+        if (values[column] !== first[column]) {
           fail(
-            row.row,
-            `${column} "${row[column] ?? ''}" differs from "${existing.first[column] ?? ''}" on row ${existing.first.row} of waybill ${row.waybill_no}`,
+            row,
+            `${column} "${values[column]}" differs from "${first[column]}" on row ${existing.first.row} of waybill ${values.waybill_no}`,
+            column,
           );
         }
       }
-      const twice = existing.lines.find((line) => line.item.sku === row.sku);
-      if (twice)
-        fail(row.row, `SKU ${row.sku} is already on row ${twice.row} of waybill ${row.waybill_no}`);
-      else if (existing.lines.length >= MAX_LINES) {
-        fail(row.row, `waybill ${row.waybill_no} has more than ${MAX_LINES} lines`);
+      const twice = existing.lines.find((line) => line.item.sku === values.sku);
+      if (twice) {
+        fail(
+          row,
+          `SKU ${values.sku} is already on row ${twice.row} of waybill ${values.waybill_no}`,
+          'sku',
+        );
+      } else if (existing.lines.length >= MAX_LINES) {
+        fail(row, `waybill ${values.waybill_no} has more than ${MAX_LINES} lines`);
       } else
         existing.lines.push({
-          item: items.get(row.sku)!,
-          quantity: Number(row.quantity),
+          item: items.get(values.sku)!,
+          quantity: Number(values.quantity),
           row: row.row,
         });
     }
-    errors.throwIfAny(errorCount);
+    if (count > 0) {
+      const listed = [...read.problems.slice(0, MAX_LISTED_PROBLEMS), ...problems];
+      refuseProblems(OUTCOME, listed, { count });
+    }
     return this.store([...waybills.values()], hub, user);
   }
 
-  private parse(csv: string): Row[] {
-    let records: { record: string[]; info: { lines: number } }[];
-    try {
-      records = parse(csv, {
-        bom: true,
-        trim: true,
-        skip_empty_lines: true,
-        relax_column_count: true,
-        info: true,
-      }) as unknown as { record: string[]; info: { lines: number } }[];
-    } catch (error) {
-      const line = (error as { lines?: number }).lines ?? 1;
-      throw new UnprocessableEntityException({
-        message: 'The CSV cannot be read',
-        errors: [{ row: line, message: (error as Error).message }],
-      });
-    }
-    if (records.length === 0) {
-      throw new UnprocessableEntityException({
-        message: 'The CSV is empty',
-        errors: [{ row: 1, message: 'no header' }],
-      });
-    }
-    const header = records[0].record.map((h) => h.toLowerCase());
-    const optional = header.slice(IMPORT_COLUMNS.length);
-    if (
-      header.slice(0, IMPORT_COLUMNS.length).join(',') !== IMPORT_COLUMNS.join(',') ||
-      optional.join(',') !== IMPORT_OPTIONAL_COLUMNS.slice(0, optional.length).join(',')
-    ) {
-      throw new UnprocessableEntityException({
-        message: 'The header is not the import header',
-        errors: [
-          {
-            row: 1,
-            message: `expected ${IMPORT_COLUMNS.join(',')} optionally followed by ${IMPORT_OPTIONAL_COLUMNS.join(',')}; got ${header.join(',')}`,
-          },
-        ],
-      });
-    }
-    const data = records.slice(1);
-    if (data.length > MAX_IMPORT_ROWS) {
-      throw new UnprocessableEntityException({
-        message: `At most ${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows per import; split the file`,
-        errors: [{ row: MAX_IMPORT_ROWS + 2, message: 'too many rows' }],
-      });
-    }
-    const errors = new ImportErrors();
-    const rows = data.map(({ record, info }) => {
-      if (record.length !== header.length) {
-        errors.add(info.lines, `has ${record.length} columns; the header has ${header.length}`);
-      }
-      const row = Object.fromEntries(header.map((h, i) => [h, record[i] ?? ''])) as Row;
-      row.row = info.lines;
-      return row;
-    });
-    errors.throwIfAny();
-    return rows;
-  }
-
+  /** Reports each problem of a row's own cells; returns when it was dispatched if there are none. */
   private checkRow(
     row: Row,
     hub: Hub,
     items: Map<string, ItemSnapshot>,
     destinations: Map<string, number>,
-  ): string[] {
-    const problems: string[] = [];
-    if (!CODE.test(row.waybill_no))
-      problems.push(`waybill_no "${row.waybill_no}" is not a waybill number`);
-    const at = this.instant(row.dispatched_at, hub);
-    if (!at) problems.push(`dispatched_at "${row.dispatched_at}" is not an ISO 8601 date and time`);
-    else if (at.getTime() > Date.now() + 5 * 60_000)
-      problems.push('dispatched_at is in the future');
-    if (!destinations.has(row.destination))
-      problems.push(`unknown destination "${row.destination}"`);
-    if (!row.truck_plate) problems.push('truck_plate is empty');
-    else if (row.truck_plate.length > 32) problems.push('truck_plate is longer than 32 characters');
-    if (!items.has(row.sku)) problems.push(`unknown SKU "${row.sku}"`);
+    now: Date,
+    fail: (row: Row, message: string, column: ImportColumn) => void,
+  ): Date | null {
+    const { values } = row;
+    let ok = true;
+    const problem = (column: ImportColumn, message: string) => {
+      ok = false;
+      fail(row, message, column);
+    };
+    if (!CODE.test(values.waybill_no))
+      problem('waybill_no', `waybill_no "${values.waybill_no}" is not a waybill number`);
+    const at = this.instant(values.dispatched_at, hub);
+    if (!at) {
+      problem(
+        'dispatched_at',
+        `dispatched_at "${values.dispatched_at}" is not an ISO 8601 date and time`,
+      );
+    } else if (isInFuture(at, now)) problem('dispatched_at', 'dispatched_at is in the future');
+    if (!destinations.has(values.destination))
+      problem('destination', `unknown destination "${values.destination}"`);
+    if (!values.truck_plate) problem('truck_plate', 'truck_plate is empty');
+    else if (values.truck_plate.length > 32)
+      problem('truck_plate', 'truck_plate is longer than 32 characters');
+    if (!items.has(values.sku)) problem('sku', `unknown SKU "${values.sku}"`);
     if (
-      !/^\d+$/.test(row.quantity) ||
-      Number(row.quantity) < 1 ||
-      Number(row.quantity) > MAX_QUANTITY
+      !/^\d+$/.test(values.quantity) ||
+      Number(values.quantity) < 1 ||
+      Number(values.quantity) > MAX_QUANTITY
     ) {
-      problems.push(
-        `quantity "${row.quantity}" is not a whole number from 1 to ${MAX_QUANTITY.toLocaleString('en-US')}`,
+      problem(
+        'quantity',
+        `quantity "${values.quantity}" is not a whole number from 1 to ${MAX_QUANTITY.toLocaleString('en-US')}`,
       );
     }
     if (
-      row.cargo_weight_kg &&
-      (!/^\d{1,6}(\.\d{1,3})?$/.test(row.cargo_weight_kg) || Number(row.cargo_weight_kg) <= 0)
+      values.cargo_weight_kg &&
+      (!/^\d{1,6}(\.\d{1,3})?$/.test(values.cargo_weight_kg) || Number(values.cargo_weight_kg) <= 0)
     ) {
-      problems.push(
-        `cargo_weight_kg "${row.cargo_weight_kg}" is not a weight in kg (up to 3 decimals)`,
+      problem(
+        'cargo_weight_kg',
+        `cargo_weight_kg "${values.cargo_weight_kg}" is not a weight in kg (up to 3 decimals)`,
       );
     }
     for (const column of IMPORT_OPTIONAL_COLUMNS) {
-      if ((row[column] ?? '').length > 200)
-        problems.push(`${column} is longer than 200 characters`);
+      if (values[column].length > 200) problem(column, `${column} is longer than 200 characters`);
     }
-    return problems;
+    return ok ? at : null;
   }
 
-  /** ISO 8601; without an offset, hub time. */
+  /** ISO 8601; without an offset, hub time (see localToInstant for daylight saving). */
   private instant(text: string, hub: Hub): Date | null {
     const m = INSTANT.exec(text);
     if (!m || !isValidDay(m[1])) return null;
@@ -256,10 +222,7 @@ export class DispatchImportService {
       );
       return Number.isNaN(date.getTime()) ? null : date;
     }
-    const ms =
-      ((Number(hh) * 60 + Number(mm)) * 60 + Number(ss)) * 1000 +
-      Math.round(Number(fraction || '0') * 1000);
-    return new Date(startOfDay(day, hub.timeZone).getTime() + ms);
+    return localToInstant(`${day}T${hh}:${mm}:${ss}${fraction}`, hub.timeZone);
   }
 
   private async store(dispatches: ImportedDispatch[], hub: Hub, user: User): Promise<ImportResult> {
@@ -278,14 +241,14 @@ export class DispatchImportService {
           waybillNo: d.waybillNo,
           destinationId: d.destinationId,
           dispatchedAt: d.dispatchedAt,
-          truckPlate: d.first.truck_plate,
+          truckPlate: d.first.values.truck_plate,
           trailerPlate: null,
-          driverName: d.first.driver_name || null,
+          driverName: d.first.values.driver_name || null,
           driverPhone: null,
-          carrier: d.first.carrier || null,
+          carrier: d.first.values.carrier || null,
           consignee: null,
-          emergency: d.first.emergency || null,
-          cargoWeightKg: d.first.cargo_weight_kg || null,
+          emergency: d.first.values.emergency || null,
+          cargoWeightKg: d.first.values.cargo_weight_kg || null,
           linesWeightKg: weight(d, (item) => item.unitWeightKg),
           volumeM3: weight(d, (item) => item.unitVolumeM3),
           historical: true,

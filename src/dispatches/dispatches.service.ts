@@ -5,6 +5,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { DestinationsService } from '../catalogue/destinations.service.js';
 import { ItemsService } from '../catalogue/items.service.js';
+import { Clock } from '../common/clock.js';
 import { microToString, toMicro } from '../common/decimal.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { Page, paginate } from '../common/pagination/page.js';
@@ -46,6 +47,7 @@ export class DispatchesService {
     private readonly stock: StockService,
     private readonly outbox: OutboxService,
     private readonly waybills: WaybillNumbers,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -56,8 +58,9 @@ export class DispatchesService {
     const hub = await this.hubs.resolve(dto.hub);
     const destination = await this.destinations.resolve(dto.destination);
     const items = await this.items.snapshots(dto.lines.map((line) => line.sku));
-    const dispatchedAt = dto.dispatchedAt ? new Date(dto.dispatchedAt) : new Date();
-    assertRecordableTime(dispatchedAt, 'dispatchedAt');
+    const now = this.clock.now();
+    const dispatchedAt = dto.dispatchedAt ? new Date(dto.dispatchedAt) : now;
+    assertRecordableTime(dispatchedAt, 'dispatchedAt', now);
 
     const id = randomUUID();
     const lines = dto.lines.map((line, i) => {
@@ -178,7 +181,7 @@ export class DispatchesService {
   async cancel(id: string, dto: CancelDispatchDto, user: User): Promise<DispatchResponse> {
     await this.transactions.run(async (manager) => {
       const dispatch = await this.lockForChange(manager, id, 'cancelled');
-      const cancelledAt = new Date();
+      const cancelledAt = this.clock.now();
       await manager.update(Dispatch, id, {
         status: DispatchStatus.Cancelled,
         cancelledAt,
@@ -216,7 +219,7 @@ export class DispatchesService {
    */
   async recordDelivery(id: string, dto: RecordDeliveryDto, user: User): Promise<DispatchResponse> {
     const deliveredAt = new Date(dto.deliveredAt);
-    assertRecordableTime(deliveredAt, 'deliveredAt');
+    assertRecordableTime(deliveredAt, 'deliveredAt', this.clock.now());
     await this.transactions.run(async (manager) => {
       const dispatch = await this.lockForChange(manager, id, 'delivered');
       if (deliveredAt < dispatch.dispatchedAt) {

@@ -1,4 +1,5 @@
-import { UnprocessableEntityException } from '@nestjs/common';
+import { Problem, refuseProblems } from '../common/errors/problem-list.js';
+import { isInFuture } from '../common/validation/time.js';
 
 /** Where a reading came from, so a problem names it: a CSV row, or an index into `readings`. */
 export type ReadingSource = { row: number } | { index: number };
@@ -16,11 +17,8 @@ export interface ReadingInput {
   irradiationKwhM2: string | null;
 }
 
-export interface ReadingProblem {
-  row?: number;
-  index?: number;
-  message: string;
-}
+/** A problem of a request's readings: `row` for a CSV's, `index` into `readings` for JSON. */
+export type ReadingProblem = Problem;
 
 /** What a request body holds: the readings that could be read, and the rows that could not. */
 export interface ReceivedReadings {
@@ -37,31 +35,23 @@ export const MAX_IRRADIATION_KWH_M2 = 100;
 
 /** A reading covers at most a day; 25 hours lets a daily meter span a daylight-saving day. */
 export const MAX_READING_HOURS = 25;
-const MAX_FUTURE_MINUTES = 5;
-const PROBLEMS_LISTED = 100;
+/** What every 422 of the readings says first: all or nothing. */
+export const NO_READING_STORED = 'No reading was stored';
 
 export function describeSource(source: ReadingSource): string {
   return 'row' in source ? `row ${source.row}` : `readings.${source.index}`;
 }
 
-export function problem(source: ReadingSource, message: string): ReadingProblem {
-  return { ...source, message };
+export function problem(source: ReadingSource, message: string, column?: string): ReadingProblem {
+  return column === undefined ? { ...source, message } : { ...source, column, message };
 }
 
 /**
  * 422 naming every problem (the first 100 listed), so a meter operator can fix a file in one
  * go; nothing of the request is stored.
  */
-export function rejectReadings(unsorted: ReadingProblem[]): never {
-  const problems = [...unsorted].sort((a, b) => position(a) - position(b));
-  const [first] = problems;
-  const where = first.row !== undefined ? `row ${first.row}` : `readings.${first.index}`;
-  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : '';
-  throw new UnprocessableEntityException({
-    message: `No reading was stored: ${where}: ${first.message}${more}`,
-    errors: problems.slice(0, PROBLEMS_LISTED),
-    ...(problems.length > PROBLEMS_LISTED ? { errorCount: problems.length } : {}),
-  });
+export function rejectReadings(problems: ReadingProblem[]): never {
+  return refuseProblems(NO_READING_STORED, problems, { list: 'readings' });
 }
 
 /**
@@ -69,9 +59,8 @@ export function rejectReadings(unsorted: ReadingProblem[]): never {
  * covers at most 25 hours and has ended (give or take clock drift); no two of one system
  * start at once or overlap.
  */
-export function checkReadings(readings: ReadingInput[], now = new Date()): ReadingProblem[] {
+export function checkReadings(readings: ReadingInput[], now: Date): ReadingProblem[] {
   const problems: ReadingProblem[] = [];
-  const latest = now.getTime() + MAX_FUTURE_MINUTES * 60_000;
   const timed = readings.map((reading) => ({
     reading,
     start: new Date(reading.start).getTime(),
@@ -85,7 +74,7 @@ export function checkReadings(readings: ReadingInput[], now = new Date()): Readi
         problem(reading.source, `a reading may cover at most ${MAX_READING_HOURS} hours`),
       );
     }
-    if (end > latest) problems.push(problem(reading.source, 'end is in the future'));
+    if (isInFuture(end, now)) problems.push(problem(reading.source, 'end is in the future'));
   }
   const bySystem = new Map<string, typeof timed>();
   for (const t of timed) {

@@ -1,4 +1,4 @@
-import { BadRequestException, UnprocessableEntityException } from '@nestjs/common';
+import { UnprocessableEntityException } from '@nestjs/common';
 import { parseReadingsCsv } from './readings-csv.js';
 
 const HEADER =
@@ -68,17 +68,26 @@ describe('parseReadingsCsv', () => {
     const { readings, problems } = parseReadingsCsv(csv);
     expect(readings.map((r) => r.source)).toEqual([{ row: 2 }]);
     expect(problems).toEqual([
-      { row: 3, message: 'generated_kwh must not be negative (got -3)' },
+      { row: 3, column: 'generated_kwh', message: 'generated_kwh must not be negative (got -3)' },
       {
         row: 5,
+        column: 'start',
         message:
           'start "2024-05-31 12:00" must be an ISO 8601 date-time with an offset, e.g. 2024-05-31T14:00:00+05:00',
       },
-      { row: 5, message: 'generated_kwh "abc" must be a number like 12.5' },
+      {
+        row: 5,
+        column: 'generated_kwh',
+        message: 'generated_kwh "abc" must be a number like 12.5',
+      },
       { row: 6, message: 'has 2 fields; the header has 8' },
-      { row: 7, message: 'system is missing' },
-      { row: 7, message: 'generated_kwh is missing' },
-      { row: 7, message: 'consumed_kwh has more than 6 decimals (got 1.1234567)' },
+      { row: 7, column: 'system', message: 'system is missing' },
+      { row: 7, column: 'generated_kwh', message: 'generated_kwh is missing' },
+      {
+        row: 7,
+        column: 'consumed_kwh',
+        message: 'consumed_kwh has more than 6 decimals (got 1.1234567)',
+      },
     ]);
   });
 
@@ -86,11 +95,14 @@ describe('parseReadingsCsv', () => {
     expect(refusal('system,start,generated_kwh,colour\nx,y,1,red\n')).toEqual([
       {
         row: 1,
+        column: 'colour',
         message: `unknown column "colour"; the columns are ${HEADER}`,
       },
-      { row: 1, message: 'column end is missing' },
+      { row: 1, column: 'end', message: 'column end is missing' },
     ]);
-    expect(() => parseReadingsCsv('')).toThrow(BadRequestException);
+    expect(refusal('')).toEqual([
+      { row: 1, message: `the CSV is empty: it needs a header row (${HEADER})` },
+    ]);
     expect(() => parseReadingsCsv(`${HEADER}\n\n`)).toThrow('The CSV has no readings');
     expect(refusal('system,start\n"unclosed,1\n')).toEqual([
       { row: 2, message: expect.stringMatching(/^the CSV cannot be read: Quote Not Closed/) },
@@ -100,8 +112,8 @@ describe('parseReadingsCsv', () => {
   it('takes at most 10,000 readings', () => {
     const row = 'P,2024-05-31T10:00:00Z,2024-05-31T11:00:00Z,1';
     const csv = `system,start,end,generated_kwh\n${Array(10_001).fill(row).join('\n')}`;
-    expect(() => parseReadingsCsv(csv)).toThrow(
-      'At most 10000 readings per request; the CSV has 10001',
-    );
+    expect(refusal(csv)).toEqual([
+      { row: 10_002, message: 'a CSV may hold at most 10,000 rows; this one has 10,001: split it' },
+    ]);
   });
 });

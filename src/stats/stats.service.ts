@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { ratio, roundMicro, toMicro } from '../common/decimal.js';
 import { addDays, localDay } from '../common/time/zoned.js';
 import { Hub } from '../hubs/hub.entity.js';
@@ -34,10 +35,11 @@ export class StatsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
     private readonly outbox: OutboxService,
+    private readonly clock: Clock,
   ) {}
 
   today(hub: Hub): string {
-    return localDay(new Date(), hub.timeZone);
+    return localDay(this.clock.now(), hub.timeZone);
   }
 
   async dispatchStats(window: Window): Promise<DispatchStatsResponse> {

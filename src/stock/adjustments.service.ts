@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { User } from '../auth/user.entity.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { ItemsService } from '../catalogue/items.service.js';
+import { Clock } from '../common/clock.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { CreateAdjustmentDto } from './dto/stock.dto.js';
@@ -18,6 +19,7 @@ export class AdjustmentsService {
     private readonly hubs: HubsService,
     private readonly items: ItemsService,
     private readonly stock: StockService,
+    private readonly clock: Clock,
   ) {}
 
   async create(dto: CreateAdjustmentDto, user: User): Promise<AdjustmentResponse> {
@@ -30,7 +32,7 @@ export class AdjustmentsService {
     }
     const hub = await this.hubs.resolve(dto.hub);
     const item = (await this.items.snapshots([dto.sku])).get(dto.sku)!;
-    const occurredAt = new Date();
+    const occurredAt = this.clock.now();
     const lines = [{ item, quantity: Math.abs(dto.delta) }];
     const context = {
       type: MovementType.Adjustment,

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { ItemsService } from '../catalogue/items.service.js';
+import { Clock } from '../common/clock.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { assertRecordableTime } from '../common/validation/time.js';
 import { TransactionRunner } from '../database/transaction.js';
@@ -24,13 +25,15 @@ export class ReceiptsService {
     private readonly hubs: HubsService,
     private readonly items: ItemsService,
     private readonly stock: StockService,
+    private readonly clock: Clock,
   ) {}
 
   async create(dto: CreateReceiptDto, user: User): Promise<ReceiptResponse> {
     const hub = await this.hubs.resolve(dto.hub);
     const items = await this.items.snapshots(dto.lines.map((line) => line.sku));
-    const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : new Date();
-    assertRecordableTime(receivedAt, 'receivedAt');
+    const now = this.clock.now();
+    const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : now;
+    assertRecordableTime(receivedAt, 'receivedAt', now);
     const id = randomUUID();
     const lines = dto.lines.map((line) => ({
       item: items.get(line.sku)!,

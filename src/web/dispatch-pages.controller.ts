@@ -2,6 +2,7 @@ import { Body, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
+import { Clock } from '../common/clock.js';
 import { DispatchStatus } from '../dispatches/dispatch-status.js';
 import { DispatchesService } from '../dispatches/dispatches.service.js';
 import {
@@ -52,6 +53,7 @@ export class DispatchPagesController {
     private readonly catalogue: CatalogueLookup,
     private readonly recorder: FormRecorder,
     private readonly views: ViewsService,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -330,7 +332,7 @@ export class DispatchPagesController {
         values: {
           cancelKey: randomUUID(),
           deliveryKey: randomUUID(),
-          deliveredAt: toLocalInput(new Date(), hub.timeZone),
+          deliveredAt: toLocalInput(this.clock.now(), hub.timeZone),
           ...values,
         },
       },

@@ -1,6 +1,7 @@
 import { Get, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Can } from '../auth/auth.decorators.js';
+import { Clock } from '../common/clock.js';
 import { addDays, localDay } from '../common/time/zoned.js';
 import { EnergyReportsService } from '../energy/energy-reports.service.js';
 import { PvSystemsService } from '../energy/pv-systems.service.js';
@@ -21,13 +22,14 @@ export class EnergyPagesController {
     private readonly systems: PvSystemsService,
     private readonly reports: EnergyReportsService,
     private readonly views: ViewsService,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
   async show(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
     const hub = await this.views.hub();
-    // Today as the energy reports count it (hub time, the wall clock).
-    const to = localDay(new Date(), hub.timeZone);
+    // Today as the energy reports count it (hub time, the app's clock).
+    const to = localDay(this.clock.now(), hub.timeZone);
     const from = addDays(to, -(ENERGY_DAYS - 1));
     const { items: systems } = await this.systems.list(
       Object.assign(new HubPageQuery(), { hub: hub.code, limit: 100 }),

@@ -12,6 +12,18 @@ describe('web formatting', () => {
     );
   });
 
+  it('reads a time typed in a hub with daylight saving with the offset of that time', () => {
+    const cph = (value: string) => localInputToIso(value, 'Europe/Copenhagen');
+    // The night clocks go back (03:00 +02:00 -> 02:00 +01:00): before, repeated, after.
+    expect(cph('2024-10-27T01:30')).toBe('2024-10-27T01:30:00.000+02:00');
+    expect(cph('2024-10-27T02:30')).toBe('2024-10-27T02:30:00.000+02:00');
+    expect(cph('2024-10-27T03:30')).toBe('2024-10-27T03:30:00.000+01:00');
+    // The night they spring forward, 02:30 does not exist: it is read as 03:30.
+    expect(cph('2024-03-31T01:30')).toBe('2024-03-31T01:30:00.000+01:00');
+    expect(cph('2024-03-31T02:30')).toBe('2024-03-31T03:30:00.000+02:00');
+    expect(cph('2024-03-31T03:30')).toBe('2024-03-31T03:30:00.000+02:00');
+  });
+
   it('writes numbers, days and places as the reader’s language does', () => {
     const en = formatter('en', 'Asia/Tashkent');
     const ru = formatter('ru', 'Asia/Tashkent');

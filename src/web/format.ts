@@ -1,4 +1,4 @@
-import { isValidDay, toZonedIso } from '../common/time/zoned.js';
+import { localToInstant, toZonedIso } from '../common/time/zoned.js';
 import { Language } from './i18n.js';
 
 const LOCALES: Record<Language, string> = { en: 'en-GB', ru: 'ru-RU' };
@@ -56,16 +56,9 @@ export type Formatter = ReturnType<typeof formatter>;
 
 /** "2024-05-31T14:30" typed in the hub's zone -> ISO 8601 with the hub's offset. */
 export function localInputToIso(value: string, timeZone: string): string | null {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value);
-  if (!m || !isValidDay(m[1]) || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
-  const guess = new Date(`${m[1]}T${m[2]}:${m[3]}:00Z`);
-  if (Number.isNaN(guess.getTime())) return null;
-  // The zone's offset at about that time, applied backwards (hub zones here have no DST).
-  const offset = toZonedIso(guess, timeZone).slice(23);
-  const sign = offset.startsWith('-') ? -1 : 1;
-  const [h, min] = offset.slice(1).split(':').map(Number);
-  const instant = new Date(guess.getTime() - sign * (h * 60 + min) * 60_000);
-  return toZonedIso(instant, timeZone);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value)) return null;
+  const instant = localToInstant(value, timeZone);
+  return instant && toZonedIso(instant, timeZone);
 }
 
 /** An instant as a datetime-local input value in the hub's zone. */

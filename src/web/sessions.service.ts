@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { User } from '../auth/user.entity.js';
+import { Clock } from '../common/clock.js';
 import { WebSession } from './web-session.entity.js';
 
 /** A session ends after this long without a request. */
@@ -21,10 +22,14 @@ export type SessionLookup =
 /** Server-side sessions: the browser holds an opaque random token, the database its hash. */
 @Injectable()
 export class SessionsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /** Starts a session; returns the token for the cookie (shown to the browser only). */
-  async start(user: User, now = new Date()): Promise<{ token: string; session: WebSession }> {
+  async start(user: User): Promise<{ token: string; session: WebSession }> {
+    const now = this.clock.now();
     const token = randomToken();
     const repository = this.dataSource.getRepository(WebSession);
     // Ended sessions of anyone are cleared here, so the table stays small without a job.
@@ -39,7 +44,8 @@ export class SessionsService {
     return { token, session };
   }
 
-  async find(token: string, now = new Date()): Promise<SessionLookup> {
+  async find(token: string): Promise<SessionLookup> {
+    const now = this.clock.now();
     const repository = this.dataSource.getRepository(WebSession);
     const session = await repository.findOne({
       where: { tokenHash: hashToken(token) },

@@ -1,4 +1,12 @@
-import { counts, dispatchBody, ledgerMismatches, onHand, receive } from '../support/fixtures.js';
+import {
+  counts,
+  dispatchBody,
+  importCsv,
+  ledgerMismatches,
+  onHand,
+  receive,
+} from '../support/fixtures.js';
+import { Clock } from '../../src/common/clock.js';
 import { WAYBILL_CONNECTIONS } from '../../src/dispatches/waybill-numbers.service.js';
 import { drainStats } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
@@ -418,6 +426,87 @@ describe('truck dispatches', () => {
       .get('/api/dispatches/00000000-0000-4000-8000-000000000000')
       .set(t.as())
       .expect(404);
+  });
+
+  it("takes 'now' from the app's Clock: default times, the future, cancellations, today", async () => {
+    const clock = t.app.get(Clock);
+    const now = '2024-06-03T04:15:00.000Z'; // 09:15 in Termez
+    clock.set(new Date(now));
+    try {
+      const receipt = await receive(t, warehouse, [{ sku: 'CRI-RHU', quantity: 2 }]);
+      expect(receipt.receivedAt).toBe(now);
+      const { body } = await post(dispatchBody([{ sku: 'CRI-RHU', quantity: 1 }])).expect(201);
+      expect(body).toMatchObject({
+        dispatchedAt: now,
+        waybillNo: expect.stringMatching(/^TMZ-2024-/),
+      });
+      // The wall clock's time is years ahead of this clock: in the future.
+      const ahead = await post(
+        dispatchBody([{ sku: 'CRI-RHU', quantity: 1 }], { dispatchedAt: new Date().toISOString() }),
+      ).expect(422);
+      expect(ahead.body).toMatchObject({
+        code: 'time.inFuture',
+        message: 'dispatchedAt is in the future',
+      });
+      const cancelled = await t
+        .http()
+        .post(`/api/dispatches/${body.id}/cancel`)
+        .set(t.as(warehouse))
+        .send({ reason: 'Clock test' })
+        .expect(200);
+      expect(cancelled.body.cancelledAt).toBe(now);
+      const imported = await importCsv(
+        t,
+        warehouse,
+        'waybill_no,dispatched_at,destination,truck_plate,sku,quantity,cargo_weight_kg\n' +
+          'OLD-1,2024-06-03T09:10,AF,X 1,CRI-RHU,1,\n' +
+          'OLD-2,2024-06-03T09:30,AF,X 1,CRI-RHU,1,\n',
+      ).expect(422);
+      expect(imported.body.errors).toEqual([
+        { row: 3, column: 'dispatched_at', message: 'dispatched_at is in the future' },
+      ]);
+      const stats = await t.http().get('/api/stats/dispatches').set(t.as()).expect(200);
+      expect(stats.body.asOf).toBe('2024-06-03');
+    } finally {
+      clock.set(undefined);
+    }
+  });
+
+  it("imports times without an offset in the hub's zone, across its daylight-saving switches", async () => {
+    await t
+      .http()
+      .post('/api/hubs')
+      .set(t.as())
+      .send({ code: 'CPH', name: 'Copenhagen', timeZone: 'Europe/Copenhagen' })
+      .expect(201);
+    const rows = [
+      ['CPH-1', '2024-03-31T01:30'], // winter time, +01:00
+      ['CPH-2', '2024-03-31T02:30'], // skipped by the spring-forward: read as 03:30 +02:00
+      ['CPH-3', '2024-03-31 12:00:00'], // summer time, +02:00
+      ['CPH-4', '2024-10-27T02:30'], // repeated at fall-back: the first one, +02:00
+      ['CPH-5', '2024-10-27T03:30'], // winter time again, +01:00
+      ['CPH-6', '2024-10-27T03:30:00+05:00'], // an offset wins over the hub's zone
+    ];
+    const csv = [
+      'waybill_no,dispatched_at,destination,truck_plate,sku,quantity,cargo_weight_kg',
+      ...rows.map(([waybill, at]) => `${waybill},${at},AF,DK 1,CRI-RHU,1,`),
+    ].join('\n');
+    await importCsv(t, warehouse, csv).query({ hub: 'CPH' }).expect(201);
+    const { body } = await t.http().get('/api/dispatches?hub=CPH').set(t.as()).expect(200);
+    const at = Object.fromEntries(
+      body.items.map((d: { waybillNo: string; dispatchedAt: string }) => [
+        d.waybillNo,
+        d.dispatchedAt,
+      ]),
+    );
+    expect(at).toEqual({
+      'CPH-1': '2024-03-31T00:30:00.000Z',
+      'CPH-2': '2024-03-31T01:30:00.000Z',
+      'CPH-3': '2024-03-31T10:00:00.000Z',
+      'CPH-4': '2024-10-27T00:30:00.000Z',
+      'CPH-5': '2024-10-27T02:30:00.000Z',
+      'CPH-6': '2024-10-26T22:30:00.000Z',
+    });
   });
 
   it('gives coordinators 403 on every writing route, and lets them read', async () => {

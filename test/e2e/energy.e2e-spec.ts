@@ -652,11 +652,16 @@ describe('solar energy', () => {
     expect(bad.body).toEqual({
       statusCode: 422,
       error: 'Unprocessable Entity',
-      message: 'No reading was stored: row 2: end must be after start (and 1 more problems)',
+      message: 'No reading was stored: row 2: end must be after start (and 1 more problem)',
       errors: [
         { row: 2, message: 'end must be after start' },
-        { row: 4, message: 'generated_kwh "lots" must be a number like 12.5' },
+        {
+          row: 4,
+          column: 'generated_kwh',
+          message: 'generated_kwh "lots" must be a number like 12.5',
+        },
       ],
+      errorCount: 2,
     });
     expect(await readingCounts()).toEqual({ readings: 0, pending: 0, days: 0 });
   });

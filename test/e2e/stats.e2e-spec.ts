@@ -341,11 +341,57 @@ describe('cumulative dispatch statistics', () => {
     bad[2] = bad[2].replace(/,2,/, ',two,'); // row 3
     bad[5] = bad[5].replace(two.truckPlate, 'OTHER 1'); // row 6 disagrees with row 5
     const response = await importCsv(t, warehouse, bad.join('\n')).expect(422);
+    expect(response.body).toMatchObject({
+      message: expect.stringMatching(
+        /^Nothing was imported: row 3: quantity "two" .*\(and 2 more problems\)$/,
+      ),
+      errorCount: 3,
+    });
     expect(response.body.errors).toEqual([
-      { row: 3, message: expect.stringMatching(/quantity "two"/) },
-      { row: 6, message: expect.stringMatching(/truck_plate "OTHER 1" differs .* row 5/) },
-      { row: 7, message: expect.stringMatching(/unknown SKU "CRI-NOPE"/) },
+      { row: 3, column: 'quantity', message: expect.stringMatching(/quantity "two"/) },
+      {
+        row: 6,
+        column: 'truck_plate',
+        message: expect.stringMatching(/truck_plate "OTHER 1" differs .* row 5/),
+      },
+      { row: 7, column: 'sku', message: expect.stringMatching(/unknown SKU "CRI-NOPE"/) },
     ]);
+    // Rows as a spreadsheet shows them: a blank line is a row, a quoted field over two lines one.
+    const spread = [
+      good[0],
+      good[1], // row 2
+      '', // row 3
+      good[2].replace(/,[^,]*$/, ',"two\nlines"'), // row 4, its emergency not row 2's
+      good[4].replace(',CRI-RHU,1,', ',CRI-RHU,one,'), // row 5
+    ];
+    const spreadsheet = await importCsv(t, warehouse, spread.join('\r\n')).expect(422);
+    expect(spreadsheet.body.errors).toEqual([
+      {
+        row: 4,
+        column: 'emergency',
+        message: expect.stringMatching(/^emergency "two\nlines" differs .* row 2/),
+      },
+      { row: 5, column: 'quantity', message: expect.stringMatching(/^quantity "one"/) },
+    ]);
+    // Every problem is counted, the first 100 (in row order) listed.
+    const many = [
+      good[0],
+      `${good[1]},extra`, // row 2: a field too many, found by the reader
+      ...Array.from({ length: 150 }, (_, i) =>
+        good[1].replace(/^[^,]*/, `BAD-${i}`).replace(',CRI-RHU,1,', ',CRI-RHU,x,'),
+      ),
+    ];
+    const capped = await importCsv(t, warehouse, many.join('\n')).expect(422);
+    expect(capped.body.errorCount).toBe(151);
+    expect(capped.body.errors).toHaveLength(100);
+    expect(capped.body.errors.slice(0, 2)).toEqual([
+      { row: 2, message: 'has 9 fields; the header has 8' },
+      { row: 3, column: 'quantity', message: expect.stringMatching(/^quantity "x"/) },
+    ]);
+    expect(capped.body.errors[99].row).toBe(101);
+    expect(capped.body.message).toMatch(
+      /^Nothing was imported: row 2: .*\(and 150 more problems\)$/,
+    );
     const header = await importCsv(
       t,
       warehouse,

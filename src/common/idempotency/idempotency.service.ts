@@ -8,6 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { runStatement } from '../../database/run-statement.js';
+import { Clock } from '../clock.js';
 import { inTransaction, retryOnConflict } from '../../database/transaction.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 
@@ -52,7 +53,10 @@ export function webUserScope(userId: string): string {
 export class IdempotencyService {
   private readonly logger = new Logger(IdempotencyService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Runs `work` at most once per scope: in one transaction with the record of its outcome, so a
@@ -126,8 +130,8 @@ export class IdempotencyService {
   }
 
   /** Forgets records past retention; returns how many. */
-  async purgeExpired(now = new Date()): Promise<number> {
-    const cutoff = new Date(now.getTime() - IDEMPOTENCY_RETENTION_HOURS * 3600_000);
+  async purgeExpired(): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - IDEMPOTENCY_RETENTION_HOURS * 3600_000);
     const result = await this.dataSource.query(
       'DELETE FROM idempotency_record WHERE created_at < $1',
       [cutoff],

@@ -45,14 +45,24 @@ export const IsDay = () =>
   });
 
 const MAX_PAST_DAYS = 30;
-const MAX_FUTURE_MINUTES = 5;
 
 /**
- * A time staff record may be up to 30 days old and at most 5 minutes ahead (clocks drift);
- * older history comes in through the import.
+ * How far ahead of the server's clock a recorded time may be: a device's clock drifts, and a
+ * truck leaving "now" may be typed a minute ahead. Beyond this, a time is in the future.
  */
-export function assertRecordableTime(at: Date, field: string, now = new Date()): void {
-  if (at.getTime() > now.getTime() + MAX_FUTURE_MINUTES * 60_000) {
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/** True when `at` is later than `now` plus the tolerance for clock drift. */
+export function isInFuture(at: Date | number, now: Date): boolean {
+  return (typeof at === 'number' ? at : at.getTime()) > now.getTime() + FUTURE_TOLERANCE_MS;
+}
+
+/**
+ * A time staff record may be up to 30 days old and not in the future (clocks drift, see
+ * FUTURE_TOLERANCE_MS); older history comes in through the import.
+ */
+export function assertRecordableTime(at: Date, field: string, now: Date): void {
+  if (isInFuture(at, now)) {
     throw new DomainError('time.inFuture', `${field} is in the future`, { field });
   }
   if (at.getTime() < now.getTime() - MAX_PAST_DAYS * 86_400_000) {

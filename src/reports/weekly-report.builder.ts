@@ -17,8 +17,6 @@ import { EnergyReportsService } from '../energy/energy-reports.service.js';
 import { EnergyInterval } from '../energy/report-periods.js';
 import { DeliveryStatus } from './weekly-report.entity.js';
 
-const CATCH_UP_BATCH = 500;
-
 /** Builds a week's report from the statistics and stores it: one row per hub and week. */
 @Injectable()
 export class WeeklyReportBuilder {
@@ -35,7 +33,8 @@ export class WeeklyReportBuilder {
   ) {}
 
   async build(hub: Hub, weekStart: string): Promise<{ reportId: string; version: number }> {
-    await this.catchUp(hub);
+    // The hub's pending events first, so the report counts every committed dispatch.
+    await this.rollups.catchUp(hub.id);
     const content = await this.content(hub, weekStart);
     const webhook = this.config.get('REPORT_WEBHOOK_URL', { infer: true });
     const [row]: { id: string; version: number; delivered_version: number | null }[] =
@@ -73,19 +72,6 @@ export class WeeklyReportBuilder {
     }
     this.logger.log(`Weekly report ${hub.code} ${weekStart} built (version ${row.version})`);
     return { reportId: row.id, version: row.version };
-  }
-
-  /** Folds the hub's pending events first, so the report counts every committed dispatch. */
-  private async catchUp(hub: Hub): Promise<void> {
-    for (;;) {
-      const pending: { id: string }[] = await this.dataSource.query(
-        'SELECT id FROM outbox_event WHERE hub_id = $1 ORDER BY id LIMIT $2',
-        [hub.id, CATCH_UP_BATCH],
-      );
-      if (pending.length === 0) return;
-      await this.rollups.applyEvents(pending.map((p) => p.id));
-      if (pending.length < CATCH_UP_BATCH) return;
-    }
   }
 
   private async content(hub: Hub, weekStart: string): Promise<WeeklyReportContent> {

@@ -2,9 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ADVISORY_LOCK } from '../database/advisory-locks.js';
-import { runStatement } from '../database/run-statement.js';
 import { retryOnConflict } from '../database/transaction.js';
-import { OutboxEventType, OutboxPayload } from '../outbox/outbox-event.entity.js';
+import { JobName } from '../jobs/jobs.constants.js';
+import { OutboxEventType } from '../outbox/outbox-event.entity.js';
+import { eventTypesFor } from '../outbox/outbox-routes.js';
+import { OutboxService, PendingEvent } from '../outbox/outbox.service.js';
+
+/** The outbox events the statistics fold: dispatches recorded, cancelled, imported. */
+export const DISPATCH_EVENTS = eventTypesFor(JobName.ApplyOutboxEvents);
+
+const CATCH_UP_BATCH = 500;
 
 /** The day of a dispatch in its hub's time zone. */
 const DAY = `(d.dispatched_at AT TIME ZONE h.time_zone)::date`;
@@ -148,24 +155,20 @@ const REBUILD = [
           sum(quantity), sum(weight_kg), sum(volume_m3)
      FROM dispatch_item_rollup
     GROUP BY 1, 2, 3, 4`,
-  // Every event this snapshot can see is now part of the figures.
-  `DELETE FROM outbox_event`,
-  // Every row is new: give the planner their statistics now rather than when autovacuum runs.
-  `ANALYZE ${GRAINS.flatMap((g) => [g.trucks, g.items]).join(', ')}`,
 ];
 
-interface AppliedEvent {
-  id: string;
-  type: OutboxEventType;
-  payload: OutboxPayload;
-}
+/** Every row is new: give the planner their statistics now rather than when autovacuum runs. */
+const ANALYZE = `ANALYZE ${GRAINS.flatMap((g) => [g.trucks, g.items]).join(', ')}`;
 
 /** Writes the dispatch rollups: incrementally from outbox events, or whole. */
 @Injectable()
 export class RollupService {
   private readonly logger = new Logger(RollupService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
 
   /**
    * Folds these events in, exactly once: an event is deleted from the outbox in the same
@@ -176,16 +179,12 @@ export class RollupService {
       () =>
         this.dataSource.transaction(async (manager) => {
           await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [ADVISORY_LOCK.rollups]);
-          const { rows } = await runStatement<AppliedEvent>(
-            manager,
-            'DELETE FROM outbox_event WHERE id = ANY($1::bigint[]) RETURNING id, type, payload',
-            [eventIds],
-          );
-          const ids = (type: OutboxEventType, key: keyof OutboxPayload) =>
-            rows.filter((e) => e.type === type).map((e) => e.payload[key]!);
-          const recorded = ids(OutboxEventType.DispatchRecorded, 'dispatchId');
-          const imported = ids(OutboxEventType.DispatchesImported, 'importId');
-          const cancelled = ids(OutboxEventType.DispatchCancelled, 'dispatchId');
+          const rows = await this.outbox.take(manager, eventIds, DISPATCH_EVENTS);
+          const payloads = <T extends OutboxEventType>(type: T) =>
+            rows.filter((e): e is PendingEvent<T> => e.type === type).map((e) => e.payload);
+          const recorded = payloads(OutboxEventType.DispatchRecorded).map((p) => p.dispatchId);
+          const imported = payloads(OutboxEventType.DispatchesImported).map((p) => p.importId);
+          const cancelled = payloads(OutboxEventType.DispatchCancelled).map((p) => p.dispatchId);
           if (recorded.length || imported.length) await this.fold(manager, recorded, imported, 1);
           if (cancelled.length) {
             await this.fold(manager, cancelled, [], -1);
@@ -195,6 +194,16 @@ export class RollupService {
         }),
       this.logger,
     );
+  }
+
+  /** Folds every event pending at the hub now, in batches: for a figure that must be current. */
+  async catchUp(hubId: number): Promise<void> {
+    for (;;) {
+      const pending = await this.outbox.pendingEvents(hubId, DISPATCH_EVENTS, CATCH_UP_BATCH);
+      if (pending.length === 0) return;
+      await this.applyEvents(pending.map((event) => event.id));
+      if (pending.length < CATCH_UP_BATCH) return;
+    }
   }
 
   /**
@@ -210,6 +219,9 @@ export class RollupService {
       await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK.rollups]);
       return await this.dataSource.transaction('REPEATABLE READ', async (manager) => {
         for (const sql of REBUILD) await manager.query(sql);
+        // Every event this snapshot can see is now part of the figures.
+        await this.outbox.discard(manager, DISPATCH_EVENTS);
+        await manager.query(ANALYZE);
         const [counts] = await manager.query(
           `SELECT (SELECT count(*) FROM dispatch_rollup)::int AS "dispatchRollups",
                   (SELECT count(*) FROM dispatch_item_rollup)::int AS "itemRollups"`,

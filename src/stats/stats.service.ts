@@ -6,6 +6,7 @@ import { addDays, localDay } from '../common/time/zoned.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { JobName, QueueName } from '../jobs/jobs.constants.js';
 import { JobsService } from '../jobs/jobs.service.js';
+import { OutboxService } from '../outbox/outbox.service.js';
 import {
   DispatchStatsResponse,
   PeriodStats,
@@ -13,6 +14,7 @@ import {
   TimeseriesResponse,
 } from './dto/stats.dto.js';
 import { rollupWindow } from './rollup-window.js';
+import { DISPATCH_EVENTS } from './rollup.service.js';
 import { pluralOf, summarySentence } from './summary.js';
 
 const KG_PER_TONNE = toMicro(1000);
@@ -31,6 +33,7 @@ export class StatsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
+    private readonly outbox: OutboxService,
   ) {}
 
   today(hub: Hub): string {
@@ -200,10 +203,9 @@ export class StatsService {
     return { hub: hub.code, interval, from: first, to: last, items };
   }
 
+  /** Dispatch changes at the hub the rollups do not include yet. */
   pendingEvents(hub: Hub): Promise<number> {
-    return this.dataSource
-      .query('SELECT count(*)::int AS n FROM outbox_event WHERE hub_id = $1', [hub.id])
-      .then((rows: { n: number }[]) => rows[0].n);
+    return this.outbox.pending(hub.id, DISPATCH_EVENTS);
   }
 
   async requestRebuild(userId: string): Promise<string> {

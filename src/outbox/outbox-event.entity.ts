@@ -4,6 +4,7 @@ export enum OutboxEventType {
   DispatchRecorded = 'DISPATCH_RECORDED',
   DispatchCancelled = 'DISPATCH_CANCELLED',
   DispatchesImported = 'DISPATCHES_IMPORTED',
+  EnergyReadingsRecorded = 'ENERGY_READINGS_RECORDED',
 }
 
 /** What each event names: ids, never entities. */
@@ -11,6 +12,8 @@ export interface OutboxPayloads {
   [OutboxEventType.DispatchRecorded]: { dispatchId: string };
   [OutboxEventType.DispatchCancelled]: { dispatchId: string };
   [OutboxEventType.DispatchesImported]: { importId: string };
+  /** The days (hub time, YYYY-MM-DD) on which a PV system's readings were stored or replaced. */
+  [OutboxEventType.EnergyReadingsRecorded]: { systemId: number; days: string[] };
 }
 
 export type OutboxPayload = OutboxPayloads[OutboxEventType];

@@ -31,6 +31,7 @@ export const OUTBOX_ROUTES: Record<OutboxEventType, OutboxRoute> = {
     job: JobName.ApplyOutboxEvents,
     gate: ADVISORY_LOCK.rollups,
   },
+  [OutboxEventType.EnergyReadingsRecorded]: { job: JobName.RollUpEnergy },
 };
 
 /** The event types a job folds. */

@@ -8,7 +8,7 @@ import { JobName, QueueName } from '../../src/jobs/jobs.constants.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { dispatchBody, importCsv, receive } from '../support/fixtures.js';
 import { expectedStats, generateHistory, HistoricalDispatch, toCsv } from '../support/history.js';
-import { runJob, waitForReportJob } from '../support/jobs.js';
+import { drainOutbox, runJob, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp, testEnvironment } from '../support/test-app.js';
 
 async function requestReport(t: TestApp, key: string, weekStart: string) {
@@ -169,7 +169,7 @@ describe('weekly dispatch summaries', () => {
         ],
       })
       .expect(201);
-    await runJob(t, JobName.RollUpEnergy, {});
+    await drainOutbox(t);
     const report = await requestReport(t, coordinator, '2024-05-27');
     const tonnes = expectedStats(history, new Date('2024-06-03T00:00:00+05:00')).tonnes;
     expect(report.energy).toEqual({

@@ -17,6 +17,7 @@ import { ENTITIES } from './entities.js';
 import { HealthModule } from './health/health.module.js';
 import { HubsModule } from './hubs/hubs.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { JobSchedulesModule } from './jobs/job-schedules.module.js';
 import { MaintenanceWorkerModule } from './jobs/maintenance-worker.module.js';
 import { StockModule } from './stock/stock.module.js';
 import { DispatchesModule } from './dispatches/dispatches.module.js';
@@ -82,6 +83,7 @@ function apiModules() {
 function workerModules() {
   return [
     OutboxRelayModule,
+    JobSchedulesModule,
     MaintenanceWorkerModule,
     StatsWorkerModule,
     ReportsWorkerModule,

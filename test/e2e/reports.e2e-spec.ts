@@ -8,6 +8,7 @@ import { JobName, QueueName } from '../../src/jobs/jobs.constants.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { dispatchBody, importCsv, receive } from '../support/fixtures.js';
 import { expectedStats, generateHistory, HistoricalDispatch, toCsv } from '../support/history.js';
+import { eventually } from '../support/eventually.js';
 import { drainOutbox, runJob, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp, testEnvironment } from '../support/test-app.js';
 
@@ -422,11 +423,14 @@ describe('weekly report scheduling across instances', () => {
         connection: { url: testEnvironment().REDIS_URL },
         prefix,
       });
-      const schedulers = await queue.getJobSchedulers();
+      // Registered in the background: a start does not wait for Redis.
+      await eventually(async () => {
+        const schedulers = await queue.getJobSchedulers();
+        expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz }))).toEqual([
+          { key: 'weekly-report:TMZ', pattern: '0 6 * * 1', tz: 'Asia/Tashkent' },
+        ]);
+      });
       await queue.close();
-      expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz }))).toEqual([
-        { key: 'weekly-report:TMZ', pattern: '0 6 * * 1', tz: 'Asia/Tashkent' },
-      ]);
     } finally {
       await Promise.all(apps.map((a) => a.close()));
     }
@@ -434,7 +438,7 @@ describe('weekly report scheduling across instances', () => {
 
   it('gives a hub added while the workers run its scheduler, without a restart', async () => {
     const prefix = `rh-test-${process.env.TEST_RUN_ID}-sched-new`;
-    const t = await startTestApp({ REDIS_PREFIX: prefix, REPORT_SCHEDULES_SYNC_MS: '200' });
+    const t = await startTestApp({ REDIS_PREFIX: prefix, SCHEDULES_SYNC_MS: '200' });
     const queue = new Queue(QueueName.Reports, {
       connection: { url: testEnvironment().REDIS_URL },
       prefix,

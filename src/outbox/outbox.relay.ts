@@ -68,7 +68,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const byJob = new Map<OutboxJobName, string[]>();
       for (const { id, type } of rows) {
         const { job } = OUTBOX_ROUTES[type];
-        byJob.set(job, [...(byJob.get(job) ?? []), id]);
+        if (!byJob.has(job)) byJob.set(job, []);
+        byJob.get(job)!.push(id);
       }
       for (const [job, eventIds] of byJob) {
         await this.jobs.enqueue(

@@ -17,10 +17,12 @@ import { ENTITIES } from './entities.js';
 import { HealthModule } from './health/health.module.js';
 import { HubsModule } from './hubs/hubs.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { JobSchedulesModule } from './jobs/job-schedules.module.js';
 import { MaintenanceWorkerModule } from './jobs/maintenance-worker.module.js';
 import { StockModule } from './stock/stock.module.js';
 import { DispatchesModule } from './dispatches/dispatches.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { OutboxRelayModule } from './outbox/outbox-relay.module.js';
 import { StatsWorkerModule } from './stats/stats-worker.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -77,9 +79,16 @@ function apiModules() {
   ];
 }
 
-/** Processors and schedulers: only in the worker and all roles. */
+/** The outbox relay, processors and schedulers: only in the worker and all roles. */
 function workerModules() {
-  return [MaintenanceWorkerModule, StatsWorkerModule, ReportsWorkerModule, EnergyWorkerModule];
+  return [
+    OutboxRelayModule,
+    JobSchedulesModule,
+    MaintenanceWorkerModule,
+    StatsWorkerModule,
+    ReportsWorkerModule,
+    EnergyWorkerModule,
+  ];
 }
 
 @Module({})

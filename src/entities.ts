@@ -6,7 +6,6 @@ import { DispatchLine } from './dispatches/dispatch-line.entity.js';
 import { Dispatch } from './dispatches/dispatch.entity.js';
 import { WaybillCounter } from './dispatches/waybill-counter.entity.js';
 import { EnergyDay } from './energy/energy-day.entity.js';
-import { EnergyPendingDay } from './energy/energy-pending-day.entity.js';
 import { EnergyReading } from './energy/energy-reading.entity.js';
 import { PvSystem } from './energy/pv-system.entity.js';
 import { Hub } from './hubs/hub.entity.js';
@@ -46,7 +45,6 @@ export const ENTITIES = [
   PvSystem,
   EnergyReading,
   EnergyDay,
-  EnergyPendingDay,
   DispatchMonthRollup,
   DispatchItemMonthRollup,
 ];

@@ -82,13 +82,14 @@ export class Environment {
   OUTBOX_POLL_MS = 100;
 
   /**
-   * How often a worker registers every hub's weekly report scheduler again, ms: a hub added
-   * since, or a start while Redis was down, gets its scheduler within this time.
+   * How often a worker registers every repeating job again (each hub's weekly report, the hourly
+   * purge), ms: a hub added since, a start while Redis was down or a Redis that lost its data
+   * gets its schedulers back within this time.
    */
   @Transform(toInt)
   @Min(100)
   @IsInt()
-  REPORT_SCHEDULES_SYNC_MS = 300_000;
+  SCHEDULES_SYNC_MS = 300_000;
 
   /** An event still pending this long after it was queued is queued again (Redis lost it), ms. */
   @Transform(toInt)

@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { toMicro } from '../common/decimal.js';
 import { addDays, endOfDay, localDay, startOfDay } from '../common/time/zoned.js';
 import { Environment } from '../config/environment.js';
+import { OutboxService } from '../outbox/outbox.service.js';
 import { StatsService } from '../stats/stats.service.js';
 import {
   EnergyReportItem,
@@ -13,7 +14,8 @@ import {
   EnergyReportResponse,
 } from './dto/energy-report.dto.js';
 import { KpiBasis, PeriodTotals, periodKpis } from './energy-kpis.js';
-import { PvSystemsService } from './pv-systems.service.js';
+import { ENERGY_EVENTS } from './energy-rollup.service.js';
+import { PvSystemsService, PvSystemWithHub } from './pv-systems.service.js';
 import { daysBetween, defaultFrom, EnergyInterval, periodsCovering } from './report-periods.js';
 
 /** About ten years of days: enough for any report, short of a runaway loop. */
@@ -39,6 +41,7 @@ export class EnergyReportsService {
     private readonly systems: PvSystemsService,
     private readonly stats: StatsService,
     private readonly clock: Clock,
+    private readonly outbox: OutboxService,
   ) {}
 
   /**
@@ -92,7 +95,7 @@ export class EnergyReportsService {
       this.rollups(system.id, first, last),
       // From the dispatch statistics' day rollups, so they agree with GET /api/stats/dispatches.
       this.stats.tonnesPerDay(hub, first, last),
-      this.pendingDays(system.id, first, last),
+      this.pendingDays(system, first, last),
     ]);
     const items = counted.map((period): EnergyReportItem => {
       const totals: PeriodTotals = {
@@ -145,12 +148,13 @@ export class EnergyReportsService {
     return new Map(rows.map((row) => [row.day, row]));
   }
 
-  private async pendingDays(systemId: number, from: string, to: string): Promise<number> {
-    const [{ count }] = await this.dataSource.query<{ count: number }[]>(
-      `SELECT count(*)::int AS count FROM energy_pending_day
-        WHERE system_id = $1 AND day BETWEEN $2::date AND $3::date`,
-      [systemId, from, to],
-    );
-    return count;
+  /** The days from `from` to `to` whose readings changed since their rollup: outbox events. */
+  private async pendingDays(system: PvSystemWithHub, from: string, to: string): Promise<number> {
+    const days = new Set<string>();
+    for (const { payload } of await this.outbox.pendingEvents(system.hubId, ENERGY_EVENTS)) {
+      if (payload.systemId !== system.id) continue;
+      for (const day of payload.days) if (day >= from && day <= to) days.add(day);
+    }
+    return days.size;
   }
 }

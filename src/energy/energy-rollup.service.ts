@@ -1,61 +1,71 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { addDays, endOfDay, startOfDay } from '../common/time/zoned.js';
 import { TransactionRunner } from '../database/transaction.js';
+import { JobName } from '../jobs/jobs.constants.js';
+import { OutboxEventType } from '../outbox/outbox-event.entity.js';
+import { eventTypesFor } from '../outbox/outbox-routes.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+
+/** The outbox events the energy rollups fold: readings stored. */
+export const ENERGY_EVENTS = eventTypesFor(JobName.RollUpEnergy) as [
+  OutboxEventType.EnergyReadingsRecorded,
+];
 
 export interface RollupOutcome {
+  /** Events folded (0 when another delivery of the job folded them already). */
+  applied: number;
   systems: number;
   days: number;
 }
 
 /**
- * Folds readings into daily rollups (EnergyDay), for the days marked pending. Each day is
- * recomputed whole from its readings and replaced, never incremented, so running twice (BullMQ
- * delivers at least once) changes nothing the second time.
+ * Folds readings into daily rollups (EnergyDay), for the days named by outbox events. Each day
+ * is recomputed whole from its readings and replaced, never incremented, and the events are
+ * deleted in the same transaction, so a job delivered twice changes nothing the second time.
  */
 @Injectable()
 export class EnergyRollupService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
+    private readonly outbox: OutboxService,
   ) {}
 
-  /** The pending days of one system, or of every system that has some. */
-  async rollUp(systemId?: number): Promise<RollupOutcome> {
-    const systemIds =
-      systemId !== undefined
-        ? [systemId]
-        : (
-            await this.dataSource.query<{ system_id: number }[]>(
-              'SELECT DISTINCT system_id FROM energy_pending_day ORDER BY system_id',
-            )
-          ).map((row) => row.system_id);
-    let days = 0;
-    for (const id of systemIds) {
-      days += await this.transactions.run((manager) => this.rollUpSystem(manager, id));
-    }
-    return { systems: systemIds.length, days };
+  /** The days these events name, of every system they name, in one transaction. */
+  applyEvents(eventIds: string[]): Promise<RollupOutcome> {
+    return this.transactions.run(async (manager) => {
+      const events = await this.outbox.take(manager, eventIds, ENERGY_EVENTS);
+      const daysBySystem = new Map<number, Set<string>>();
+      for (const { payload } of events) {
+        const days = daysBySystem.get(payload.systemId) ?? new Set<string>();
+        payload.days.forEach((day) => days.add(day));
+        daysBySystem.set(payload.systemId, days);
+      }
+      const systemIds = [...daysBySystem.keys()].sort((a, b) => a - b);
+      // Readings of these systems wait while this runs (they take the same lock, in the same
+      // order), so every reading committed before the lock is in the figures, and one committed
+      // after it has an event of its own that a later job folds.
+      const systems = await manager.query<{ id: number; time_zone: string }[]>(
+        `SELECT s.id, h.time_zone FROM pv_system s JOIN hub h ON h.id = s.hub_id
+          WHERE s.id = ANY($1::int[]) ORDER BY s.id FOR NO KEY UPDATE OF s`,
+        [systemIds],
+      );
+      let days = 0;
+      for (const system of systems) {
+        const pending = [...daysBySystem.get(system.id)!].sort();
+        await this.rollUpDays(manager, system.id, system.time_zone, pending);
+        days += pending.length;
+      }
+      return { applied: events.length, systems: systems.length, days };
+    });
   }
 
-  private async rollUpSystem(manager: EntityManager, systemId: number): Promise<number> {
-    // Readings of the system wait while it runs (they take the same lock), so every reading
-    // committed before the pending marks were read is in the figures, and none after is lost.
-    const [system] = await manager.query<{ time_zone: string }[]>(
-      `SELECT h.time_zone FROM pv_system s JOIN hub h ON h.id = s.hub_id
-        WHERE s.id = $1 FOR NO KEY UPDATE OF s`,
-      [systemId],
-    );
-    if (!system) return 0;
-    const pending = (
-      await manager.query<{ day: string }[]>(
-        'SELECT day::text AS day FROM energy_pending_day WHERE system_id = $1 ORDER BY day',
-        [systemId],
-      )
-    ).map((row) => row.day);
-    if (pending.length === 0) return 0;
-
-    const timeZone = system.time_zone;
+  private async rollUpDays(
+    manager: EntityManager,
+    systemId: number,
+    timeZone: string,
+    pending: string[],
+  ): Promise<void> {
     // A day either side: the bounds only narrow the index scan; the day test is exact.
     const from = startOfDay(addDays(pending[0], -1), timeZone);
     const to = endOfDay(addDays(pending[pending.length - 1], 1), timeZone);
@@ -79,10 +89,5 @@ export class EnergyRollupService {
         GROUP BY r.system_id, d.day`,
       [systemId, timeZone, pending, from, to],
     );
-    await manager.query(
-      'DELETE FROM energy_pending_day WHERE system_id = $1 AND day = ANY($2::date[])',
-      [systemId, pending],
-    );
-    return pending.length;
   }
 }

@@ -16,8 +16,9 @@ export class EnergyProcessor extends WorkerHost {
   async process(job: Job): Promise<unknown> {
     switch (job.name as JobName) {
       case JobName.RollUpEnergy: {
-        const { systemId } = job.data as JobPayloads[JobName.RollUpEnergy];
-        const outcome = await this.rollups.rollUp(systemId);
+        // Jobs of the retired nightly run carry no event ids: the outbox holds what they were for.
+        const { eventIds = [] } = job.data as Partial<JobPayloads[JobName.RollUpEnergy]>;
+        const outcome = await this.rollups.applyEvents(eventIds);
         if (outcome.days) {
           this.logger.log(`Rolled up ${outcome.days} days of ${outcome.systems} PV systems`);
         }

@@ -1,17 +1,12 @@
-import {
-  BeforeApplicationShutdown,
-  Injectable,
-  Logger,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { Clock } from '../common/clock.js';
 import { localDay } from '../common/time/zoned.js';
 import { runStatement } from '../database/run-statement.js';
-import { afterCommit, TransactionRunner } from '../database/transaction.js';
-import { JobName } from '../jobs/jobs.constants.js';
-import { JobsService } from '../jobs/jobs.service.js';
+import { TransactionRunner } from '../database/transaction.js';
+import { OutboxEventType } from '../outbox/outbox-event.entity.js';
+import { OutboxService } from '../outbox/outbox.service.js';
 import { ReadingsResponse, SystemReadingsResponse } from './dto/readings.dto.js';
 import { PvSystemsService, PvSystemWithHub } from './pv-systems.service.js';
 import {
@@ -25,23 +20,19 @@ import {
 } from './reading-rules.js';
 
 @Injectable()
-export class ReadingsService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(ReadingsService.name);
-  /** Rollup jobs being queued in the background, after their readings committed. */
-  private readonly queueing = new Set<Promise<unknown>>();
-
+export class ReadingsService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly systems: PvSystemsService,
-    private readonly jobs: JobsService,
+    private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
 
   /**
    * Stores readings, all or none: a reading with the `(system, start)` of a stored one replaces
-   * it (meters re-send). The days they fall on are marked for the rollup in the same
-   * transaction; once it commits, the rollup job is asked to run (the nightly run catches up
-   * when the queue is unreachable).
+   * it (meters re-send). In the same transaction, an outbox event per system names the days
+   * they fall on; the relay queues the rollup once it has committed (late while Redis is down,
+   * never lost).
    */
   async record(received: ReceivedReadings, user: User): Promise<ReadingsResponse> {
     const { readings } = received;
@@ -98,16 +89,7 @@ export class ReadingsService implements BeforeApplicationShutdown {
         ],
       );
       await this.refuseOverlapsWithStored(manager, readings, systemIds, starts, ends);
-      await manager.query(
-        `INSERT INTO energy_pending_day (system_id, day)
-         SELECT DISTINCT v.system_id, (v.starts_at AT TIME ZONE h.time_zone)::date
-           FROM unnest($1::int[], $2::timestamptz[]) AS v(system_id, starts_at)
-           JOIN pv_system s ON s.id = v.system_id
-           JOIN hub h ON h.id = s.hub_id
-         ON CONFLICT DO NOTHING`,
-        [systemIds, starts],
-      );
-      afterCommit(() => bySystem.forEach((system) => this.requestRollup(system)));
+      await this.recordTouchedDays(manager, systemIds, starts);
       return rows;
     });
 
@@ -159,22 +141,33 @@ export class ReadingsService implements BeforeApplicationShutdown {
     );
   }
 
-  /** Lets jobs being queued finish (or time out) before the queues close. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.queueing);
-  }
-
-  private requestRollup(system: PvSystemWithHub): void {
-    const queued = this.jobs
-      .enqueue(JobName.RollUpEnergy, { systemId: system.id })
-      .catch((error: Error) =>
-        this.logger.warn(
-          `Readings of ${system.code} are stored, but the rollup job could not be queued ` +
-            `(${error.message}); the nightly run will fold them in`,
-        ),
-      )
-      .finally(() => this.queueing.delete(queued));
-    this.queueing.add(queued);
+  /**
+   * One outbox event per system, naming the hub days its readings fall on: the day a reading
+   * counts on is taken as the rollup takes it, `(starts_at AT TIME ZONE hub zone)::date`.
+   */
+  private async recordTouchedDays(
+    manager: EntityManager,
+    systemIds: number[],
+    starts: string[],
+  ): Promise<void> {
+    const { rows } = await runStatement<{ system_id: number; hub_id: number; days: string[] }>(
+      manager,
+      `SELECT v.system_id, s.hub_id,
+              array_agg(DISTINCT (v.starts_at AT TIME ZONE h.time_zone)::date::text
+                        ORDER BY (v.starts_at AT TIME ZONE h.time_zone)::date::text) AS days
+         FROM unnest($1::int[], $2::timestamptz[]) AS v(system_id, starts_at)
+         JOIN pv_system s ON s.id = v.system_id
+         JOIN hub h ON h.id = s.hub_id
+        GROUP BY v.system_id, s.hub_id
+        ORDER BY v.system_id`,
+      [systemIds, starts],
+    );
+    for (const row of rows) {
+      await this.outbox.record(manager, OutboxEventType.EnergyReadingsRecorded, row.hub_id, {
+        systemId: row.system_id,
+        days: row.days,
+      });
+    }
   }
 
   private summary(

@@ -21,6 +21,7 @@ export enum JobName {
   BuildWeeklyReport = 'build-weekly-report',
   /** POST a report version to REPORT_WEBHOOK_URL. */
   DeliverWeeklyReport = 'deliver-weekly-report',
+  /** Fold a batch of energy outbox events: recompute the daily rollups of the days they name. */
   RollUpEnergy = 'roll-up-energy',
 }
 
@@ -31,11 +32,7 @@ export interface JobPayloads {
   [JobName.ScheduledWeeklyReport]: { hub: string };
   [JobName.BuildWeeklyReport]: { hub: string; weekStart: string };
   [JobName.DeliverWeeklyReport]: { reportId: string; version: number };
-  /**
-   * Recomputes the daily rollups of the days marked pending: of one PV system (enqueued after
-   * its readings commit) or, without `systemId`, of every system (the nightly catch-up).
-   */
-  [JobName.RollUpEnergy]: { systemId?: number };
+  [JobName.RollUpEnergy]: { eventIds: string[] };
 }
 
 export const QUEUE_OF: Record<JobName, QueueName> = {

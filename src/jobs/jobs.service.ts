@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { QueueUnavailableError } from '../common/errors/queue-unavailable.error.js';
+import { JobSchedule } from './job-schedule.js';
 import { JobName, JobPayloads, QUEUE_OF, QueueName } from './jobs.constants.js';
 
 /** Retries with backoff, and finished jobs kept long enough to inspect but not forever. */
@@ -59,24 +60,36 @@ export class JobsService {
   }
 
   /**
-   * Registers (or updates) a repeating job under `schedulerId`; idempotent, so every process may
-   * call it and one scheduler results.
+   * Registers (or updates) a repeating job under its id; idempotent, so every process may call it
+   * and one scheduler results.
    */
-  schedule<N extends JobName>(
-    name: N,
-    pattern: string,
-    tz: string,
-    data: JobPayloads[N],
-    schedulerId: string = name,
-  ) {
+  schedule({ id, job, pattern, tz, data }: JobSchedule) {
     return withTimeout(
-      this.queue(QUEUE_OF[name]).upsertJobScheduler(
-        schedulerId,
+      this.queue(QUEUE_OF[job]).upsertJobScheduler(
+        id,
         { pattern, tz },
-        { name, data, opts: DEFAULT_JOB_OPTIONS },
+        { name: job, data, opts: DEFAULT_JOB_OPTIONS },
       ),
       PRODUCER_TIMEOUT_MS,
-      `Redis did not take scheduler ${name}`,
+      `Redis did not take scheduler ${id}`,
+    );
+  }
+
+  /** The ids of the schedulers registered on a queue. */
+  async schedulerIds(queue: QueueName): Promise<string[]> {
+    const schedulers = await withTimeout(
+      this.queue(queue).getJobSchedulers(),
+      PRODUCER_TIMEOUT_MS,
+      `Redis did not list the schedulers of ${queue}`,
+    );
+    return schedulers.map((scheduler) => scheduler.key);
+  }
+
+  unschedule(queue: QueueName, id: string) {
+    return withTimeout(
+      this.queue(queue).removeJobScheduler(id),
+      PRODUCER_TIMEOUT_MS,
+      `Redis did not remove scheduler ${id}`,
     );
   }
 }

@@ -1,25 +1,24 @@
-import { Injectable, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Module } from '@nestjs/common';
+import { JobSchedule, JobScheduleSource, ScheduleSource } from './job-schedule.js';
 import { JobName } from './jobs.constants.js';
-import { JobsService } from './jobs.service.js';
 import { MaintenanceProcessor } from './maintenance.processor.js';
 
+/** Housekeeping on the hour: expired idempotency records. */
 @Injectable()
-export class MaintenanceScheduler implements OnApplicationBootstrap {
-  private readonly logger = new Logger(MaintenanceScheduler.name);
-
-  constructor(private readonly jobs: JobsService) {}
-
-  /** Every worker registers the same scheduler: upserting it is idempotent. */
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.jobs.schedule(JobName.PurgeIdempotencyKeys, '17 * * * *', 'UTC', {});
-    } catch (error) {
-      this.logger.error(
-        `Could not register the hourly purge (Redis down?): ${(error as Error).message}`,
-      );
-    }
+@ScheduleSource()
+export class MaintenanceSchedules implements JobScheduleSource {
+  schedules(): JobSchedule[] {
+    return [
+      {
+        id: JobName.PurgeIdempotencyKeys,
+        job: JobName.PurgeIdempotencyKeys,
+        pattern: '17 * * * *',
+        tz: 'UTC',
+        data: {},
+      },
+    ];
   }
 }
 
-@Module({ providers: [MaintenanceProcessor, MaintenanceScheduler] })
+@Module({ providers: [MaintenanceProcessor, MaintenanceSchedules] })
 export class MaintenanceWorkerModule {}

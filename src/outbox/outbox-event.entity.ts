@@ -4,19 +4,24 @@ export enum OutboxEventType {
   DispatchRecorded = 'DISPATCH_RECORDED',
   DispatchCancelled = 'DISPATCH_CANCELLED',
   DispatchesImported = 'DISPATCHES_IMPORTED',
+  EnergyReadingsRecorded = 'ENERGY_READINGS_RECORDED',
 }
 
-export interface OutboxPayload {
-  /** DISPATCH_RECORDED, DISPATCH_CANCELLED */
-  dispatchId?: string;
-  /** DISPATCHES_IMPORTED */
-  importId?: string;
+/** What each event names: ids, never entities. */
+export interface OutboxPayloads {
+  [OutboxEventType.DispatchRecorded]: { dispatchId: string };
+  [OutboxEventType.DispatchCancelled]: { dispatchId: string };
+  [OutboxEventType.DispatchesImported]: { importId: string };
+  /** The days (hub time, YYYY-MM-DD) on which a PV system's readings were stored or replaced. */
+  [OutboxEventType.EnergyReadingsRecorded]: { systemId: number; days: string[] };
 }
+
+export type OutboxPayload = OutboxPayloads[OutboxEventType];
 
 /**
- * A change the statistics do not include yet, written in the same transaction as the change.
- * The row lives until a worker has folded it into the rollups (in that worker's transaction),
- * so the table holds exactly the pending events.
+ * A change a derived figure (statistics, energy rollups) does not include yet, written in the
+ * same transaction as the change. The row lives until a worker has folded it in (in that
+ * worker's transaction), so the table holds exactly the pending events.
  */
 @Entity()
 @Index(['hubId'])

@@ -1,19 +1,20 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Environment } from '../config/environment.js';
-import { ADVISORY_LOCK } from '../database/advisory-locks.js';
-import { JobName } from '../jobs/jobs.constants.js';
 import { JobsService } from '../jobs/jobs.service.js';
+import { OutboxEventType } from './outbox-event.entity.js';
+import { OUTBOX_ROUTES, OutboxJobName } from './outbox-routes.js';
 
 const BATCH = 500;
 
 /**
- * Moves committed outbox events onto the stats queue, in batches. Redis down means the events
- * wait in PostgreSQL (late, never lost); an event still pending long after it was queued is
- * queued again, and the processor's exactly-once fold makes the repeat harmless. Any number of
- * relays may run: rows are claimed with FOR UPDATE SKIP LOCKED.
+ * Moves committed outbox events onto their queues, in batches: each event type to the job
+ * OUTBOX_ROUTES names. Redis down means the events wait in PostgreSQL (late, never lost); an
+ * event still pending long after it was queued is queued again, and the processors'
+ * exactly-once folds make the repeat harmless. Any number of relays may run: rows are claimed
+ * with FOR UPDATE SKIP LOCKED.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,29 +55,55 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   async publishBatch(): Promise<number> {
     const republishAfterMs = this.config.get('OUTBOX_REPUBLISH_AFTER_MS', { infer: true });
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(
-        'SELECT pg_try_advisory_xact_lock_shared($1) AS locked',
-        [ADVISORY_LOCK.rollups],
-      );
-      if (!locked) return 0; // a rebuild is swapping the rollups in; it takes these events too
-      const rows: { id: string }[] = await manager.query(
-        `SELECT id FROM outbox_event
-          WHERE published_at IS NULL OR published_at < now() - $1::int * interval '1 millisecond'
+      const types = await this.openTypes(manager);
+      if (types.length === 0) return 0;
+      const rows: { id: string; type: OutboxEventType }[] = await manager.query(
+        `SELECT id, type FROM outbox_event
+          WHERE type = ANY($3::outbox_event_type[])
+            AND (published_at IS NULL OR published_at < now() - $1::int * interval '1 millisecond')
           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [republishAfterMs, BATCH],
+        [republishAfterMs, BATCH, types],
       );
       if (rows.length === 0) return 0;
-      const eventIds = rows.map((row) => row.id);
-      await this.jobs.enqueue(
-        JobName.ApplyOutboxEvents,
-        { eventIds },
-        { jobId: `outbox-${eventIds[0]}-${eventIds.length}-${Date.now()}` },
-      );
+      const byJob = new Map<OutboxJobName, string[]>();
+      for (const { id, type } of rows) {
+        const { job } = OUTBOX_ROUTES[type];
+        if (!byJob.has(job)) byJob.set(job, []);
+        byJob.get(job)!.push(id);
+      }
+      for (const [job, eventIds] of byJob) {
+        await this.jobs.enqueue(
+          job,
+          { eventIds },
+          { jobId: `outbox-${eventIds[0]}-${eventIds.length}-${Date.now()}` },
+        );
+      }
       await manager.query(
         'UPDATE outbox_event SET published_at = now() WHERE id = ANY($1::bigint[])',
-        [eventIds],
+        [rows.map((row) => row.id)],
       );
-      return eventIds.length;
+      return rows.length;
+    });
+  }
+
+  /**
+   * The event types this transaction may publish: those without a gate, and those whose gate
+   * it took shared. A closed gate holds back only its own events (a statistics rebuild does not
+   * delay the energy rollups).
+   */
+  private async openTypes(manager: EntityManager): Promise<OutboxEventType[]> {
+    const open = new Map<number, boolean>();
+    for (const { gate } of Object.values(OUTBOX_ROUTES)) {
+      if (gate === undefined || open.has(gate)) continue;
+      const [{ locked }] = await manager.query(
+        'SELECT pg_try_advisory_xact_lock_shared($1) AS locked',
+        [gate],
+      );
+      open.set(gate, locked);
+    }
+    return (Object.keys(OUTBOX_ROUTES) as OutboxEventType[]).filter((type) => {
+      const { gate } = OUTBOX_ROUTES[type];
+      return gate === undefined || open.get(gate);
     });
   }
 

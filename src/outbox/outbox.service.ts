@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { runStatement } from '../database/run-statement.js';
-import { OutboxEventType, OutboxPayload } from './outbox-event.entity.js';
+import { OutboxEventType, OutboxPayloads } from './outbox-event.entity.js';
 
 /** An event as a fold sees it. */
-export interface PendingEvent {
+export interface PendingEvent<T extends OutboxEventType = OutboxEventType> {
   id: string;
-  type: OutboxEventType;
-  payload: OutboxPayload;
+  type: T;
+  payload: OutboxPayloads[T];
 }
 
 /**
@@ -20,11 +20,11 @@ export interface PendingEvent {
 export class OutboxService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async record(
+  async record<T extends OutboxEventType>(
     manager: EntityManager,
-    type: OutboxEventType,
+    type: T,
     hubId: number,
-    payload: OutboxPayload,
+    payload: OutboxPayloads[T],
   ): Promise<void> {
     await runStatement(
       manager,
@@ -36,14 +36,14 @@ export class OutboxService {
   /**
    * Deletes these events, of these types only, in the caller's transaction and returns them:
    * the fold that commits with the delete is the only one that sees them, so an event
-   * delivered twice is folded once.
+   * delivered twice is folded once. Waits for a relay still publishing one of them.
    */
-  async take(
+  async take<T extends OutboxEventType>(
     manager: EntityManager,
     eventIds: string[],
-    types: OutboxEventType[],
-  ): Promise<PendingEvent[]> {
-    const { rows } = await runStatement<PendingEvent>(
+    types: T[],
+  ): Promise<PendingEvent<T>[]> {
+    const { rows } = await runStatement<PendingEvent<T>>(
       manager,
       `DELETE FROM outbox_event WHERE id = ANY($1::bigint[]) AND type = ANY($2::outbox_event_type[])
        RETURNING id, type, payload`,
@@ -72,11 +72,11 @@ export class OutboxService {
   }
 
   /** The waiting events of these types at the hub, oldest first (the first `limit` of them). */
-  pendingEvents(
+  pendingEvents<T extends OutboxEventType>(
     hubId: number,
-    types: OutboxEventType[],
+    types: T[],
     limit: number | null = null,
-  ): Promise<PendingEvent[]> {
+  ): Promise<PendingEvent<T>[]> {
     return this.dataSource.query(
       `SELECT id, type, payload FROM outbox_event
         WHERE hub_id = $1 AND type = ANY($2::outbox_event_type[])

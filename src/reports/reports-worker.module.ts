@@ -5,12 +5,12 @@ import { HubsModule } from '../hubs/hubs.module.js';
 import { StatsWorkerModule } from '../stats/stats-worker.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { StockModule } from '../stock/stock.module.js';
-import { ReportsScheduler } from './reports-scheduler.js';
 import { ReportsProcessor } from './reports.processor.js';
 import { WeeklyReportBuilder } from './weekly-report.builder.js';
 import { WeeklyReportDelivery } from './weekly-report.delivery.js';
+import { WeeklyReportSchedules } from './weekly-report.schedules.js';
 
-/** Worker side of the weekly reports: the Monday scheduler, building and delivery. */
+/** Worker side of the weekly reports: the Monday schedules, building and delivery. */
 @Module({
   imports: [
     HubsModule,
@@ -20,6 +20,6 @@ import { WeeklyReportDelivery } from './weekly-report.delivery.js';
     EnergyModule,
     DispatchesModule,
   ],
-  providers: [ReportsScheduler, ReportsProcessor, WeeklyReportBuilder, WeeklyReportDelivery],
+  providers: [WeeklyReportSchedules, ReportsProcessor, WeeklyReportBuilder, WeeklyReportDelivery],
 })
 export class ReportsWorkerModule {}

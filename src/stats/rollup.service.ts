@@ -4,17 +4,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import { dispatchNotCancelledSql, dispatchTonnageKgSql } from '../common/dispatch-rules.js';
 import { ADVISORY_LOCK } from '../database/advisory-locks.js';
 import { retryOnConflict } from '../database/transaction.js';
-import { OutboxEventType, OutboxPayload } from '../outbox/outbox-event.entity.js';
-import { OutboxService } from '../outbox/outbox.service.js';
+import { JobName } from '../jobs/jobs.constants.js';
+import { OutboxEventType } from '../outbox/outbox-event.entity.js';
+import { eventTypesFor } from '../outbox/outbox-routes.js';
+import { OutboxService, PendingEvent } from '../outbox/outbox.service.js';
 
-/** The events the rollups fold: every change to the dispatches. */
-export const DISPATCH_EVENTS = [
-  OutboxEventType.DispatchRecorded,
-  OutboxEventType.DispatchesImported,
-  OutboxEventType.DispatchCancelled,
-];
+/** The outbox events the statistics fold: dispatches recorded, cancelled, imported. */
+export const DISPATCH_EVENTS = eventTypesFor(JobName.ApplyOutboxEvents);
 
-/** Events folded per transaction when a reader catches up. */
 const CATCH_UP_BATCH = 500;
 
 /** The day of a dispatch in its hub's time zone. */
@@ -186,11 +183,11 @@ export class RollupService {
         this.dataSource.transaction(async (manager) => {
           await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [ADVISORY_LOCK.rollups]);
           const rows = await this.outbox.take(manager, eventIds, DISPATCH_EVENTS);
-          const ids = (type: OutboxEventType, key: keyof OutboxPayload) =>
-            rows.filter((e) => e.type === type).map((e) => e.payload[key]!);
-          const recorded = ids(OutboxEventType.DispatchRecorded, 'dispatchId');
-          const imported = ids(OutboxEventType.DispatchesImported, 'importId');
-          const cancelled = ids(OutboxEventType.DispatchCancelled, 'dispatchId');
+          const payloads = <T extends OutboxEventType>(type: T) =>
+            rows.filter((e): e is PendingEvent<T> => e.type === type).map((e) => e.payload);
+          const recorded = payloads(OutboxEventType.DispatchRecorded).map((p) => p.dispatchId);
+          const imported = payloads(OutboxEventType.DispatchesImported).map((p) => p.importId);
+          const cancelled = payloads(OutboxEventType.DispatchCancelled).map((p) => p.dispatchId);
           if (recorded.length || imported.length) await this.fold(manager, recorded, imported, 1);
           if (cancelled.length) {
             await this.fold(manager, cancelled, [], -1);

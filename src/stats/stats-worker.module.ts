@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { OutboxRelay } from '../outbox/outbox.relay.js';
 import { RollupService } from './rollup.service.js';
 import { StatsProcessor } from './stats.processor.js';
 
-/** Worker side of the statistics: the outbox relay and the rollup processor. */
+/** Worker side of the statistics: the rollup processor that folds dispatch events. */
 @Module({
-  providers: [RollupService, StatsProcessor, OutboxRelay],
-  exports: [OutboxRelay, RollupService],
+  providers: [RollupService, StatsProcessor],
+  exports: [RollupService],
 })
 export class StatsWorkerModule {}

@@ -221,7 +221,7 @@ export class StatsService {
     return new Map(rows.map((row) => [row.day, toMicro(row.tonnes)]));
   }
 
-  /** Dispatch events of the hub not in the figures yet. */
+  /** Dispatch changes at the hub the rollups do not include yet. */
   pendingEvents(hub: Hub): Promise<number> {
     return this.outbox.pending(hub.id, DISPATCH_EVENTS);
   }

@@ -1,5 +1,10 @@
 import { DataSource } from 'typeorm';
-import { migratingDataSourceOptions } from '../../src/database/database.options.js';
+import { ensureDatabaseExists } from '../../src/database/database-bootstrap.js';
+import {
+  dataSourceOptions,
+  loadMigrations,
+  migratingDataSourceOptions,
+} from '../../src/database/database.options.js';
 import { ENTITIES } from '../../src/entities.js';
 import { dropDatabase } from '../support/infra.js';
 import { startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
@@ -64,6 +69,64 @@ describe('database', () => {
       await restarted.http().get('/api/items').set(restarted.as()).expect(200);
     } finally {
       await restarted.close();
+    }
+  });
+
+  it('moves the days pending an energy rollup into outbox events, then drops their table', async () => {
+    const url = testDatabaseUrl('pending-days');
+    await dropDatabase(url);
+    await ensureDatabaseExists(url);
+    const migrations = await loadMigrations();
+    const timestamp = (migration: { name: string }) => Number(/\d+$/.exec(migration.name)![0]);
+    const moving = 1795981003724; // EnergyPendingDaysIntoOutbox
+    const migrate = async (before: number) => {
+      const dataSource = new DataSource({
+        ...dataSourceOptions(url, []),
+        migrations: migrations.filter((m) => timestamp(m) < before),
+      });
+      await dataSource.initialize();
+      await dataSource.runMigrations({ transaction: 'each' });
+      return dataSource;
+    };
+    try {
+      const before = await migrate(moving);
+      try {
+        await before.query(`
+          INSERT INTO hub (code, name, short_name, time_zone)
+          VALUES ('TMZ', 'Termez', 'Termez', 'Asia/Tashkent'), ('DXB', 'Dubai', 'Dubai', 'Asia/Dubai');
+          INSERT INTO pv_system (hub_id, code, name, capacity_kwp)
+          VALUES (1, 'TMZ-PV-1', 'Roof', 700), (2, 'DXB-PV-1', 'Roof', 50), (1, 'TMZ-PV-2', 'Car', 20);
+          INSERT INTO energy_pending_day (system_id, day)
+          VALUES (1, '2024-05-31'), (2, '2024-06-01'), (1, '2024-05-30');
+          INSERT INTO outbox_event (type, hub_id, payload)
+          VALUES ('DISPATCH_RECORDED', 1, '{"dispatchId": "a"}')`);
+      } finally {
+        await before.destroy();
+      }
+      const after = await migrate(Infinity);
+      try {
+        expect(
+          await after.query('SELECT type, hub_id, payload FROM outbox_event ORDER BY id'),
+        ).toEqual([
+          { type: 'DISPATCH_RECORDED', hub_id: 1, payload: { dispatchId: 'a' } },
+          {
+            type: 'ENERGY_READINGS_RECORDED',
+            hub_id: 1,
+            payload: { systemId: 1, days: ['2024-05-30', '2024-05-31'] },
+          },
+          {
+            type: 'ENERGY_READINGS_RECORDED',
+            hub_id: 2,
+            payload: { systemId: 2, days: ['2024-06-01'] },
+          },
+        ]);
+        const [{ table }] = await after.query(`SELECT to_regclass('energy_pending_day') AS table`);
+        expect(table).toBeNull();
+      } finally {
+        await after.destroy();
+      }
+    } finally {
+      await dropDatabase(url);
     }
   });
 });

@@ -8,7 +8,7 @@ import {
 } from '../support/fixtures.js';
 import { Clock } from '../../src/common/clock.js';
 import { WAYBILL_CONNECTIONS } from '../../src/dispatches/waybill-numbers.service.js';
-import { drainStats } from '../support/jobs.js';
+import { drainOutbox } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 describe('truck dispatches', () => {
@@ -513,7 +513,7 @@ describe('truck dispatches', () => {
     await receive(t, warehouse, [{ sku: 'CRI-RHU', quantity: 4 }]);
     const { body } = await post(dispatchBody([{ sku: 'CRI-RHU', quantity: 1 }])).expect(201);
     const coordinator = await t.createUser('coordinator');
-    await drainStats(t); // the statistics take the dispatch's outbox event while we count
+    await drainOutbox(t); // the statistics take the dispatch's outbox event while we count
     const before = await counts(t);
     await post(dispatchBody([{ sku: 'CRI-RHU', quantity: 1 }]), coordinator).expect(403);
     await t

@@ -1,8 +1,9 @@
 import { AddressInfo, createServer, Socket } from 'node:net';
 import { Clock } from '../../src/common/clock.js';
 import { JobName } from '../../src/jobs/jobs.constants.js';
+import { OutboxRelay } from '../../src/outbox/outbox.relay.js';
 import { dispatchBody, receive } from '../support/fixtures.js';
-import { drainStats, runJob } from '../support/jobs.js';
+import { drainOutbox, runJob } from '../support/jobs.js';
 import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app.js';
 
 const SYSTEM = 'TMZ-PV-1';
@@ -168,13 +169,14 @@ describe('solar energy', () => {
     });
     return response.body;
   };
-  /** Waits for the rollup of every pending day (the job the POST queued may have done it). */
-  const rollUp = () => runJob(t, JobName.RollUpEnergy, {});
+  /** Waits for the rollup of every pending day (the relay queues it once the POST commits). */
+  const rollUp = () => drainOutbox(t);
   const readingCounts = async () =>
     (
       await t.dataSource.query(
         `SELECT (SELECT count(*) FROM energy_reading)::int AS readings,
-                (SELECT count(*) FROM energy_pending_day)::int AS pending,
+                (SELECT count(*) FROM outbox_event
+                  WHERE type = 'ENERGY_READINGS_RECORDED')::int AS pending,
                 (SELECT count(*) FROM energy_day)::int AS days`,
       )
     )[0] as { readings: number; pending: number; days: number };
@@ -233,35 +235,45 @@ describe('solar energy', () => {
 
   // Not the last test of the file: ioredis takes up to 2 s to drop a connection to the silent
   // Redis that never became ready, which would outlive the file and trip Jest's exit check.
-  it('rolls up idempotently, and the nightly run catches up on readings stored while Redis was down', async () => {
+  it('rolls up idempotently, and the outbox folds in readings stored while Redis was down', async () => {
     const readings = hourlyDay('2024-05-31', 1);
-    // A Redis that takes connections and never answers: no job can be queued.
-    const sockets = new Set<Socket>();
-    const silentRedis = createServer((socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silentRedis.listen(0, '127.0.0.1', resolve));
-    const { port } = silentRedis.address() as AddressInfo;
-    const noRedis = await startTestApp({ APP_ROLE: 'api', REDIS_URL: `redis://127.0.0.1:${port}` });
+    // This app's relay would queue the rollup at once: hold it, as a Redis down everywhere would.
+    const relay = t.app.get(OutboxRelay, { strict: false });
+    await relay.stop();
     try {
-      const started = Date.now();
-      await noRedis
-        .http()
-        .post('/api/energy/readings')
-        .set(noRedis.as(warehouse))
-        .send({ system: SYSTEM, readings })
-        .expect(201);
-      expect(Date.now() - started).toBeLessThan(2500);
+      // A Redis that takes connections and never answers: no job can be queued.
+      const sockets = new Set<Socket>();
+      const silentRedis = createServer((socket) => sockets.add(socket));
+      await new Promise<void>((resolve) => silentRedis.listen(0, '127.0.0.1', resolve));
+      const { port } = silentRedis.address() as AddressInfo;
+      const noRedis = await startTestApp({
+        APP_ROLE: 'api',
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+      });
+      try {
+        const started = Date.now();
+        await noRedis
+          .http()
+          .post('/api/energy/readings')
+          .set(noRedis.as(warehouse))
+          .send({ system: SYSTEM, readings })
+          .expect(201);
+        expect(Date.now() - started).toBeLessThan(2500);
+      } finally {
+        await noRedis.close();
+        sockets.forEach((socket) => socket.destroy());
+        await new Promise((resolve) => silentRedis.close(resolve));
+      }
+      expect(await readingCounts()).toEqual({ readings: 24, pending: 1, days: 0 });
+      const waiting = await report('from=2024-05-31&to=2024-05-31');
+      expect(waiting.pendingDays).toBe(1);
+      expect(waiting.items[0]).toMatchObject({ readings: 0, generatedKwh: 0 });
     } finally {
-      await noRedis.close();
-      sockets.forEach((socket) => socket.destroy());
-      await new Promise((resolve) => silentRedis.close(resolve));
+      relay.start();
     }
-    expect(await readingCounts()).toEqual({ readings: 24, pending: 1, days: 0 });
-    const waiting = await report('from=2024-05-31&to=2024-05-31');
-    expect(waiting.pendingDays).toBe(1);
-    expect(waiting.items[0]).toMatchObject({ readings: 0, generatedKwh: 0 });
 
-    // The nightly job (no system named) folds in every pending day.
-    expect(await rollUp()).toEqual({ systems: 1, days: 1 });
+    // The relay queues the waiting event; the energy worker folds its day and deletes it.
+    await rollUp();
     expect(await readingCounts()).toEqual({ readings: 24, pending: 0, days: 1 });
     const rollup = () =>
       t.dataSource.query(
@@ -273,17 +285,29 @@ describe('solar energy', () => {
     expect(current.pendingDays).toBe(0);
     expect(current.items[0]).toMatchObject(expectedKpis(readings, 1));
 
-    // Running it again, for the system or for all, changes nothing.
-    await t.dataSource.query(
-      `INSERT INTO energy_pending_day (system_id, day) SELECT id, '2024-05-31' FROM pv_system WHERE code = $1`,
-      [SYSTEM],
-    );
-    const [{ id }] = await t.dataSource.query(`SELECT id FROM pv_system WHERE code = $1`, [SYSTEM]);
-    expect(await runJob(t, JobName.RollUpEnergy, { systemId: id })).toEqual({
-      systems: 1,
-      days: 1,
-    });
-    expect(await rollUp()).toEqual({ systems: 0, days: 0 });
+    // The meter sends the day again: its job recomputes the day to the same figures, and the
+    // same job delivered twice finds its event gone and changes nothing.
+    await relay.stop();
+    try {
+      expect((await postReadings(readings).expect(201)).body.replaced).toBe(24);
+      const eventIds = (
+        await t.dataSource.query<{ id: string }[]>('SELECT id FROM outbox_event ORDER BY id')
+      ).map((event) => event.id);
+      expect(eventIds).toHaveLength(1);
+      expect(await runJob(t, JobName.RollUpEnergy, { eventIds })).toEqual({
+        applied: 1,
+        systems: 1,
+        days: 1,
+      });
+      expect(await runJob(t, JobName.RollUpEnergy, { eventIds })).toEqual({
+        applied: 0,
+        systems: 0,
+        days: 0,
+      });
+    } finally {
+      relay.start();
+    }
+    expect(await readingCounts()).toEqual({ readings: 24, pending: 0, days: 1 });
     expect(await rollup()).toEqual(once);
     expect(once).toEqual([
       expect.objectContaining({ day: '2024-05-31', readings: 24, readings_with_irradiation: 24 }),
@@ -808,7 +832,7 @@ describe('solar energy', () => {
       dispatchedAt: `${days[4]}T00:30:00+05:00`,
     });
     await rollUp();
-    await drainStats(t); // tonnes dispatched come from the dispatch statistics
+    await drainOutbox(t); // tonnes dispatched come from the dispatch statistics
 
     const grams = [0n, 382_000n + 10_120_500n, 0n, 1_610_000n, 275_000n, 0n, 0n];
     const daily = await report(`interval=day&from=${days[0]}&to=${days[6]}`);

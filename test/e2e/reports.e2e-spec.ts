@@ -8,7 +8,8 @@ import { JobName, QueueName } from '../../src/jobs/jobs.constants.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { dispatchBody, importCsv, Line, receive } from '../support/fixtures.js';
 import { expectedStats, generateHistory, HistoricalDispatch, toCsv } from '../support/history.js';
-import { drainStats, runJob, waitForReportJob } from '../support/jobs.js';
+import { eventually } from '../support/eventually.js';
+import { drainOutbox, runJob, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp, testEnvironment } from '../support/test-app.js';
 
 async function requestReport(t: TestApp, key: string, weekStart: string) {
@@ -169,7 +170,7 @@ describe('weekly dispatch summaries', () => {
         ],
       })
       .expect(201);
-    await runJob(t, JobName.RollUpEnergy, {});
+    await drainOutbox(t);
     const report = await requestReport(t, coordinator, '2024-05-27');
     const tonnes = expectedStats(history, new Date('2024-06-03T00:00:00+05:00')).tonnes;
     expect(report.energy).toEqual({
@@ -470,7 +471,7 @@ describe('weekly dispatch summaries', () => {
       .set(t.as(warehouse))
       .send({ reason: 'Border closed' })
       .expect(200);
-    await drainStats(t);
+    await drainOutbox(t);
 
     // 10,400.6 kg weighed + 2,200 kg of lines; per item, tonnes are the lines' weights.
     const stats = await t
@@ -526,11 +527,14 @@ describe('weekly report scheduling across instances', () => {
         connection: { url: testEnvironment().REDIS_URL },
         prefix,
       });
-      const schedulers = await queue.getJobSchedulers();
+      // Registered in the background: a start does not wait for Redis.
+      await eventually(async () => {
+        const schedulers = await queue.getJobSchedulers();
+        expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz }))).toEqual([
+          { key: 'weekly-report:TMZ', pattern: '0 6 * * 1', tz: 'Asia/Tashkent' },
+        ]);
+      });
       await queue.close();
-      expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz }))).toEqual([
-        { key: 'weekly-report:TMZ', pattern: '0 6 * * 1', tz: 'Asia/Tashkent' },
-      ]);
     } finally {
       await Promise.all(apps.map((a) => a.close()));
     }
@@ -538,7 +542,7 @@ describe('weekly report scheduling across instances', () => {
 
   it('gives a hub added while the workers run its scheduler, without a restart', async () => {
     const prefix = `rh-test-${process.env.TEST_RUN_ID}-sched-new`;
-    const t = await startTestApp({ REDIS_PREFIX: prefix, REPORT_SCHEDULES_SYNC_MS: '200' });
+    const t = await startTestApp({ REDIS_PREFIX: prefix, SCHEDULES_SYNC_MS: '200' });
     const queue = new Queue(QueueName.Reports, {
       connection: { url: testEnvironment().REDIS_URL },
       prefix,

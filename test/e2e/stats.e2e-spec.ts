@@ -12,7 +12,7 @@ import {
   random,
   toCsv,
 } from '../support/history.js';
-import { drainStats, runJob } from '../support/jobs.js';
+import { drainOutbox, runJob } from '../support/jobs.js';
 import { freePort } from '../support/infra.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
@@ -55,7 +55,7 @@ describe('cumulative dispatch statistics', () => {
     const response = await importCsv(t, warehouse, toCsv(history)).expect(201);
     const lineCount = history.reduce((n, d) => n + d.lines.length, 0);
     expect(response.body).toEqual({ dispatches: 400, lines: lineCount, skipped: 0 });
-    await drainStats(t);
+    await drainOutbox(t);
     for (const asOf of ['2022-12-31', '2023-03-17', '2023-06-30', '2024-05-31', '2024-12-31']) {
       const body = await stats(`?asOf=${asOf}`);
       const end = new Date(`${asOf}T24:00:00+05:00`);
@@ -81,7 +81,7 @@ describe('cumulative dispatch statistics', () => {
     // Importing the same file again skips every waybill and changes nothing.
     const again = await importCsv(t, warehouse, toCsv(history)).expect(201);
     expect(again.body).toEqual({ dispatches: 0, lines: 0, skipped: 400 });
-    await drainStats(t);
+    await drainOutbox(t);
     expect((await stats('?asOf=2024-12-31')).trucks).toBe(400);
     // History takes no stock.
     expect(Object.values(await onHand(t)).every((n) => n === 0)).toBe(true);
@@ -117,7 +117,7 @@ describe('cumulative dispatch statistics', () => {
       dispatchedAt: '2024-06-01T00:30:00+05:00',
     };
     await importCsv(t, warehouse, toCsv([...history, late])).expect(201);
-    await drainStats(t);
+    await drainOutbox(t);
     const body = await stats('?asOf=2024-05-31');
     expect(body.trucks).toBe(721);
     expect(body.tonnes).toBe(7247);
@@ -136,7 +136,7 @@ describe('cumulative dispatch statistics', () => {
     a.dispatchedAt = '2024-05-31T23:30:00+05:00';
     b.dispatchedAt = '2024-05-31T19:30:00Z'; // 00:30 on 1 June in Tashkent
     await importCsv(t, warehouse, toCsv([a, b])).expect(201);
-    await drainStats(t);
+    await drainOutbox(t);
     expect((await stats('?asOf=2024-05-31')).trucks).toBe(1);
     expect((await stats('?asOf=2024-06-01')).trucks).toBe(2);
     expect((await stats('?from=2024-06-01&asOf=2024-06-01')).trucks).toBe(1);
@@ -161,7 +161,7 @@ describe('cumulative dispatch statistics', () => {
         ),
       )
       .expect(201);
-    await drainStats(t);
+    await drainOutbox(t);
     const live = await stats();
     expect(live).toMatchObject({
       trucks: 1,
@@ -184,7 +184,7 @@ describe('cumulative dispatch statistics', () => {
       .set(t.as(warehouse))
       .send({ reason: 'x' })
       .expect(200);
-    await drainStats(t);
+    await drainOutbox(t);
     expect(await stats()).toMatchObject({
       trucks: 0,
       tonnes: 0,
@@ -274,7 +274,7 @@ describe('cumulative dispatch statistics', () => {
         await importCsv(t, warehouse, toCsv(history)).expect(201);
       }
     }
-    await drainStats(t);
+    await drainOutbox(t);
     const rollups = () =>
       t.dataSource.query(`
         SELECT 'd' AS k, hub_id, day::text, destination_id, emergency, trucks::text AS a, tonnage_kg::text AS b,
@@ -453,7 +453,7 @@ describe('cumulative dispatch statistics', () => {
       .set(t.as(warehouse))
       .send({ reason: 'dup' })
       .expect(200);
-    await drainStats(t);
+    await drainOutbox(t);
     expect((await stats('?asOf=2030-01-01')).trucks).toBe(0);
     expect(Object.values(await onHand(t)).every((n) => n === 0)).toBe(true);
   });
@@ -461,7 +461,7 @@ describe('cumulative dispatch statistics', () => {
   it('gives trucks and tonnes per week and per month, empty periods included', async () => {
     const history = generateHistory(60, 9, Date.UTC(2024, 0, 1), Date.UTC(2024, 3, 1));
     await importCsv(t, warehouse, toCsv(history)).expect(201);
-    await drainStats(t);
+    await drainOutbox(t);
     const monthly = await t
       .http()
       .get('/api/stats/dispatches/timeseries?interval=month&from=2023-12-01&to=2024-04-30')
@@ -544,7 +544,7 @@ describe('statistics while Redis is down', () => {
           .set(t.as(warehouse))
           .send(dispatchBody([{ sku: 'CRI-FAMILY-TENT', quantity: 10 }]));
       await post().expect(201);
-      await drainStats(t);
+      await drainOutbox(t);
 
       redis.kill('SIGKILL');
       await once(redis, 'exit');
@@ -560,7 +560,7 @@ describe('statistics while Redis is down', () => {
       expect(stale).toMatchObject({ trucks: 1, tonnes: 0.55, pendingEvents: 5 });
 
       redis = await startRedis(port);
-      await drainStats(t, 30_000);
+      await drainOutbox(t, 30_000);
       const after = (await t.http().get('/api/stats/dispatches').set(t.as()).expect(200)).body;
       expect(after).toMatchObject({ trucks: 4, tonnes: 2.2, pendingEvents: 0 });
     } finally {

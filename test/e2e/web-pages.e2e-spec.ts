@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Clock } from '../../src/common/clock.js';
 import { addDays, localDay } from '../../src/common/time/zoned.js';
-import { JobName } from '../../src/jobs/jobs.constants.js';
 import { generateHistory, toCsv } from '../support/history.js';
-import { runJob, waitForReportJob } from '../support/jobs.js';
+import { drainOutbox, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { csrfOf, signIn, webUser } from '../support/web.js';
 import { importCsv } from '../support/fixtures.js';
@@ -189,7 +188,7 @@ describe('web app: weekly reports and solar energy', () => {
         ],
       })
       .expect(201);
-    await runJob(t, JobName.RollUpEnergy, {});
+    await drainOutbox(t);
 
     const agent = await signIn(t, meter.name, meter.password);
     const page = await agent.get('/app/energy').expect(200);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { onHand, receive } from '../support/fixtures.js';
 import { generateHistory, toCsv } from '../support/history.js';
-import { drainStats, waitForReportJob } from '../support/jobs.js';
+import { drainOutbox, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { webUser } from '../support/web.js';
 
@@ -90,7 +90,7 @@ describe('staff web app in a browser', () => {
       .set('Content-Type', 'text/csv')
       .send(toCsv(history))
       .expect(201);
-    await drainStats(t);
+    await drainOutbox(t);
 
     await signInByKeyboard(clerk.name, clerk.password);
     expect(await page.locator('h1').textContent()).toBe('Dashboard');
@@ -145,7 +145,7 @@ describe('staff web app in a browser', () => {
     );
     expect(await page.locator('tr[data-sku="CRI-RHU"] [data-on-hand]').textContent()).toBe('3');
 
-    await drainStats(t);
+    await drainOutbox(t);
     await page.getByRole('link', { name: 'Dashboard' }).click();
     expect(await figure('trucks')).toBe(trucksBefore + 1);
     expect(await figure('tonnes')).toBeCloseTo(tonnesBefore + 0.382, 3);

@@ -1,6 +1,7 @@
 import { QueueEvents } from 'bullmq';
 import { JobName, JobPayloads, QUEUE_OF } from '../../src/jobs/jobs.constants.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
+import { eventually } from './eventually.js';
 import { TestApp, testEnvironment } from './test-app.js';
 
 /** Enqueues a job through the app's producer and waits for its worker to finish it. */
@@ -26,18 +27,17 @@ export async function runJob<N extends JobName>(
 }
 
 /**
- * Waits until every outbox event has been folded into the statistics (the relay and the stats
- * worker drain them); polls the database, never sleeps a fixed time.
+ * Waits until every outbox event has been folded in (the relay queues them, the stats and energy
+ * workers fold and delete them); polls the database, never sleeps a fixed time.
  */
-export async function drainStats(t: TestApp, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM outbox_event');
-    if (n === 0) return;
-    if (Date.now() > deadline)
-      throw new Error(`${n} outbox events still pending after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+export async function drainOutbox(t: TestApp, timeoutMs = 20_000): Promise<void> {
+  await eventually(
+    async () => {
+      const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM outbox_event');
+      if (n > 0) throw new Error(`${n} outbox events still pending after ${timeoutMs} ms`);
+    },
+    { timeoutMs },
+  );
 }
 
 /** Waits for a weekly report's build through the job URL POST /api/reports/weekly gave. */

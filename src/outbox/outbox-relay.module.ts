@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { OutboxRelay } from './outbox.relay.js';
+
+/** Worker side of the outbox: the relay that puts committed events on their queues. */
+@Module({ providers: [OutboxRelay], exports: [OutboxRelay] })
+export class OutboxRelayModule {}

@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { eventually } from '../support/eventually.js';
 import { dropDatabase, freePort } from '../support/infra.js';
 import { testDatabaseUrl } from '../support/test-app.js';
 
@@ -18,12 +19,16 @@ function run(env: Record<string, string>) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-async function waitFor(condition: () => boolean, what: string, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Start-up includes migrating a fresh database: seconds alone, much longer on a loaded machine. */
+const START_MS = 90_000;
+
+function waitFor(condition: () => boolean, what: string) {
+  return eventually(
+    () => {
+      if (!condition()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeoutMs: START_MS, intervalMs: 50 },
+  );
 }
 
 // The built app as `npm start` runs it: a real process, its own fresh database.
@@ -34,87 +39,97 @@ describe('the relief-hub process', () => {
     });
   }, 120_000);
 
-  it('creates its database, prints the admin key, serves, and stops cleanly on SIGTERM', async () => {
-    const url = testDatabaseUrl('process');
-    await dropDatabase(url);
-    const port = await freePort();
-    const app = run({
-      DATABASE_URL: url,
-      PORT: String(port),
-      REDIS_PREFIX: `rh-test-${process.env.TEST_RUN_ID}-process`,
-    });
-    try {
-      await waitFor(() => app.out().includes('listening on'), 'the app to listen');
-      const key = /API key, shown only this once: (rh_[A-Za-z0-9_-]+)/.exec(app.out())?.[1];
-      expect(key).toBeDefined();
-      const items = await fetch(`http://127.0.0.1:${port}/api/items`, {
-        headers: { Authorization: `Bearer ${key}` },
-      });
-      expect(items.status).toBe(200);
-      expect(((await items.json()) as { items: unknown[] }).items).toHaveLength(10);
-      // Nest closes HTTP, workers and connections, then re-raises the signal: exit by SIGTERM.
-      app.child.kill('SIGTERM');
-      expect(await app.exited).toEqual([null, 'SIGTERM']);
-    } finally {
-      app.child.kill('SIGKILL');
+  it(
+    'creates its database, prints the admin key, serves, and stops cleanly on SIGTERM',
+    async () => {
+      const url = testDatabaseUrl('process');
       await dropDatabase(url);
-    }
-  });
-
-  it('runs the API and the workers as separate processes, the worker folding what the API records', async () => {
-    const url = testDatabaseUrl('roles');
-    await dropDatabase(url);
-    const port = await freePort();
-    const env = {
-      DATABASE_URL: url,
-      ADMIN_API_KEY: 'roles-admin-key-0123456789',
-      REDIS_PREFIX: `rh-test-${process.env.TEST_RUN_ID}-roles`,
-    };
-    const api = run({ ...env, APP_ROLE: 'api', PORT: String(port) });
-    const worker = run({ ...env, APP_ROLE: 'worker' });
-    try {
-      await waitFor(() => api.out().includes('listening on'), 'the API to listen');
-      await waitFor(() => worker.out().includes('workers running'), 'the workers to run');
-      const call = (path: string, body?: object) =>
-        fetch(`http://127.0.0.1:${port}${path}`, {
-          method: body ? 'POST' : 'GET',
-          headers: {
-            Authorization: `Bearer ${env.ADMIN_API_KEY}`,
-            'Content-Type': 'application/json',
-          },
-          body: body ? JSON.stringify(body) : undefined,
+      const port = await freePort();
+      const app = run({
+        DATABASE_URL: url,
+        PORT: String(port),
+        REDIS_PREFIX: `rh-test-${process.env.TEST_RUN_ID}-process`,
+      });
+      try {
+        await waitFor(() => app.out().includes('listening on'), 'the app to listen');
+        const key = /API key, shown only this once: (rh_[A-Za-z0-9_-]+)/.exec(app.out())?.[1];
+        expect(key).toBeDefined();
+        const items = await fetch(`http://127.0.0.1:${port}/api/items`, {
+          headers: { Authorization: `Bearer ${key}` },
         });
-      expect(
-        (
-          await call('/api/receipts', {
-            reference: 'R-1',
-            lines: [{ sku: 'CRI-RHU', quantity: 5 }],
-          })
-        ).status,
-      ).toBe(201);
-      const dispatch = await call('/api/dispatches', {
-        destination: 'TJ',
-        truckPlate: '01 A 001 AA',
-        lines: [{ sku: 'CRI-RHU', quantity: 2 }],
-      });
-      expect(dispatch.status).toBe(201);
-      let stats = { trucks: 0, tonnes: 0, pendingEvents: 1 };
-      const deadline = Date.now() + 30_000;
-      while ((stats.trucks !== 1 || stats.pendingEvents !== 0) && Date.now() < deadline) {
-        stats = (await (await call('/api/stats/dispatches')).json()) as typeof stats;
-        if (stats.trucks !== 1) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(items.status).toBe(200);
+        expect(((await items.json()) as { items: unknown[] }).items).toHaveLength(10);
+        // Nest closes HTTP, workers and connections, then re-raises the signal: exit by SIGTERM.
+        app.child.kill('SIGTERM');
+        expect(await app.exited).toEqual([null, 'SIGTERM']);
+      } finally {
+        app.child.kill('SIGKILL');
+        await dropDatabase(url);
       }
-      expect(stats).toMatchObject({ trucks: 1, tonnes: 0.322, pendingEvents: 0 });
-      // The worker serves no HTTP.
-      expect(worker.out()).not.toContain('listening on');
-    } finally {
-      api.child.kill('SIGTERM');
-      worker.child.kill('SIGTERM');
-      expect(await api.exited).toEqual([null, 'SIGTERM']);
-      expect(await worker.exited).toEqual([null, 'SIGTERM']);
+    },
+    3 * START_MS,
+  );
+
+  it(
+    'runs the API and the workers as separate processes, the worker folding what the API records',
+    async () => {
+      const url = testDatabaseUrl('roles');
       await dropDatabase(url);
-    }
-  });
+      const port = await freePort();
+      const env = {
+        DATABASE_URL: url,
+        ADMIN_API_KEY: 'roles-admin-key-0123456789',
+        REDIS_PREFIX: `rh-test-${process.env.TEST_RUN_ID}-roles`,
+      };
+      const api = run({ ...env, APP_ROLE: 'api', PORT: String(port) });
+      const worker = run({ ...env, APP_ROLE: 'worker' });
+      try {
+        await waitFor(() => api.out().includes('listening on'), 'the API to listen');
+        await waitFor(() => worker.out().includes('workers running'), 'the workers to run');
+        const call = (path: string, body?: object) =>
+          fetch(`http://127.0.0.1:${port}${path}`, {
+            method: body ? 'POST' : 'GET',
+            headers: {
+              Authorization: `Bearer ${env.ADMIN_API_KEY}`,
+              'Content-Type': 'application/json',
+            },
+            body: body ? JSON.stringify(body) : undefined,
+          });
+        expect(
+          (
+            await call('/api/receipts', {
+              reference: 'R-1',
+              lines: [{ sku: 'CRI-RHU', quantity: 5 }],
+            })
+          ).status,
+        ).toBe(201);
+        const dispatch = await call('/api/dispatches', {
+          destination: 'TJ',
+          truckPlate: '01 A 001 AA',
+          lines: [{ sku: 'CRI-RHU', quantity: 2 }],
+        });
+        expect(dispatch.status).toBe(201);
+        await eventually(
+          async () =>
+            expect(await (await call('/api/stats/dispatches')).json()).toMatchObject({
+              trucks: 1,
+              tonnes: 0.322,
+              pendingEvents: 0,
+            }),
+          { timeoutMs: 30_000, intervalMs: 50 },
+        );
+        // The worker serves no HTTP.
+        expect(worker.out()).not.toContain('listening on');
+      } finally {
+        api.child.kill('SIGTERM');
+        worker.child.kill('SIGTERM');
+        expect(await api.exited).toEqual([null, 'SIGTERM']);
+        expect(await worker.exited).toEqual([null, 'SIGTERM']);
+        await dropDatabase(url);
+      }
+    },
+    3 * START_MS,
+  );
 
   it('refuses to start on bad configuration, with one line naming the variable', async () => {
     const app = run({ PORT: 'not-a-port' });

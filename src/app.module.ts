@@ -27,7 +27,7 @@ import { StatsWorkerModule } from './stats/stats-worker.module.js';
 import { StatsModule } from './stats/stats.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { ReportsWorkerModule } from './reports/reports-worker.module.js';
-import { ClockModule } from './common/clock.js';
+import { ClockModule } from './common/clock.module.js';
 import { WebModule } from './web/web.module.js';
 import { EnergyWorkerModule } from './energy/energy-worker.module.js';
 import { EnergyModule } from './energy/energy.module.js';

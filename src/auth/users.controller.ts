@@ -13,7 +13,12 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Can, CurrentUser } from './auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
 import { CreateUserDto, SetPasswordDto } from './dto/create-user.dto.js';
-import { mapUser, mapUserWithKey, UserResponse, UserWithKeyResponse } from './dto/user.response.js';
+import {
+  mapUser,
+  mapUserWithKey,
+  UserResponse,
+  UserWithKeyResponse,
+} from './dto/user-response.dto.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
 

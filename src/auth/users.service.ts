@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
 import { CreateUserDto } from './dto/create-user.dto.js';

@@ -1,8 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { afterCommit, inTransaction, transactionContext } from './transaction.js';
+import { beforeCommit, inTransaction, transactionContext } from './transaction.js';
 
-/** A data source whose transactions only record when they commit. */
+/** A data source whose transactions record when they commit, and roll back on an error. */
 function fakeDataSource(events: string[]): DataSource {
   return {
     async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -13,49 +12,36 @@ function fakeDataSource(events: string[]): DataSource {
   } as unknown as DataSource;
 }
 
-describe('afterCommit', () => {
-  // A failing callback is logged; the test needs no console noise for it.
-  beforeAll(() => Logger.overrideLogger(false));
-  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose']));
-
-  it('runs queued callbacks once the transaction has committed, in order', async () => {
+describe('inTransaction and beforeCommit', () => {
+  it('runs the final steps after the work, in order, just before the commit', async () => {
     const events: string[] = [];
     const result = await inTransaction(fakeDataSource(events), async (manager) => {
       expect(transactionContext.getStore()).toBe(manager);
-      afterCommit(() => events.push('first'));
-      afterCommit(() => events.push('second'));
+      beforeCommit(manager, async () => events.push('first step'));
+      beforeCommit(manager, async () => events.push('second step'));
       events.push('work');
       return 42;
     });
     expect(result).toBe(42);
-    expect(events).toEqual(['work', 'commit', 'first', 'second']);
+    expect(events).toEqual(['work', 'first step', 'second step', 'commit']);
   });
 
-  it('never runs them when the transaction rolls back', async () => {
+  it('fails the whole transaction when a final step throws', async () => {
     const events: string[] = [];
     await expect(
-      inTransaction(fakeDataSource(events), async () => {
-        afterCommit(() => events.push('callback'));
-        throw new Error('rolled back');
+      inTransaction(fakeDataSource(events), async (manager) => {
+        beforeCommit(manager, async () => {
+          throw new Error('not enough stock');
+        });
+        events.push('work');
       }),
-    ).rejects.toThrow('rolled back');
-    expect(events).toEqual([]);
+    ).rejects.toThrow('not enough stock');
+    expect(events).toEqual(['work']);
   });
 
-  it('keeps a failing callback from failing the committed work or the others', async () => {
-    const events: string[] = [];
-    await inTransaction(fakeDataSource(events), async () => {
-      afterCommit(() => {
-        throw new Error('queue down');
-      });
-      afterCommit(() => events.push('next'));
-    });
-    expect(events).toEqual(['commit', 'next']);
-  });
-
-  it('runs at once outside a transaction', () => {
-    const events: string[] = [];
-    afterCommit(() => events.push('now'));
-    expect(events).toEqual(['now']);
+  it('refuses a final step outside a transaction it opened', () => {
+    expect(() => beforeCommit({} as EntityManager, async () => undefined)).toThrow(
+      'beforeCommit() needs a transaction opened by inTransaction()',
+    );
   });
 });

@@ -5,11 +5,8 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 /** The transaction a request already runs in (the idempotency layer opens one), if any. */
 export const transactionContext = new AsyncLocalStorage<EntityManager>();
 
-/** Work to do once a transaction has committed, by the manager of that transaction. */
-const committedCallbacks = new WeakMap<EntityManager, (() => void)[]>();
 /** Statements to run last in a transaction, just before it commits. */
 const finalSteps = new WeakMap<EntityManager, (() => Promise<unknown>)[]>();
-const commitLogger = new Logger('AfterCommit');
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const ATTEMPTS = 5;
@@ -34,16 +31,14 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, logger?: Log
 
 /**
  * Runs `work` in a new transaction that is the ambient one inside it, then what `beforeCommit`
- * queued; once it has committed, runs what `afterCommit` queued (never after a rollback, so a
- * failed attempt queues nothing).
+ * queued. What must follow the commit (a job that reads the data) is an outbox event written in
+ * the transaction, never a callback: it commits, or vanishes, with the change.
  */
 export async function inTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
-  let committed: EntityManager | undefined;
-  const result = await dataSource.transaction((manager) => {
-    committed = manager;
+  return dataSource.transaction((manager) => {
     const steps: (() => Promise<unknown>)[] = [];
     finalSteps.set(manager, steps);
     return transactionContext.run(manager, async () => {
@@ -52,14 +47,6 @@ export async function inTransaction<T>(
       return value;
     });
   });
-  for (const callback of (committed && committedCallbacks.get(committed)) ?? []) {
-    try {
-      callback();
-    } catch (error) {
-      commitLogger.error(`An after-commit callback failed: ${(error as Error).message}`);
-    }
-  }
-  return result;
 }
 
 /**
@@ -72,22 +59,6 @@ export function beforeCommit(manager: EntityManager, step: () => Promise<unknown
   const steps = finalSteps.get(manager);
   if (!steps) throw new Error('beforeCommit() needs a transaction opened by inTransaction()');
   steps.push(step);
-}
-
-/**
- * Calls `callback` once the ambient transaction commits, or at once outside a transaction: for
- * side effects others must not see before the data they point at (a job that reads it). The
- * callback runs after the commit, so it must not throw to report anything: log instead.
- */
-export function afterCommit(callback: () => void): void {
-  const manager = transactionContext.getStore();
-  if (!manager) {
-    callback();
-    return;
-  }
-  const callbacks = committedCallbacks.get(manager) ?? [];
-  callbacks.push(callback);
-  committedCallbacks.set(manager, callbacks);
 }
 
 /**

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { ItemSnapshot } from '../catalogue/item-snapshot.js';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { CsvLayout, CsvRow, readCsv } from '../common/csv/csv-reader.js';
 import { microToString, toMicro } from '../common/decimal.js';
 import { MAX_LISTED_PROBLEMS, Problem, refuseProblems } from '../common/errors/problem-list.js';

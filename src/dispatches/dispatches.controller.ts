@@ -30,7 +30,7 @@ import {
   ExportQuery,
   RecordDeliveryDto,
 } from './dto/dispatch.dto.js';
-import { DispatchResponse } from './dto/dispatch.response.js';
+import { DispatchResponse } from './dto/dispatch-response.dto.js';
 
 @ApiTags('dispatches')
 @ApiBearerAuth()

@@ -5,7 +5,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { DestinationsService } from '../catalogue/destinations.service.js';
 import { ItemsService } from '../catalogue/items.service.js';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { microToString, toMicro } from '../common/decimal.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { Page, paginate } from '../common/pagination/page.js';
@@ -32,7 +32,7 @@ import {
   DispatchResponse,
   DispatchView,
   mapDispatch,
-} from './dto/dispatch.response.js';
+} from './dto/dispatch-response.dto.js';
 import { insertDispatches, NewDispatch } from './dispatch.writer.js';
 import { WaybillNumbers } from './waybill-numbers.service.js';
 

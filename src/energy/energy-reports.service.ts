@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { toMicro } from '../common/decimal.js';
 import { addDays, endOfDay, localDay, startOfDay } from '../common/time/zoned.js';
 import { Environment } from '../config/environment.js';

@@ -1,7 +1,7 @@
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { User } from '../auth/user.entity.js';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { localDay } from '../common/time/zoned.js';
 import { runStatement } from '../database/run-statement.js';
 import { TransactionRunner } from '../database/transaction.js';

@@ -104,13 +104,13 @@ describe('JobSchedulesService', () => {
     const jobs = new FakeJobs();
     jobs.registered.set(QueueName.Reports, new Set(['weekly-report:TMZ']));
     let database = false;
-    class WeeklyReportSchedules implements JobScheduleSource {
+    class WeeklyReportScheduler implements JobScheduleSource {
       async schedules() {
         if (!database) throw new Error('the database is down');
         return [weekly('TMZ')];
       }
     }
-    const schedules = registry([{ schedules: () => [purge] }, new WeeklyReportSchedules()], jobs);
+    const schedules = registry([{ schedules: () => [purge] }, new WeeklyReportScheduler()], jobs);
     await schedules.sync();
     await schedules.sync();
     expect(jobs.ids()).toEqual({
@@ -120,7 +120,7 @@ describe('JobSchedulesService', () => {
     database = true;
     await schedules.sync();
     expect(logs).toEqual([
-      'error: Could not list the job schedules of WeeklyReportSchedules: the database is down; trying again later',
+      'error: Could not list the job schedules of WeeklyReportScheduler: the database is down; trying again later',
       'log: Every source lists its job schedules again',
     ]);
   });

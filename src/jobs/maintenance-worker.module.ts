@@ -1,24 +1,6 @@
-import { Injectable, Module } from '@nestjs/common';
-import { JobSchedule, JobScheduleSource, ScheduleSource } from './job-schedule.js';
-import { JobName } from './jobs.constants.js';
+import { Module } from '@nestjs/common';
 import { MaintenanceProcessor } from './maintenance.processor.js';
+import { MaintenanceScheduler } from './maintenance.scheduler.js';
 
-/** Housekeeping on the hour: expired idempotency records. */
-@Injectable()
-@ScheduleSource()
-export class MaintenanceSchedules implements JobScheduleSource {
-  schedules(): JobSchedule[] {
-    return [
-      {
-        id: JobName.PurgeIdempotencyKeys,
-        job: JobName.PurgeIdempotencyKeys,
-        pattern: '17 * * * *',
-        tz: 'UTC',
-        data: {},
-      },
-    ];
-  }
-}
-
-@Module({ providers: [MaintenanceProcessor, MaintenanceSchedules] })
+@Module({ providers: [MaintenanceProcessor, MaintenanceScheduler] })
 export class MaintenanceWorkerModule {}

@@ -6,9 +6,9 @@ import { StatsWorkerModule } from '../stats/stats-worker.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { StockModule } from '../stock/stock.module.js';
 import { ReportsProcessor } from './reports.processor.js';
-import { WeeklyReportBuilder } from './weekly-report.builder.js';
-import { WeeklyReportDelivery } from './weekly-report.delivery.js';
-import { WeeklyReportSchedules } from './weekly-report.schedules.js';
+import { WeeklyReportBuilder } from './weekly-report-builder.service.js';
+import { WeeklyReportDelivery } from './weekly-report-delivery.service.js';
+import { WeeklyReportScheduler } from './weekly-report.scheduler.js';
 
 /** Worker side of the weekly reports: the Monday schedules, building and delivery. */
 @Module({
@@ -20,6 +20,6 @@ import { WeeklyReportSchedules } from './weekly-report.schedules.js';
     EnergyModule,
     DispatchesModule,
   ],
-  providers: [WeeklyReportSchedules, ReportsProcessor, WeeklyReportBuilder, WeeklyReportDelivery],
+  providers: [WeeklyReportScheduler, ReportsProcessor, WeeklyReportBuilder, WeeklyReportDelivery],
 })
 export class ReportsWorkerModule {}

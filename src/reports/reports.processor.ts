@@ -1,11 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { lastFullWeek } from '../common/time/zoned.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { JobName, JobPayloads, QueueName } from '../jobs/jobs.constants.js';
-import { WeeklyReportBuilder } from './weekly-report.builder.js';
-import { WeeklyReportDelivery } from './weekly-report.delivery.js';
+import { WeeklyReportBuilder } from './weekly-report-builder.service.js';
+import { WeeklyReportDelivery } from './weekly-report-delivery.service.js';
 
 @Processor(QueueName.Reports)
 export class ReportsProcessor extends WorkerHost {

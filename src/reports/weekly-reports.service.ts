@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { isMonday, lastFullWeek } from '../common/time/zoned.js';

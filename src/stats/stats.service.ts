@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { ratio, roundMicro, toMicro } from '../common/decimal.js';
 import { addDays, localDay } from '../common/time/zoned.js';
 import { Hub } from '../hubs/hub.entity.js';

@@ -6,7 +6,7 @@ import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { Page } from '../common/pagination/page.js';
 import { CreateReceiptDto } from './dto/stock.dto.js';
 import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
-import { ReceiptResponse } from './dto/stock.response.js';
+import { ReceiptResponse } from './dto/stock-response.dto.js';
 import { ReceiptsService } from './receipts.service.js';
 
 @ApiTags('stock')

@@ -13,7 +13,7 @@ import {
   MovementResponse,
   StockLevelResponse,
   StockResponse,
-} from './dto/stock.response.js';
+} from './dto/stock-response.dto.js';
 import { StockService } from './stock.service.js';
 
 @ApiTags('stock')

@@ -2,9 +2,9 @@ import { Get, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Can } from '../auth/auth.decorators.js';
 import { StatsService } from '../stats/stats.service.js';
-import { CatalogueLookup } from './catalogue-lookup.js';
+import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { ViewsService } from './views.service.js';
-import { WebController } from './web-auth.js';
+import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
 
 /** The hub at a glance: cumulative figures, the sitrep sentence, destinations, 12 weeks. */

@@ -2,7 +2,7 @@ import { Body, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { DispatchStatus } from '../dispatches/dispatch-status.js';
 import { DispatchesService } from '../dispatches/dispatches.service.js';
 import {
@@ -11,17 +11,17 @@ import {
   DispatchesQuery,
   RecordDeliveryDto,
 } from '../dispatches/dto/dispatch.dto.js';
-import { DispatchResponse, SEMI_TRAILER } from '../dispatches/dto/dispatch.response.js';
+import { DispatchResponse, SEMI_TRAILER } from '../dispatches/dto/dispatch-response.dto.js';
 import { StockService } from '../stock/stock.service.js';
-import { CatalogueLookup } from './catalogue-lookup.js';
+import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { localInputToIso, toLocalInput } from './format.js';
-import { FormFailure, FormRecorder } from './form-recorder.js';
+import { FormFailure, FormRecorder } from './form-recorder.service.js';
 import { decimal, field, FieldErrors, fields, validateAs, wholeNumber } from './forms.js';
 import type { FormBody } from './forms.js';
 import { LineValues, MIN_ROWS, readLines, toDtoLines } from './lines.js';
 import { rowErrors } from './stock-pages.controller.js';
 import { ViewsService } from './views.service.js';
-import { WebController } from './web-auth.js';
+import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
 
 const TRUCK_FIELDS = [

@@ -1,14 +1,14 @@
 import { Get, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Can } from '../auth/auth.decorators.js';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { addDays, localDay } from '../common/time/zoned.js';
 import { EnergyReportsService } from '../energy/energy-reports.service.js';
 import { PvSystemsService } from '../energy/pv-systems.service.js';
 import { EnergyInterval } from '../energy/report-periods.js';
 import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import { ViewsService } from './views.service.js';
-import { WebController } from './web-auth.js';
+import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
 
 /** Days the solar page shows, today included. */

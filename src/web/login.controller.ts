@@ -6,7 +6,7 @@ import { field } from './forms.js';
 import type { FormBody } from './forms.js';
 import { isLanguage } from './i18n.js';
 import { SESSION_IDLE_MS, SessionsService } from './sessions.service.js';
-import { Anonymous, tokensMatch, WebController } from './web-auth.js';
+import { Anonymous, tokensMatch, WebController } from './web-session.guard.js';
 import { CsrfRejected } from './web-errors.js';
 import {
   cookieOptions,

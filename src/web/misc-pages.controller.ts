@@ -1,7 +1,7 @@
 import { All, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { readFileSync } from 'node:fs';
-import { Anonymous, WebController } from './web-auth.js';
+import { Anonymous, WebController } from './web-session.guard.js';
 
 const ASSETS: Record<string, { type: string; body: Buffer }> = Object.fromEntries(
   [

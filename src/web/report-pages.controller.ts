@@ -2,16 +2,16 @@ import { Body, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nes
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { PageQuery } from '../common/pagination/page.js';
 import { isMonday, lastFullWeek } from '../common/time/zoned.js';
 import { renderHtml } from '../reports/render/weekly-report.render.js';
 import { WeeklyReportsService } from '../reports/weekly-reports.service.js';
-import { FormFailure } from './form-recorder.js';
+import { FormFailure } from './form-recorder.service.js';
 import { field, FieldErrors } from './forms.js';
 import type { FormBody } from './forms.js';
 import { ViewsService } from './views.service.js';
-import { WebController } from './web-auth.js';
+import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
 
 /** A year of weeks a page. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { User } from '../auth/user.entity.js';
-import { Clock } from '../common/clock.js';
+import { Clock } from '../common/clock.service.js';
 import { WebSession } from './web-session.entity.js';
 
 /** A session ends after this long without a request. */

@@ -8,15 +8,15 @@ import { AdjustmentReason } from '../stock/movement-type.js';
 import { AdjustmentsService } from '../stock/adjustments.service.js';
 import { ReceiptsService } from '../stock/receipts.service.js';
 import { StockService } from '../stock/stock.service.js';
-import { CatalogueLookup } from './catalogue-lookup.js';
+import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { localInputToIso } from './format.js';
-import { FormFailure, FormRecorder } from './form-recorder.js';
+import { FormFailure, FormRecorder } from './form-recorder.service.js';
 import { field, FieldErrors, validateAs, wholeNumber } from './forms.js';
 import type { FormBody } from './forms.js';
 import { ruleMessage } from './i18n.js';
 import { readLines, toDtoLines } from './lines.js';
 import { ViewsService } from './views.service.js';
-import { WebController } from './web-auth.js';
+import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
 
 /** Stock levels, receipts and adjustments. */

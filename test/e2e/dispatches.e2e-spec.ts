@@ -6,7 +6,7 @@ import {
   onHand,
   receive,
 } from '../support/fixtures.js';
-import { Clock } from '../../src/common/clock.js';
+import { Clock } from '../../src/common/clock.service.js';
 import { WAYBILL_CONNECTIONS } from '../../src/dispatches/waybill-numbers.service.js';
 import { drainOutbox } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';

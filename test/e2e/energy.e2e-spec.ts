@@ -1,7 +1,7 @@
 import { AddressInfo, createServer, Socket } from 'node:net';
-import { Clock } from '../../src/common/clock.js';
+import { Clock } from '../../src/common/clock.service.js';
 import { JobName } from '../../src/jobs/jobs.constants.js';
-import { OutboxRelay } from '../../src/outbox/outbox.relay.js';
+import { OutboxRelay } from '../../src/outbox/outbox-relay.service.js';
 import { dispatchBody, receive } from '../support/fixtures.js';
 import { drainOutbox, runJob } from '../support/jobs.js';
 import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app.js';

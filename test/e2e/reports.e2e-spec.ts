@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { once } from 'node:events';
-import { Clock } from '../../src/common/clock.js';
+import { Clock } from '../../src/common/clock.service.js';
 import { JobName, QueueName } from '../../src/jobs/jobs.constants.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { dispatchBody, importCsv, Line, receive } from '../support/fixtures.js';

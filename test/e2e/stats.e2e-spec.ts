@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { JobName } from '../../src/jobs/jobs.constants.js';
-import { OutboxRelay } from '../../src/outbox/outbox.relay.js';
+import { OutboxRelay } from '../../src/outbox/outbox-relay.service.js';
 import { dispatchBody, importCsv, onHand, receive } from '../support/fixtures.js';
 import {
   DESTINATIONS,

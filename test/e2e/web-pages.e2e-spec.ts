@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Clock } from '../../src/common/clock.js';
+import { Clock } from '../../src/common/clock.service.js';
 import { addDays, localDay } from '../../src/common/time/zoned.js';
 import { generateHistory, toCsv } from '../support/history.js';
 import { drainOutbox, waitForReportJob } from '../support/jobs.js';

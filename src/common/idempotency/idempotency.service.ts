@@ -8,7 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { runStatement } from '../../database/run-statement.js';
-import { Clock } from '../clock.js';
+import { Clock } from '../clock.service.js';
 import { inTransaction, retryOnConflict } from '../../database/transaction.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 

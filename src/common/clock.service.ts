@@ -1,4 +1,4 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
 /** The time, injectable so tests can make it "next Monday 06:00" now. */
 @Injectable()
@@ -14,7 +14,3 @@ export class Clock {
     this.fixed = instant;
   }
 }
-
-@Global()
-@Module({ providers: [Clock], exports: [Clock] })
-export class ClockModule {}

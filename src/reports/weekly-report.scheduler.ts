@@ -14,7 +14,7 @@ export const weeklySchedulerId = (hub: Pick<Hub, 'code'>) => `weekly-report:${hu
  */
 @Injectable()
 @ScheduleSource()
-export class WeeklyReportSchedules implements JobScheduleSource {
+export class WeeklyReportScheduler implements JobScheduleSource {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async schedules(): Promise<JobSchedule[]> {

@@ -12,13 +12,10 @@ import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { rateLimits } from './auth/rate-limit.js';
+import { useBodyParsers } from './common/http/body-parsers.js';
 import { VALIDATION_OPTIONS } from './common/validation/validation-options.js';
 import { Environment } from './config/environment.js';
 import { prepareDatabase } from './prepare-database.js';
-
-export const JSON_BODY_LIMIT = '5mb';
-export const CSV_BODY_LIMIT = '20mb';
-export const FORM_BODY_LIMIT = '1mb';
 
 export type RunningApp =
   | { role: 'worker'; context: INestApplicationContext }
@@ -58,10 +55,7 @@ function configureHttp(app: NestExpressApplication, env: Environment): void {
   app.use(helmet());
   app.disable('x-powered-by');
   app.use(...rateLimits(env.RATE_LIMIT_PER_SECOND, env.RATE_LIMIT_BURST));
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  app.useBodyParser('text', { type: 'text/csv', limit: CSV_BODY_LIMIT });
-  // The web app's forms; the API validates such a body like any other and answers 400.
-  app.useBodyParser('urlencoded', { extended: false, limit: FORM_BODY_LIMIT });
+  useBodyParsers(app, 'api');
   app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
   setUpOpenApi(app);
 }

@@ -13,6 +13,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { rateLimits } from './auth/rate-limit.js';
 import { useBodyParsers } from './common/http/body-parsers.js';
+import { SafeInputPipe } from './common/validation/safe-input.js';
 import { VALIDATION_OPTIONS } from './common/validation/validation-options.js';
 import { Environment } from './config/environment.js';
 import { prepareDatabase } from './prepare-database.js';
@@ -56,7 +57,8 @@ function configureHttp(app: NestExpressApplication, env: Environment): void {
   app.disable('x-powered-by');
   app.use(...rateLimits(env.RATE_LIMIT_PER_SECOND, env.RATE_LIMIT_BURST));
   useBodyParsers(app, 'api');
-  app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
+  // Unstorable text and unknown keys first, then the DTOs.
+  app.useGlobalPipes(new SafeInputPipe(), new ValidationPipe(VALIDATION_OPTIONS));
   setUpOpenApi(app);
 }
 

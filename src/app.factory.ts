@@ -1,9 +1,4 @@
-import {
-  INestApplication,
-  INestApplicationContext,
-  RequestMethod,
-  ValidationPipe,
-} from '@nestjs/common';
+import { INestApplication, INestApplicationContext, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,7 +9,7 @@ import { AppModule } from './app.module.js';
 import { rateLimits } from './auth/rate-limit.js';
 import { useBodyParsers } from './common/http/body-parsers.js';
 import { SafeInputPipe } from './common/validation/safe-input.js';
-import { VALIDATION_OPTIONS } from './common/validation/validation-options.js';
+import { ApiValidationPipe } from './common/validation/validation.pipe.js';
 import { Environment } from './config/environment.js';
 import { prepareDatabase } from './prepare-database.js';
 
@@ -58,7 +53,7 @@ function configureHttp(app: NestExpressApplication, env: Environment): void {
   app.use(...rateLimits(env.RATE_LIMIT_PER_SECOND, env.RATE_LIMIT_BURST));
   useBodyParsers(app, 'api');
   // Unstorable text and unknown keys first, then the DTOs.
-  app.useGlobalPipes(new SafeInputPipe(), new ValidationPipe(VALIDATION_OPTIONS));
+  app.useGlobalPipes(new SafeInputPipe(), new ApiValidationPipe());
   setUpOpenApi(app);
 }
 

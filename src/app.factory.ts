@@ -11,6 +11,7 @@ import { useBodyParsers } from './common/http/body-parsers.js';
 import { SafeInputPipe } from './common/validation/safe-input.js';
 import { ApiValidationPipe } from './common/validation/validation.pipe.js';
 import { Environment } from './config/environment.js';
+import { httpLogger } from './logger.js';
 import { prepareDatabase } from './prepare-database.js';
 
 export type RunningApp =
@@ -34,11 +35,13 @@ export async function createApp(env: Environment, logger: PinoLogger): Promise<R
     bufferLogs: true,
     bodyParser: false,
   });
-  configureHttp(app, env);
+  configureHttp(app, env, logger);
   return { role: env.APP_ROLE, context: app };
 }
 
-function configureHttp(app: NestExpressApplication, env: Environment): void {
+function configureHttp(app: NestExpressApplication, env: Environment, logger: PinoLogger): void {
+  // First, so that every request is logged once, whichever middleware or route answers it.
+  app.use(httpLogger(logger));
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   // The staff web app (src/web) lives under /app, beside the API rather than inside it.

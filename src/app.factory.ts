@@ -1,9 +1,4 @@
-import {
-  INestApplication,
-  INestApplicationContext,
-  RequestMethod,
-  ValidationPipe,
-} from '@nestjs/common';
+import { INestApplication, INestApplicationContext, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,13 +7,12 @@ import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { rateLimits } from './auth/rate-limit.js';
-import { VALIDATION_OPTIONS } from './common/validation/validation-options.js';
+import { useBodyParsers } from './common/http/body-parsers.js';
+import { SafeInputPipe } from './common/validation/safe-input.js';
+import { ApiValidationPipe } from './common/validation/validation.pipe.js';
 import { Environment } from './config/environment.js';
+import { httpLogger } from './logger.js';
 import { prepareDatabase } from './prepare-database.js';
-
-export const JSON_BODY_LIMIT = '5mb';
-export const CSV_BODY_LIMIT = '20mb';
-export const FORM_BODY_LIMIT = '1mb';
 
 export type RunningApp =
   | { role: 'worker'; context: INestApplicationContext }
@@ -41,11 +35,13 @@ export async function createApp(env: Environment, logger: PinoLogger): Promise<R
     bufferLogs: true,
     bodyParser: false,
   });
-  configureHttp(app, env);
+  configureHttp(app, env, logger);
   return { role: env.APP_ROLE, context: app };
 }
 
-function configureHttp(app: NestExpressApplication, env: Environment): void {
+function configureHttp(app: NestExpressApplication, env: Environment, logger: PinoLogger): void {
+  // First, so that every request is logged once, whichever middleware or route answers it.
+  app.use(httpLogger(logger));
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   // The staff web app (src/web) lives under /app, beside the API rather than inside it.
@@ -58,11 +54,9 @@ function configureHttp(app: NestExpressApplication, env: Environment): void {
   app.use(helmet());
   app.disable('x-powered-by');
   app.use(...rateLimits(env.RATE_LIMIT_PER_SECOND, env.RATE_LIMIT_BURST));
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  app.useBodyParser('text', { type: 'text/csv', limit: CSV_BODY_LIMIT });
-  // The web app's forms; the API validates such a body like any other and answers 400.
-  app.useBodyParser('urlencoded', { extended: false, limit: FORM_BODY_LIMIT });
-  app.useGlobalPipes(new ValidationPipe(VALIDATION_OPTIONS));
+  useBodyParsers(app, 'api');
+  // Unstorable text and unknown keys first, then the DTOs.
+  app.useGlobalPipes(new SafeInputPipe(), new ApiValidationPipe());
   setUpOpenApi(app);
 }
 

@@ -2,8 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger as PinoLogger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
@@ -32,8 +30,6 @@ import { WebModule } from './web/web.module.js';
 import { EnergyWorkerModule } from './energy/energy-worker.module.js';
 import { EnergyModule } from './energy/energy.module.js';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
-
 /** Modules every role needs: configuration, logging, database, queues (as producers). */
 function coreModules(env: Environment, logger: PinoLogger) {
   return [
@@ -43,18 +39,8 @@ function coreModules(env: Environment, logger: PinoLogger) {
       skipProcessEnv: true,
       load: [() => ({ ...env })],
     }),
-    LoggerModule.forRoot({
-      pinoHttp: {
-        logger,
-        genReqId: (req: IncomingMessage, res: ServerResponse) => {
-          const given = req.headers['x-request-id'];
-          const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-          res.setHeader('x-request-id', id);
-          return id;
-        },
-        autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
-      },
-    }),
+    // Nest's logs go through the request's logger, which httpLogger (mounted in app.factory) sets.
+    LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
     DatabaseModule.forRoot(env.DATABASE_URL, ENTITIES),
     JobsModule,
     IdempotencyModule,

@@ -3,15 +3,14 @@ import {
   Injectable,
   PipeTransform,
   UnsupportedMediaTypeException,
-  ValidationPipe,
 } from '@nestjs/common';
 import { microToString, toMicro } from '../common/decimal.js';
-import { VALIDATION_OPTIONS } from '../common/validation/validation-options.js';
+import { ApiValidationPipe } from '../common/validation/validation.pipe.js';
 import { RecordReadingsDto } from './dto/readings.dto.js';
 import { ReceivedReadings } from './reading-rules.js';
 import { parseReadingsCsv } from './readings-csv.js';
 
-const validation = new ValidationPipe(VALIDATION_OPTIONS);
+const validation = new ApiValidationPipe();
 const amount = (value: number | undefined | null) =>
   value === undefined || value === null ? null : microToString(toMicro(value));
 

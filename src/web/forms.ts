@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import { VALIDATION_OPTIONS } from '../common/validation/validation-options.js';
@@ -5,18 +6,42 @@ import { VALIDATION_OPTIONS } from '../common/validation/validation-options.js';
 /** A urlencoded form body: each field a string, or an array when the field repeats. */
 export type FormBody = Record<string, string | string[] | undefined>;
 
-/** One value of a field (the first when repeated), trimmed; undefined when empty. */
+/** The fields of a form; anything but an object of fields (a JSON array, a string) is a 400 page. */
+function formFields(body: unknown): Record<string, unknown> {
+  // No body, or one no parser read: every field is missing (and the CSRF check refuses it).
+  if (body === undefined) return {};
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new BadRequestException('The form was not sent as a form');
+  }
+  return body as Record<string, unknown>;
+}
+
+/**
+ * A field's one value as sent (a password is not trimmed). A field a page sends once but that
+ * came twice (name=a&name=b) or not as text (a JSON body) is a 400 page, never a guess at which
+ * value was meant.
+ */
+export function rawField(body: FormBody, name: string): string | undefined {
+  const value = formFields(body)[name];
+  if (value === undefined || typeof value === 'string') return value;
+  throw new BadRequestException(`The form field "${name}" must be sent once, as text`);
+}
+
+/** A field's one value, trimmed; undefined when empty. */
 export function field(body: FormBody, name: string): string | undefined {
-  const raw = body[name];
-  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  const value = rawField(body, name)?.trim();
   return value ? value : undefined;
 }
 
-/** Every value of a repeated field, in order, trimmed. */
+/** Every value of a field a form repeats (one per row), in order, trimmed. */
 export function fields(body: FormBody, name: string): string[] {
-  const raw = body[name];
+  const raw = formFields(body)[name];
   if (raw === undefined) return [];
-  return (Array.isArray(raw) ? raw : [raw]).map((v) => v.trim());
+  const values: unknown[] = Array.isArray(raw) ? raw : [raw];
+  if (!values.every((value) => typeof value === 'string')) {
+    throw new BadRequestException(`The form field "${name}" must be sent as text`);
+  }
+  return (values as string[]).map((value) => value.trim());
 }
 
 /** A whole number typed in a form, as a number; anything else stays text for the validator. */

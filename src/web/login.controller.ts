@@ -2,7 +2,7 @@ import { Body, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { UsersService } from '../auth/users.service.js';
-import { field } from './forms.js';
+import { field, rawField } from './forms.js';
 import type { FormBody } from './forms.js';
 import { isLanguage } from './i18n.js';
 import { SESSION_IDLE_MS, SessionsService } from './sessions.service.js';
@@ -21,8 +21,13 @@ import { ViewsService } from './views.service.js';
 const YEAR_MS = 365 * 86_400_000;
 
 /** Where to go after signing in or switching language: only a page of ours. */
-export function safeNext(next: string | undefined): string {
-  if (!next || !next.startsWith('/app') || next.startsWith('//') || /[\\\r\n]/.test(next)) {
+export function safeNext(next: unknown): string {
+  if (
+    typeof next !== 'string' ||
+    !next.startsWith('/app') ||
+    next.startsWith('//') ||
+    /[\\\r\n]/.test(next)
+  ) {
     return '/app';
   }
   return next;
@@ -42,7 +47,7 @@ export class LoginController {
   async form(
     @Req() request: WebRequest,
     @Res() response: Response,
-    @Query('next') next?: string,
+    @Query('next') next?: unknown,
     @Query('signedOut') signedOut?: string,
   ): Promise<void> {
     if (request.web) {
@@ -64,7 +69,7 @@ export class LoginController {
       throw new CsrfRejected();
     }
     const name = field(body, 'name') ?? '';
-    const password = typeof body.password === 'string' ? body.password : '';
+    const password = rawField(body, 'password') ?? '';
     const next = field(body, 'next');
     const user = name && password ? await this.users.findByPassword(name, password) : null;
     if (!user) {
@@ -108,7 +113,7 @@ export class LoginController {
   private async show(
     request: WebRequest,
     response: Response,
-    data: { next?: string; name?: string; wrong?: boolean; signedOut?: boolean },
+    data: { next?: unknown; name?: string; wrong?: boolean; signedOut?: boolean },
     status: number,
   ): Promise<void> {
     let token = readCookie(request, LOGIN_CSRF_COOKIE);
@@ -120,7 +125,7 @@ export class LoginController {
       request,
       response,
       'login',
-      { title: 'login.title', loginCsrf: token, next: safeNext(data.next), ...data },
+      { title: 'login.title', loginCsrf: token, ...data, next: safeNext(data.next) },
       status,
     );
   }

@@ -1,4 +1,5 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger as PinoLogger } from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ensureAdmin } from '../../src/auth/admin-bootstrap.js';
@@ -45,10 +46,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole app (API and workers, as `npm start` runs it) on this worker's database and Redis. */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * The whole app (API and workers, as `npm start` runs it) on this worker's database and Redis;
+ * `logger` (at the level it was made with) instead of the process's, for a test that reads logs.
+ */
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  logger?: PinoLogger,
+): Promise<TestApp> {
   const env = testEnvironment(overrides);
-  const running = await createApp(env, createRootLogger(env));
+  const running = await createApp(env, logger ?? createRootLogger(env));
   if (running.role === 'worker') throw new Error('startTestApp serves HTTP; use role all or api');
   const app = running.context;
   await app.init();

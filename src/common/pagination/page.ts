@@ -2,6 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { textProblem } from '../validation/safe-input.js';
 
 export class PageQuery {
   /** How many items, 1 to 500. */
@@ -36,7 +37,11 @@ function decodeCursor(cursor: string, arity: number): CursorValue[] {
     if (
       Array.isArray(values) &&
       values.length === arity &&
-      values.every((v) => typeof v === 'string' || typeof v === 'number')
+      values.every(
+        (v) =>
+          (typeof v === 'string' && textProblem(v) === null) ||
+          (typeof v === 'number' && Number.isFinite(v)),
+      )
     ) {
       return values as CursorValue[];
     }

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsNumber, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsDecimal } from './numbers.js';
 
 /** Letters, digits and . _ - (no spaces, so a code is safe in URLs and CSV). */
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -24,9 +25,4 @@ export const IsName = (maxLength = 200) =>
   );
 
 /** A per-unit measure (kg, m3) stored with six decimals. */
-export const IsUnitMeasure = () =>
-  applyDecorators(
-    IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 }),
-    Min(0.000001),
-    Max(999999),
-  );
+export const IsUnitMeasure = () => applyDecorators(IsDecimal(6), Min(0.000001), Max(999999));

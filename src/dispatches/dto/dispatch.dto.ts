@@ -6,7 +6,6 @@ import {
   IsArray,
   IsEnum,
   IsIn,
-  IsNumber,
   IsOptional,
   Matches,
   Max,
@@ -14,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsCode, IsName } from '../../common/validation/codes.js';
+import { IsDecimal } from '../../common/validation/numbers.js';
 import { IsDay, IsInstant } from '../../common/validation/time.js';
 import { IsLines, IsQuantity, LineDto, MAX_LINES } from '../../stock/dto/line.dto.js';
 import { HubQuery } from '../../hubs/dto/hub-query.dto.js';
@@ -76,7 +76,7 @@ export class CreateDispatchDto {
 
   /** Net cargo weight from the weighbridge, kg; statistics count it as the truck's tonnage. */
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsDecimal(3)
   @Min(0.001)
   @Max(100_000)
   cargoWeightKg?: number;

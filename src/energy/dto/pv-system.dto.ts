@@ -1,5 +1,6 @@
-import { IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional, Max, Min } from 'class-validator';
 import { IsCode, IsName } from '../../common/validation/codes.js';
+import { IsDecimal } from '../../common/validation/numbers.js';
 import { IsDay } from '../../common/validation/time.js';
 import { PvSystem } from '../pv-system.entity.js';
 
@@ -17,7 +18,7 @@ export class CreatePvSystemDto {
   name: string;
 
   /** Peak power at standard test conditions, kWp. */
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsDecimal(3)
   @Min(0.001)
   @Max(10_000_000)
   capacityKwp: number;

@@ -4,23 +4,18 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsNumber,
   IsOptional,
   Max,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { IsCode } from '../../common/validation/codes.js';
+import { IsDecimal } from '../../common/validation/numbers.js';
 import { IsInstant } from '../../common/validation/time.js';
 import { MAX_IRRADIATION_KWH_M2, MAX_KWH, MAX_READINGS } from '../reading-rules.js';
 
 /** An amount metered over the interval: not negative, at most 6 decimals. */
-const IsAmount = (max: number) =>
-  applyDecorators(
-    IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 6 }),
-    Min(0),
-    Max(max),
-  );
+const IsAmount = (max: number) => applyDecorators(IsDecimal(6), Min(0), Max(max));
 
 export class ReadingDto {
   /** Start of the metered interval, ISO 8601 with offset; with the system, the reading's key. */

@@ -4,6 +4,7 @@ import { createApp } from './app.factory.js';
 import { ConfigurationError, validateEnvironment } from './config/environment.js';
 import { DatabaseUnavailableError } from './database/database-unavailable.error.js';
 import { createRootLogger } from './logger.js';
+import type { Logger as PinoLogger } from 'pino';
 
 // Before a full collection, V8 lets the old generation grow to as much as four times what was
 // live after the last one: under a burst of dispatches, a live heap of 60 MB reached 250 MB and
@@ -11,9 +12,30 @@ import { createRootLogger } from './logger.js';
 // run bench, scenario 6); the full collections it adds take a few milliseconds each.
 setFlagsFromString('--heap-growing-percent=50');
 
+/**
+ * Nest closes HTTP, workers, queues and pools on SIGTERM, then exits. Closing a queue waits for
+ * its Redis connection, which never comes while Redis is unreachable: past this, exit anyway
+ * (nothing is lost; what was not folded waits in the outbox).
+ */
+const SHUTDOWN_LIMIT_MS = 8000;
+
+function exitEvenIfShutdownHangs(logger: PinoLogger): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        logger.error(
+          `Shutdown did not finish within ${SHUTDOWN_LIMIT_MS / 1000} s (a service unreachable?); exiting`,
+        );
+        process.exit(1);
+      }, SHUTDOWN_LIMIT_MS).unref();
+    });
+  }
+}
+
 async function main(): Promise<void> {
   const env = validateEnvironment(process.env);
   const logger = createRootLogger(env);
+  exitEvenIfShutdownHangs(logger);
   const app = await createApp(env, logger);
   if (app.role === 'worker') {
     await app.context.init();

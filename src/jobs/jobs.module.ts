@@ -1,10 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ConfigService } from '@nestjs/config';
 import { Environment } from '../config/environment.js';
 import { QueueName } from './jobs.constants.js';
 import { JobsService } from './jobs.service.js';
 import { redisOptions } from './redis-connection.js';
+import { RedisStateService } from './redis-state.service.js';
 
 const queues = Object.values(QueueName).map((name) => ({ name }));
 
@@ -19,8 +21,9 @@ const queues = Object.values(QueueName).map((name) => ({ name }));
       }),
     }),
     BullModule.registerQueue(...queues),
+    DiscoveryModule,
   ],
-  providers: [JobsService],
+  providers: [JobsService, RedisStateService],
   exports: [BullModule, JobsService],
 })
 export class JobsModule {}

@@ -50,6 +50,17 @@ export class JobsService {
     return Object.values(this.queues);
   }
 
+  /** Resolves once Redis answers a PING; rejects after `ms` (per step) while it does not. */
+  async ping(ms = 1500): Promise<void> {
+    // BullMQ's backend client proxies the ioredis instance, which has every Redis command.
+    const client = (await withTimeout(
+      this.queue(QueueName.Maintenance).getBackend().client,
+      ms,
+      'Redis did not connect',
+    )) as unknown as { ping(): Promise<string> };
+    await withTimeout(client.ping(), ms, 'Redis did not answer PING');
+  }
+
   /** Adds a job; rejects after a few seconds rather than hang while Redis is unreachable. */
   enqueue<N extends JobName>(name: N, data: JobPayloads[N], options: JobsOptions = {}) {
     return withTimeout(

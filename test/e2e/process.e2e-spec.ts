@@ -153,4 +153,42 @@ describe('the relief-hub process', () => {
       /^PostgreSQL at 127\.0\.0\.1:5432 refused user "no_such_user" \(DATABASE_URL\): .*no_such_user.*$/,
     );
   });
+
+  it(
+    'with Redis unreachable: serves, says so once, and still exits soon after SIGTERM',
+    async () => {
+      const url = testDatabaseUrl('redis-down');
+      await dropDatabase(url);
+      const [port, redisPort] = [await freePort(), await freePort()];
+      const app = run({
+        DATABASE_URL: url,
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        PORT: String(port),
+        ADMIN_API_KEY: 'redis-down-admin-key-0123456789',
+      });
+      try {
+        await waitFor(() => app.out().includes('listening on'), 'the app to listen');
+        await waitFor(() => app.out().includes('Redis is unreachable'), 'the Redis line');
+        const health = await fetch(`http://127.0.0.1:${port}/api/health`);
+        expect(health.status).toBe(503);
+        // Reconnections go on meanwhile; they are not printed one by one.
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        expect(app.out().match(/Redis is unreachable/g)).toHaveLength(1);
+        expect(app.err()).toBe('');
+        app.child.kill('SIGTERM');
+        const exited = await Promise.race([
+          app.exited,
+          new Promise<'still running'>((resolve) =>
+            setTimeout(() => resolve('still running'), 30_000),
+          ),
+        ]);
+        expect(exited).toEqual([1, null]);
+        expect(app.out()).toContain('Shutdown did not finish within 8 s');
+      } finally {
+        app.child.kill('SIGKILL');
+        await dropDatabase(url);
+      }
+    },
+    3 * START_MS,
+  );
 });

@@ -126,6 +126,9 @@ describe('malformed dispatch and receipt bodies', () => {
   });
 });
 
+/** No workers: nothing relays or folds in the background while rows are counted. */
+const NO_WORKERS = { APP_ROLE: 'api' };
+
 /** Bodies sent as written: exponents stay exponents, nesting is not built as objects first. */
 const raw = (t: TestApp, path: string, body: string, apiKey?: string, type = 'application/json') =>
   t.http().post(path).set(t.as(apiKey)).set('Content-Type', type).send(body);
@@ -141,7 +144,7 @@ describe('input no route can take (issue 13)', () => {
   let warehouse: string;
   const reading = { start: '2024-05-01T10:00:00+05:00', end: '2024-05-01T11:00:00+05:00' };
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(NO_WORKERS);
     await t.reset();
     warehouse = await t.createUser('warehouse');
     await receive(t, warehouse, [{ sku: 'CRI-BLANKET-HT', quantity: 100 }]);
@@ -446,7 +449,7 @@ describe('the web app takes only what its forms send (issue 13)', () => {
         done();
       },
     });
-    t = await startTestApp({}, pino({ level: 'info' }, stream));
+    t = await startTestApp(NO_WORKERS, pino({ level: 'info' }, stream));
     await t.reset();
   });
   afterAll(() => t.close());

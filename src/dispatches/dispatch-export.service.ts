@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { roundDecimal } from '../common/decimal.js';
+import { csvCell, spreadsheetCell } from '../common/spreadsheet/cell.js';
 import { endOfDay, startOfDay, toZonedIso } from '../common/time/zoned.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS } from './dispatch-import.service.js';
@@ -114,7 +115,11 @@ export class DispatchExportService {
   async writeCsv(rows: AsyncIterable<ExportRow>, response: Response): Promise<void> {
     await pipeline(
       Readable.from(rows),
-      stringify({ header: true, columns: [...EXPORT_COLUMNS], cast: { number: (n) => String(n) } }),
+      stringify({
+        header: true,
+        columns: [...EXPORT_COLUMNS],
+        cast: { string: csvCell, number: (n) => String(n) },
+      }),
       response,
     );
   }
@@ -123,7 +128,7 @@ export class DispatchExportService {
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: response, useStyles: false });
     const sheet = workbook.addWorksheet('Dispatches');
     sheet.addRow([...EXPORT_COLUMNS]).commit();
-    for await (const row of rows) sheet.addRow(row).commit();
+    for await (const row of rows) sheet.addRow(row.map(spreadsheetCell)).commit();
     sheet.commit();
     await workbook.commit();
   }

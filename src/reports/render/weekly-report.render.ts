@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { csvCell } from '../../common/spreadsheet/cell.js';
 import { longDate } from '../../stats/summary.js';
 import { WeeklyReportResponse } from '../dto/weekly-report.dto.js';
 import { barChart } from './bar-chart.js';
@@ -25,6 +26,7 @@ export function renderCsv(report: WeeklyReportResponse): string {
     {
       header: true,
       columns: ['waybill_no', 'dispatched_at', 'destination', 'truck_plate', 'tonnes'],
+      cast: { string: csvCell },
     },
   );
 }

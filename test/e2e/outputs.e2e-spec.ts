@@ -100,4 +100,56 @@ describe('what the app writes for others to open', () => {
       });
     }
   });
+
+  it('writes the weekly report: formula-like CSV cells as text, names escaped in Markdown and HTML', async () => {
+    await t
+      .http()
+      .post('/api/destinations')
+      .set(t.as())
+      .send({ code: 'XS', name: '<svg onload=alert(2)>' })
+      .expect(201);
+    await t
+      .http()
+      .post('/api/items')
+      .set(t.as())
+      .send({
+        sku: 'CRI-PIPE',
+        name: 'Tent | *big* _wide_',
+        unit: 'piece',
+        unitWeightKg: 10,
+        unitVolumeM3: 0.1,
+      })
+      .expect(201);
+    const plate = '=HYPERLINK("http://e.x","go")';
+    await importCsv(
+      t,
+      warehouse,
+      [
+        'waybill_no,dispatched_at,destination,truck_plate,sku,quantity,cargo_weight_kg',
+        `OLD-2,2024-05-28T10:00:00+05:00,XS,"${plate.replace(/"/g, '""')}",CRI-PIPE,1000,`,
+      ].join('\n'),
+    ).expect(201);
+    const accepted = await t
+      .http()
+      .post('/api/reports/weekly')
+      .set(t.as(coordinator))
+      .send({ weekStart: '2024-05-27' })
+      .expect(202);
+    await waitForReportJob(t, accepted.body.jobUrl);
+    const url = '/api/reports/weekly/2024-05-27';
+
+    const csv = await t.http().get(`${url}?format=csv`).set(t.as()).expect(200);
+    expect(csv.text).toContain(`"'=HYPERLINK(""http://e.x"",""go"")"`);
+    const [row] = parse(csv.text, { columns: true }) as Record<string, string>[];
+    expect(row).toMatchObject({ waybill_no: 'OLD-2', truck_plate: `'${plate}`, tonnes: '10' });
+
+    const md = (await t.http().get(`${url}?format=md`).set(t.as()).expect(200)).text;
+    expect(md).not.toMatch(/<svg/);
+    expect(md).toContain('| &lt;svg onload=alert(2)&gt; | 1 | 10 |');
+    expect(md).toContain('| CRI-PIPE | Tent \\| \\*big\\* \\_wide\\_ | 1,000 | 10 |');
+
+    const html = (await t.http().get(`${url}?format=html`).set(t.as()).expect(200)).text;
+    expect(html).not.toMatch(/<svg onload/);
+    expect(html).toContain('&lt;svg onload=alert(2)&gt;');
+  });
 });

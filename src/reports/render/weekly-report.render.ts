@@ -3,7 +3,7 @@ import { csvCell } from '../../common/spreadsheet/cell.js';
 import { longDate } from '../../stats/summary.js';
 import { WeeklyReportResponse } from '../dto/weekly-report.dto.js';
 import { barChart } from './bar-chart.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml, escapeMarkdown } from './escape.js';
 
 const n = (value: number, digits = 3) =>
   value.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -32,7 +32,7 @@ export function renderCsv(report: WeeklyReportResponse): string {
 }
 
 export function renderMarkdown(report: WeeklyReportResponse): string {
-  const md = (text: string) => text.replace(/([\\|*_`#[\]])/g, '\\$1');
+  const md = escapeMarkdown;
   const table = (head: string[], rows: (string | number)[][]) =>
     [
       `| ${head.join(' | ')} |`,

@@ -12,12 +12,6 @@ const FORMULAS = {
   emergency: '-2+3',
 };
 
-const binary = (res: NodeJS.ReadableStream, callback: (e: Error | null, b: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => callback(null, Buffer.concat(chunks)));
-};
-
 describe('what the app writes for others to open', () => {
   let t: TestApp;
   let warehouse: string;
@@ -76,7 +70,11 @@ describe('what the app writes for others to open', () => {
       .get('/api/dispatches/export?format=xlsx')
       .set(t.as(coordinator))
       .buffer(true)
-      .parse(binary)
+      .parse((res, callback) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => callback(null, Buffer.concat(chunks)));
+      })
       .expect(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.body as Parameters<typeof workbook.xlsx.load>[0]);

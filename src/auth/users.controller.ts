@@ -13,7 +13,14 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from './auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
 import { CreateUserDto, SetPasswordDto } from './dto/create-user.dto.js';
-import { mapUser, mapUserWithKey, UserResponse, UserWithKeyResponse } from './dto/user.response.js';
+import {
+  CurrentUserResponse,
+  mapCurrentUser,
+  mapUser,
+  mapUserWithKey,
+  UserResponse,
+  UserWithKeyResponse,
+} from './dto/user.response.js';
 import { Role } from './role.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
@@ -35,6 +42,13 @@ export class UsersController {
   async list(@Query() page: PageQuery): Promise<Page<UserResponse>> {
     const { items, nextCursor } = await this.users.list(page);
     return { items: items.map(mapUser), nextCursor };
+  }
+
+  /** The caller: the user whose API key signed the request. */
+  @Get('me')
+  @Roles(Role.Admin, Role.Warehouse, Role.Coordinator)
+  me(@CurrentUser() user: User): CurrentUserResponse {
+    return mapCurrentUser(user);
   }
 
   @Post(':id/rotate-key')

@@ -18,10 +18,20 @@ function run(env: Record<string, string>) {
   return { child, exited, out: () => stdout, err: () => stderr };
 }
 
-async function waitFor(condition: () => boolean, what: string, ms = 30_000) {
+// A fresh database is created and migrated before the app listens: on a machine busy with the
+// rest of the suite that has taken more than 30 s. A timeout shows what the process printed.
+async function waitFor(
+  condition: () => boolean,
+  what: string,
+  child?: ReturnType<typeof run>,
+  ms = 90_000,
+) {
   const deadline = Date.now() + ms;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const output = child ? `; it printed:\n${child.out()}${child.err()}` : '';
+      throw new Error(`timed out waiting for ${what}${output}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -44,7 +54,7 @@ describe('the relief-hub process', () => {
       REDIS_PREFIX: `rh-test-${process.env.TEST_RUN_ID}-process`,
     });
     try {
-      await waitFor(() => app.out().includes('listening on'), 'the app to listen');
+      await waitFor(() => app.out().includes('listening on'), 'the app to listen', app);
       expect(app.out()).toContain(
         `the API at http://localhost:${port}/api (docs at /api/docs), the staff web app at http://localhost:${port}/app`,
       );
@@ -62,7 +72,7 @@ describe('the relief-hub process', () => {
       app.child.kill('SIGKILL');
       await dropDatabase(url);
     }
-  });
+  }, 180_000);
 
   it('runs the API and the workers as separate processes, the worker folding what the API records', async () => {
     const url = testDatabaseUrl('roles');
@@ -76,8 +86,8 @@ describe('the relief-hub process', () => {
     const api = run({ ...env, APP_ROLE: 'api', PORT: String(port) });
     const worker = run({ ...env, APP_ROLE: 'worker' });
     try {
-      await waitFor(() => api.out().includes('listening on'), 'the API to listen');
-      await waitFor(() => worker.out().includes('workers running'), 'the workers to run');
+      await waitFor(() => api.out().includes('listening on'), 'the API to listen', api);
+      await waitFor(() => worker.out().includes('workers running'), 'the workers to run', worker);
       const call = (path: string, body?: object) =>
         fetch(`http://127.0.0.1:${port}${path}`, {
           method: body ? 'POST' : 'GET',
@@ -117,7 +127,7 @@ describe('the relief-hub process', () => {
       expect(await worker.exited).toEqual([null, 'SIGTERM']);
       await dropDatabase(url);
     }
-  });
+  }, 180_000);
 
   it('refuses to start on bad configuration, with one line naming the variable', async () => {
     const app = run({ PORT: 'not-a-port' });

@@ -17,8 +17,8 @@ export default tseslint.config(
     },
   },
   {
-    // The benchmark and Jest's global set-up are plain ES modules run by Node.
-    files: ['test/**/*.mjs', 'test/**/*.js'],
+    // The benchmark, Jest's global set-up and scripts/ are plain ES modules run by Node.
+    files: ['test/**/*.mjs', 'test/**/*.js', 'scripts/**/*.mjs'],
     languageOptions: {
       globals: {
         URL: 'readonly',

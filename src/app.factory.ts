@@ -1,7 +1,7 @@
 import { INestApplication, INestApplicationContext, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
@@ -11,7 +11,7 @@ import { useBodyParsers } from './common/http/body-parsers.js';
 import { SafeInputPipe } from './common/validation/safe-input.js';
 import { ApiValidationPipe } from './common/validation/validation.pipe.js';
 import { Environment } from './config/environment.js';
-import { httpLogger } from './logger.js';
+import { createRootLogger, httpLogger } from './logger.js';
 import { prepareDatabase } from './prepare-database.js';
 
 export type RunningApp =
@@ -44,13 +44,7 @@ function configureHttp(app: NestExpressApplication, env: Environment, logger: Pi
   app.use(httpLogger(logger));
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  // The staff web app (src/web) lives under /app, beside the API rather than inside it.
-  app.setGlobalPrefix('api', {
-    exclude: [
-      { path: 'app', method: RequestMethod.ALL },
-      { path: 'app/*path', method: RequestMethod.ALL },
-    ],
-  });
+  useApiPrefix(app);
   app.use(helmet());
   app.disable('x-powered-by');
   app.use(...rateLimits(env.RATE_LIMIT_PER_SECOND, env.RATE_LIMIT_BURST));
@@ -60,17 +54,58 @@ function configureHttp(app: NestExpressApplication, env: Environment, logger: Pi
   setUpOpenApi(app);
 }
 
+/** The staff web app (src/web) lives under /app, beside the API rather than inside it. */
+function useApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'app', method: RequestMethod.ALL },
+      { path: 'app/*path', method: RequestMethod.ALL },
+    ],
+  });
+}
+
 function setUpOpenApi(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('relief-hub')
-      .setDescription(
-        'Stock, truck dispatches, statistics, weekly reports and solar energy of a humanitarian logistics hub.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
-      .build(),
+  SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+}
+
+function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('relief-hub')
+    .setDescription(
+      'Stock, truck dispatches, statistics, weekly reports and solar energy of a humanitarian logistics hub.',
+    )
+    .setVersion('1')
+    // Relative: wherever this document is served from (npm start: http://localhost:3000).
+    .addServer('/', 'The relief-hub that serves this document')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'API key',
+      description: 'An API key (`rh_...`), created with its user and shown once',
+    })
+    .build();
+  // package.json's: private, licensed to no one.
+  config.info.license = { name: 'UNLICENSED' };
+  return SwaggerModule.createDocument(app, config);
+}
+
+/**
+ * The OpenAPI document the API serves at /api/docs-json, built without serving: Nest's preview
+ * mode resolves modules and routes but runs no provider, so nothing connects to PostgreSQL or
+ * Redis. scripts/openapi.mjs writes it to a file for linting and client generation.
+ */
+export async function createOpenApiDocument(env: Environment): Promise<OpenAPIObject> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRole(
+      { ...env, APP_ROLE: 'api' },
+      createRootLogger({ ...env, LOG_LEVEL: 'silent' }),
+    ),
+    { preview: true, logger: false, bodyParser: false },
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  try {
+    useApiPrefix(app);
+    return openApiDocument(app);
+  } finally {
+    await app.close();
+  }
 }

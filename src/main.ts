@@ -43,8 +43,9 @@ async function main(): Promise<void> {
     return;
   }
   await app.context.listen(env.PORT);
+  const origin = `http://localhost:${env.PORT}`;
   logger.info(
-    `relief-hub (${env.APP_ROLE}) listening on http://localhost:${env.PORT}/api (docs at /api/docs)`,
+    `relief-hub (${env.APP_ROLE}) listening on ${origin}: the API at ${origin}/api (docs at /api/docs), the staff web app at ${origin}/app`,
   );
 }
 

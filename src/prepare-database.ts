@@ -14,7 +14,7 @@ import { ENTITIES } from './entities.js';
  * data seeded, an admin present. Runs before Nest starts, once per process, under a lock.
  */
 export async function prepareDatabase(
-  env: Pick<Environment, 'DATABASE_URL' | 'ADMIN_API_KEY'>,
+  env: Pick<Environment, 'DATABASE_URL' | 'ADMIN_API_KEY' | 'ADMIN_PASSWORD'>,
   log: PinoLogger,
 ): Promise<void> {
   try {
@@ -25,7 +25,7 @@ export async function prepareDatabase(
 }
 
 async function migrateAndSeed(
-  env: Pick<Environment, 'DATABASE_URL' | 'ADMIN_API_KEY'>,
+  env: Pick<Environment, 'DATABASE_URL' | 'ADMIN_API_KEY' | 'ADMIN_PASSWORD'>,
   log: PinoLogger,
 ): Promise<void> {
   if (await ensureDatabaseExists(env.DATABASE_URL)) {
@@ -44,13 +44,22 @@ async function migrateAndSeed(
     for (const migration of applied) log.info(`Applied migration ${migration.name}`);
     await dataSource.transaction(async (manager) => {
       await seedReferenceData(manager);
-      const admin = await ensureAdmin(manager, env.ADMIN_API_KEY);
+      const admin = await ensureAdmin(manager, env.ADMIN_API_KEY, env.ADMIN_PASSWORD);
       if (admin.generatedApiKey) {
         log.warn(
           `Created admin user "${admin.name}". Its API key, shown only this once: ${admin.generatedApiKey}`,
         );
       } else if (admin.name) {
         log.info(`Created admin user "${admin.name}" holding ADMIN_API_KEY`);
+      }
+      if (admin.password?.given) {
+        log.info(
+          `Gave admin user "${admin.password.admin}" the password in ADMIN_PASSWORD: sign in at /app/login`,
+        );
+      } else if (admin.password) {
+        log.info(
+          `ADMIN_PASSWORD left unused: admin user "${admin.password.admin}" has a password already (change it with POST /api/users/:id/password)`,
+        );
       }
     });
   } finally {

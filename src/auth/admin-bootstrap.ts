@@ -1,22 +1,46 @@
 import { EntityManager, IsNull } from 'typeorm';
 import { generateApiKey, hashApiKey } from './api-key.js';
+import { hashPassword } from './password.js';
 import { Role } from './role.js';
 import { User } from './user.entity.js';
 
 export interface AdminBootstrapResult {
   /** Set only when a key was generated here: it must be shown to the operator once. */
   generatedApiKey?: string;
+  /** Set when an admin was created here. */
   name?: string;
+  /** What became of ADMIN_PASSWORD, when it is set: given to this admin, or it had one already. */
+  password?: { admin: string; given: boolean };
 }
 
 /**
  * With ADMIN_API_KEY set, an active admin holds that key after start. Without it, an admin is
  * created (and its key returned for printing) only when no active admin exists.
+ *
+ * With ADMIN_PASSWORD set, that admin (the key's holder; without a key, the first active admin,
+ * created now or earlier) gets it as its web app password when it has none, so whoever installs
+ * relief-hub can sign in at /app. A password set before is never replaced from here: changing it
+ * is POST /api/users/:id/password's job, which also ends the admin's sessions.
  */
 export async function ensureAdmin(
   manager: EntityManager,
   adminApiKey: string | undefined,
+  adminPassword?: string,
 ): Promise<AdminBootstrapResult> {
+  const { admin, ...result } = await ensureAdminUser(manager, adminApiKey);
+  if (!adminPassword) return result;
+  if (admin.passwordChangedAt) return { ...result, password: { admin: admin.name, given: false } };
+  await manager.getRepository(User).update(admin.id, {
+    passwordHash: await hashPassword(adminPassword),
+    passwordChangedAt: new Date(),
+  });
+  return { ...result, password: { admin: admin.name, given: true } };
+}
+
+async function ensureAdminUser(
+  manager: EntityManager,
+  adminApiKey: string | undefined,
+): Promise<AdminBootstrapResult & { admin: User }> {
   const users = manager.getRepository(User);
   if (adminApiKey) {
     const apiKeyHash = hashApiKey(adminApiKey);
@@ -25,18 +49,22 @@ export async function ensureAdmin(
       if (holder.role !== Role.Admin || holder.revokedAt) {
         await users.update(holder.id, { role: Role.Admin, revokedAt: null });
       }
-      return {};
+      return { admin: holder };
     }
     const name = await freeName(manager, 'admin');
-    await users.insert({ name, role: Role.Admin, apiKeyHash });
-    return { name };
+    return { admin: await users.save(users.create({ name, role: Role.Admin, apiKeyHash })), name };
   }
-  const activeAdmins = await users.countBy({ role: Role.Admin, revokedAt: IsNull() });
-  if (activeAdmins > 0) return {};
+  const first = await users.findOne({
+    where: { role: Role.Admin, revokedAt: IsNull() },
+    order: { createdAt: 'ASC', id: 'ASC' },
+  });
+  if (first) return { admin: first };
   const apiKey = generateApiKey();
   const name = await freeName(manager, 'admin');
-  await users.insert({ name, role: Role.Admin, apiKeyHash: hashApiKey(apiKey) });
-  return { generatedApiKey: apiKey, name };
+  const admin = await users.save(
+    users.create({ name, role: Role.Admin, apiKeyHash: hashApiKey(apiKey) }),
+  );
+  return { admin, generatedApiKey: apiKey, name };
 }
 
 async function freeName(manager: EntityManager, base: string): Promise<string> {

@@ -1,7 +1,6 @@
 import { argon2id, hash, verify } from 'argon2';
 
-export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 200;
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../config/password-length.js';
 
 /** argon2's defaults for argon2id (64 MiB, 3 passes, 4 lanes): OWASP's recommended strength. */
 export function hashPassword(password: string): Promise<string> {

@@ -8,6 +8,7 @@ const { Admin, Warehouse, Coordinator } = Role;
 const TABLE: Record<Action, Role[]> = {
   'hub.read': [Admin, Warehouse, Coordinator],
   'catalogue.read': [Admin, Warehouse, Coordinator],
+  'account.read': [Admin, Warehouse, Coordinator],
   'account.password': [Admin, Warehouse, Coordinator],
   'stock.record': [Admin, Warehouse],
   'dispatch.record': [Admin, Warehouse],

@@ -12,6 +12,8 @@ const ALLOWED = {
   'hub.read': [Role.Warehouse, Role.Coordinator],
   /** Items, destinations and the list of hubs: reference data every hub shares. */
   'catalogue.read': [Role.Warehouse, Role.Coordinator],
+  /** Who one is (GET /api/users/me). */
+  'account.read': [Role.Warehouse, Role.Coordinator],
   /** One's own web app password (users.service lets only an admin set another's). */
   'account.password': [Role.Warehouse, Role.Coordinator],
   /** Receipts and adjustments. */

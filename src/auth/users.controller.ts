@@ -14,6 +14,8 @@ import { Can, CurrentUser } from './auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
 import { CreateUserDto, SetPasswordDto } from './dto/create-user.dto.js';
 import {
+  CurrentUserResponse,
+  mapCurrentUser,
   mapUser,
   mapUserWithKey,
   UserResponse,
@@ -21,7 +23,9 @@ import {
 } from './dto/user-response.dto.js';
 import { User } from './user.entity.js';
 import { UsersService } from './users.service.js';
+import { ApiErrors, ApiPage } from '../common/openapi/api-responses.js';
 
+@ApiErrors(401, 429)
 @ApiTags('users')
 @ApiBearerAuth()
 @Can('users.manage')
@@ -29,18 +33,32 @@ import { UsersService } from './users.service.js';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
+  /** A user with a new API key (shown once) and, for the web app, an optional password. */
+  @ApiErrors(400, 403, 409)
   @Post()
   async create(@Body() dto: CreateUserDto): Promise<UserWithKeyResponse> {
     const { user, apiKey } = await this.users.create(dto);
     return mapUserWithKey(user, apiKey);
   }
 
+  /** Users, newest first, without their keys. */
+  @ApiPage(UserResponse, 'A page of users')
+  @ApiErrors(400, 403)
   @Get()
   async list(@Query() page: PageQuery): Promise<Page<UserResponse>> {
     const { items, nextCursor } = await this.users.list(page);
     return { items: items.map(mapUser), nextCursor };
   }
 
+  /** The caller: the user whose API key signed the request. */
+  @Get('me')
+  @Can('account.read')
+  me(@CurrentUser() user: User): CurrentUserResponse {
+    return mapCurrentUser(user);
+  }
+
+  /** A new API key for the user (shown once); the old one stops working at once. */
+  @ApiErrors(400, 403, 404, 409)
   @Post(':id/rotate-key')
   @HttpCode(200)
   async rotateKey(@Param('id', ParseUUIDPipe) id: string): Promise<UserWithKeyResponse> {
@@ -49,6 +67,7 @@ export class UsersController {
   }
 
   /** The web app password: an admin sets anyone's, any user their own. Ends their web sessions. */
+  @ApiErrors(400, 403, 404, 409)
   @Post(':id/password')
   @HttpCode(204)
   @Can('account.password')
@@ -60,6 +79,8 @@ export class UsersController {
     await this.users.setPassword(id, dto.password, actor);
   }
 
+  /** Revokes the user's key at once; never the last active admin (422). */
+  @ApiErrors(400, 403, 404, 422)
   @Delete(':id')
   @HttpCode(204)
   async revoke(@Param('id', ParseUUIDPipe) id: string): Promise<void> {

@@ -27,6 +27,13 @@ describe('validateEnvironment', () => {
     });
   });
 
+  it('takes an ADMIN_PASSWORD of 10 to 200 characters', () => {
+    expect(validateEnvironment({}).ADMIN_PASSWORD).toBeUndefined();
+    for (const password of ['ten chars!', 'x'.repeat(200)]) {
+      expect(validateEnvironment({ ADMIN_PASSWORD: password }).ADMIN_PASSWORD).toBe(password);
+    }
+  });
+
   it('reads decimal factors', () => {
     expect(
       validateEnvironment({
@@ -77,6 +84,14 @@ describe('validateEnvironment', () => {
     [
       { ADMIN_API_KEY: 'short' },
       /^Invalid configuration: ADMIN_API_KEY must be longer.*\(got \(hidden\)\)$/,
+    ],
+    [
+      { ADMIN_PASSWORD: 'nine char' },
+      /^Invalid configuration: ADMIN_PASSWORD must be longer than or equal to 10 characters \(got \(hidden\)\)$/,
+    ],
+    [
+      { ADMIN_PASSWORD: 'x'.repeat(201) },
+      /^Invalid configuration: ADMIN_PASSWORD must be shorter than or equal to 200 characters \(got \(hidden\)\)$/,
     ],
   ])('names the bad variable in one line: %j', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(ConfigurationError);

@@ -13,6 +13,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-length.js';
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -56,6 +57,16 @@ export class Environment {
   @MinLength(16)
   @IsString()
   ADMIN_API_KEY?: string;
+
+  /**
+   * The web app password the admin holding ADMIN_API_KEY (without it, the first admin) is given
+   * at start when it has none, so whoever installs relief-hub can sign in at /app.
+   */
+  @IsOptional()
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @IsString()
+  ADMIN_PASSWORD?: string;
 
   @Matches(/^[A-Z0-9_-]{1,64}$/, { message: 'must be a hub code (A-Z, 0-9, _ or -)' })
   DEFAULT_HUB = 'TMZ';
@@ -133,7 +144,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (errors.length > 0) {
     const first = errors[0];
     const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    const shown = first.property.endsWith('_KEY') ? '(hidden)' : JSON.stringify(first.value);
+    const secret = /_(KEY|PASSWORD)$/.test(first.property);
+    const shown = secret ? '(hidden)' : JSON.stringify(first.value);
     throw new ConfigurationError(
       `Invalid configuration: ${first.property} ${reason.replace(`${first.property} `, '')} (got ${shown})`,
     );

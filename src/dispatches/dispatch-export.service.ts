@@ -5,6 +5,7 @@ import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { roundDecimal } from '../common/decimal.js';
+import { csvCell, spreadsheetCell } from '../common/spreadsheet/cell.js';
 import { toZonedIso } from '../common/time/zoned.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS } from './dispatch-import.service.js';
@@ -54,7 +55,11 @@ export class DispatchExportService {
   async writeCsv(rows: AsyncIterable<ExportRow>, response: Response): Promise<void> {
     await pipeline(
       Readable.from(rows),
-      stringify({ header: true, columns: [...EXPORT_COLUMNS], cast: { number: (n) => String(n) } }),
+      stringify({
+        header: true,
+        columns: [...EXPORT_COLUMNS],
+        cast: { string: csvCell, number: (n) => String(n) },
+      }),
       response,
     );
   }
@@ -63,7 +68,7 @@ export class DispatchExportService {
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: response, useStyles: false });
     const sheet = workbook.addWorksheet('Dispatches');
     sheet.addRow([...EXPORT_COLUMNS]).commit();
-    for await (const row of rows) sheet.addRow(row).commit();
+    for await (const row of rows) sheet.addRow(row.map(spreadsheetCell)).commit();
     sheet.commit();
     await workbook.commit();
   }

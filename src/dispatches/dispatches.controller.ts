@@ -30,8 +30,10 @@ import {
   ExportQuery,
   RecordDeliveryDto,
 } from './dto/dispatch.dto.js';
-import { DispatchResponse } from './dto/dispatch-response.dto.js';
+import { DispatchResponse, ImportResultResponse } from './dto/dispatch-response.dto.js';
+import { ApiErrors, ApiPage, ApiReturns } from '../common/openapi/api-responses.js';
 
+@ApiErrors(401, 429)
 @ApiTags('dispatches')
 @ApiBearerAuth()
 @Can('hub.read')
@@ -46,6 +48,7 @@ export class DispatchesController {
   ) {}
 
   /** A truck leaves the hub: stock is taken for every line, or nothing is (409). */
+  @ApiErrors(400, 403, 409, 422)
   @Post()
   @Can('dispatch.record')
   @Idempotent()
@@ -57,6 +60,12 @@ export class DispatchesController {
    * Historical dispatches as CSV (Content-Type: text/csv), all rows or none; they count in
    * statistics but take no stock. Waybills the hub already has are skipped.
    */
+  @ApiReturns(
+    'What was imported, and how many waybills the hub had already',
+    { 'application/json': ImportResultResponse },
+    201,
+  )
+  @ApiErrors(400, 403, 409, 413, 415, 422)
   @Post('import')
   @Can('dispatch.record')
   @Idempotent()
@@ -73,12 +82,19 @@ export class DispatchesController {
   }
 
   /** Newest first; `from`/`to` are days of dispatch in hub time. */
+  @ApiPage(DispatchResponse, 'A page of dispatches')
+  @ApiErrors(400, 422)
   @Get()
   list(@Query() query: DispatchesQuery): Promise<Page<DispatchResponse>> {
     return this.dispatches.list(query);
   }
 
   /** The dispatch register, one row per line, streamed as CSV or XLSX. */
+  @ApiReturns('The register (`format`: csv, the default, or xlsx), as a download', {
+    'text/csv': 'text',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'binary',
+  })
+  @ApiErrors(400, 422)
   @Get('export')
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async export(@Query() query: ExportQuery, @Res() response: Response): Promise<void> {
@@ -106,11 +122,15 @@ export class DispatchesController {
     }
   }
 
+  /** One dispatch with its lines (and delivery counts). */
+  @ApiErrors(400, 404)
   @Get(':id')
   get(@Param('id', ParseUUIDPipe) id: string): Promise<DispatchResponse> {
     return this.dispatches.get(id);
   }
 
+  /** Cancels a DISPATCHED dispatch: its stock comes back; a delivered one is 409. */
+  @ApiErrors(400, 403, 404, 409, 422)
   @Post(':id/cancel')
   @HttpCode(200)
   @Can('dispatch.record')
@@ -123,6 +143,8 @@ export class DispatchesController {
     return this.dispatches.cancel(id, dto, user);
   }
 
+  /** Records what arrived: every line once, damaged and missing units as transit losses. */
+  @ApiErrors(400, 403, 404, 409, 422)
   @Post(':id/delivery')
   @HttpCode(200)
   @Can('dispatch.record')

@@ -13,7 +13,9 @@ import { PvSystemsService } from './pv-systems.service.js';
 import type { ReceivedReadings } from './reading-rules.js';
 import { ReadingsBodyPipe } from './readings-body.pipe.js';
 import { ReadingsService } from './readings.service.js';
+import { ApiErrors, ApiPage } from '../common/openapi/api-responses.js';
 
+@ApiErrors(401, 429)
 @ApiTags('energy')
 @ApiBearerAuth()
 @Can('hub.read')
@@ -26,12 +28,16 @@ export class EnergyController {
   ) {}
 
   /** PV systems of the hub, by code. */
+  @ApiPage(PvSystemResponse, 'A page of PV systems')
+  @ApiErrors(400, 422)
   @Get('systems')
   async listSystems(@Query() query: HubPageQuery): Promise<Page<PvSystemResponse>> {
     const { items, nextCursor } = await this.systems.list(query);
     return { items: items.map(mapPvSystem), nextCursor };
   }
 
+  /** A new PV system of a hub; its code must be new (409). */
+  @ApiErrors(400, 403, 409, 422)
   @Post('systems')
   @Can('energy.manage')
   async createSystem(@Body() dto: CreatePvSystemDto): Promise<PvSystemResponse> {
@@ -43,6 +49,7 @@ export class EnergyController {
    * `system,start,end,generated_kwh,consumed_kwh,grid_import_kwh,exported_kwh,irradiation_kwh_m2`).
    * A reading with the start of a stored one replaces it. All or nothing.
    */
+  @ApiErrors(400, 403, 409, 413, 415, 422)
   @Post('readings')
   @Can('energy.record')
   @Idempotent()
@@ -56,6 +63,7 @@ export class EnergyController {
   }
 
   /** KPIs per day, week or month, from the daily rollups. */
+  @ApiErrors(400, 422)
   @Get('reports')
   report(@Query() query: EnergyReportQuery): Promise<EnergyReportResponse> {
     return this.reports.report(query);

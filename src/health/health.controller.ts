@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators.js';
 import { RedisHealthIndicator } from './redis.health.js';
+import { ApiPublic } from '../common/openapi/api-responses.js';
 
 @ApiTags('health')
 @Controller('health')
@@ -14,6 +15,7 @@ export class HealthController {
   ) {}
 
   /** Database, Redis and queue backlog; 503 when a dependency is down. No API key needed. */
+  @ApiPublic()
   @Get()
   @Public()
   @HealthCheck()

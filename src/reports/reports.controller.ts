@@ -5,13 +5,18 @@ import { Can } from '../auth/auth.decorators.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import {
+  ReportJobState,
   RequestWeeklyReportDto,
   WeeklyReportAccepted,
   WeeklyReportQuery,
+  WeeklyReportResponse,
+  WeeklyReportSummary,
 } from './dto/weekly-report.dto.js';
 import { renderCsv, renderHtml, renderMarkdown } from './render/weekly-report.render.js';
 import { WeeklyReportsService } from './weekly-reports.service.js';
+import { ApiErrors, ApiPage, ApiReturns } from '../common/openapi/api-responses.js';
 
+@ApiErrors(401, 429)
 @ApiTags('reports')
 @ApiBearerAuth()
 @Can('hub.read')
@@ -23,12 +28,15 @@ export class ReportsController {
   ) {}
 
   /** The hub's weekly reports, newest week first. */
+  @ApiPage(WeeklyReportSummary, 'A page of weekly reports')
+  @ApiErrors(400, 422)
   @Get()
   async list(@Query() query: HubPageQuery) {
     return this.reports.list(await this.hubs.resolve(query.hub), query);
   }
 
   /** Builds (or rebuilds) a week's report in the background: 202, then it appears. */
+  @ApiErrors(400, 403, 422, 503)
   @Post()
   @HttpCode(202)
   @Can('report.build')
@@ -36,12 +44,25 @@ export class ReportsController {
     return this.reports.request(await this.hubs.resolve(dto.hub), dto.weekStart);
   }
 
+  /** The state of a report job: waiting, active, completed or failed. */
+  @ApiReturns("The job's state", { 'application/json': ReportJobState })
+  @ApiErrors(404)
   @Get('jobs/:jobId')
   jobState(@Param('jobId') jobId: string) {
     return this.reports.jobState(jobId);
   }
 
   /** One week (weekStart a Monday): JSON, or ?format=md|csv|html. */
+  @ApiReturns(
+    'The report: JSON, or as `format` asks, Markdown, CSV (a row per dispatch) or a self-contained HTML page',
+    {
+      'application/json': WeeklyReportResponse,
+      'text/markdown': 'text',
+      'text/csv': 'text',
+      'text/html': 'text',
+    },
+  )
+  @ApiErrors(400, 404, 422)
   @Get(':weekStart')
   @ApiProduces('application/json', 'text/markdown', 'text/csv', 'text/html')
   async get(

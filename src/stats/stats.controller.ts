@@ -12,7 +12,9 @@ import {
   TimeseriesResponse,
 } from './dto/stats.dto.js';
 import { StatsService } from './stats.service.js';
+import { ApiErrors } from '../common/openapi/api-responses.js';
 
+@ApiErrors(401, 429)
 @ApiTags('statistics')
 @ApiBearerAuth()
 @Can('hub.read')
@@ -24,6 +26,7 @@ export class StatsController {
   ) {}
 
   /** Cumulative dispatch figures and the sitrep sentence, from the rollups. */
+  @ApiErrors(400, 422)
   @Get('dispatches')
   async dispatches(@Query() query: DispatchStatsQuery): Promise<DispatchStatsResponse> {
     const hub = await this.hubs.resolve(query.hub);
@@ -35,6 +38,8 @@ export class StatsController {
     });
   }
 
+  /** Trucks and tonnes per week (from Monday) or month, empty periods included. */
+  @ApiErrors(400, 422)
   @Get('dispatches/timeseries')
   async timeseries(@Query() query: TimeseriesQuery): Promise<TimeseriesResponse> {
     const hub = await this.hubs.resolve(query.hub);
@@ -42,6 +47,7 @@ export class StatsController {
   }
 
   /** Recomputes every rollup from the dispatch tables, then swaps them in at once. */
+  @ApiErrors(403, 503)
   @Post('rebuild')
   @HttpCode(202)
   @Can('stats.rebuild')
@@ -49,6 +55,8 @@ export class StatsController {
     return { jobId: await this.stats.requestRebuild(user.id) };
   }
 
+  /** The state of a rebuild: waiting, active, completed or failed. */
+  @ApiErrors(403, 404)
   @Get('rebuild/:jobId')
   @Can('stats.rebuild')
   rebuildStatus(@Param('jobId') jobId: string): Promise<RebuildStatus> {

@@ -8,7 +8,9 @@ import { CreateReceiptDto } from './dto/stock.dto.js';
 import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import { ReceiptResponse } from './dto/stock-response.dto.js';
 import { ReceiptsService } from './receipts.service.js';
+import { ApiErrors, ApiPage } from '../common/openapi/api-responses.js';
 
+@ApiErrors(401, 429)
 @ApiTags('stock')
 @ApiBearerAuth()
 @Can('hub.read')
@@ -17,6 +19,7 @@ export class ReceiptsController {
   constructor(private readonly receipts: ReceiptsService) {}
 
   /** Goods received: each line adds to on-hand with a RECEIPT movement. */
+  @ApiErrors(400, 403, 409, 422)
   @Post()
   @Can('stock.record')
   @Idempotent()
@@ -25,11 +28,15 @@ export class ReceiptsController {
   }
 
   /** Receipts of the hub, newest first. */
+  @ApiPage(ReceiptResponse, 'A page of receipts')
+  @ApiErrors(400, 422)
   @Get()
   list(@Query() query: HubPageQuery): Promise<Page<ReceiptResponse>> {
     return this.receipts.list(query.hub, query);
   }
 
+  /** One receipt with its lines. */
+  @ApiErrors(400, 404)
   @Get(':id')
   get(@Param('id', ParseUUIDPipe) id: string): Promise<ReceiptResponse> {
     return this.receipts.get(id);

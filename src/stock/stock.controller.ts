@@ -15,7 +15,9 @@ import {
   StockResponse,
 } from './dto/stock-response.dto.js';
 import { StockService } from './stock.service.js';
+import { ApiErrors, ApiPage } from '../common/openapi/api-responses.js';
 
+@ApiErrors(401, 429)
 @ApiTags('stock')
 @ApiBearerAuth()
 @Can('hub.read')
@@ -28,6 +30,7 @@ export class StockController {
   ) {}
 
   /** On hand per item at the hub, now or (asOf=YYYY-MM-DD) at the end of that day. */
+  @ApiErrors(400, 422)
   @Get()
   async levels(@Query() query: StockQuery): Promise<StockResponse> {
     const hub = await this.hubs.resolve(query.hub);
@@ -39,6 +42,8 @@ export class StockController {
   }
 
   /** The ledger, newest first. */
+  @ApiPage(MovementResponse, 'A page of stock movements')
+  @ApiErrors(400, 422)
   @Get('movements')
   async movements(@Query() query: MovementsQuery): Promise<Page<MovementResponse>> {
     const hub = await this.hubs.resolve(query.hub);
@@ -46,6 +51,8 @@ export class StockController {
     return { items: page.items.map(mapMovement), nextCursor: page.nextCursor };
   }
 
+  /** A stock count, damage, loss or opening balance for one item; never below zero (409). */
+  @ApiErrors(400, 403, 409, 422)
   @Post('adjustments')
   @Can('stock.record')
   @Idempotent()
@@ -53,6 +60,8 @@ export class StockController {
     return this.adjustments.create(dto, user);
   }
 
+  /** One item's level at the hub, now or at the end of `asOf`. */
+  @ApiErrors(400, 404, 422)
   @Get(':sku')
   async level(@Param('sku') sku: string, @Query() query: StockQuery): Promise<StockLevelResponse> {
     const hub = await this.hubs.resolve(query.hub);

@@ -52,6 +52,9 @@ describe('the relief-hub process', () => {
       });
       try {
         await waitFor(() => app.out().includes('listening on'), 'the app to listen');
+        expect(app.out()).toContain(
+          `the API at http://localhost:${port}/api (docs at /api/docs), the staff web app at http://localhost:${port}/app`,
+        );
         const key = /API key, shown only this once: (rh_[A-Za-z0-9_-]+)/.exec(app.out())?.[1];
         expect(key).toBeDefined();
         const items = await fetch(`http://127.0.0.1:${port}/api/items`, {

@@ -82,7 +82,7 @@ export async function startTestApp(
       );
       await dataSource.transaction(async (manager) => {
         await seedReferenceData(manager);
-        await ensureAdmin(manager, env.ADMIN_API_KEY);
+        await ensureAdmin(manager, env.ADMIN_API_KEY, env.ADMIN_PASSWORD);
       });
       const jobs = app.get(JobsService, { strict: false });
       await Promise.all(jobs.allQueues().map((queue) => queue.obliterate({ force: true })));

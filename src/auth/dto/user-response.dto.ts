@@ -12,6 +12,17 @@ export class UserResponse {
   revokedAt: string | null;
 }
 
+/** The caller, as GET /api/users/me shows it to any key. */
+export class CurrentUserResponse {
+  id: string;
+  name: string;
+  role: Role;
+  /** Whether the user can sign in to the web app. */
+  hasPassword: boolean;
+  /** The web app's language as the user last chose it (`en`, `ru`); null until they choose. */
+  language: string | null;
+}
+
 /** Returned once, when a key is created or rotated: the only time the key is shown. */
 export class UserWithKeyResponse {
   id: string;
@@ -29,6 +40,16 @@ export function mapUser(user: User): UserResponse {
     hasPassword: user.passwordChangedAt !== null,
     createdAt: user.createdAt.toISOString(),
     revokedAt: user.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export function mapCurrentUser(user: User): CurrentUserResponse {
+  return {
+    id: user.id,
+    name: user.name,
+    role: user.role,
+    hasPassword: user.passwordChangedAt !== null,
+    language: user.language,
   };
 }
 

@@ -1,11 +1,20 @@
 import { BadRequestException } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { textProblem } from '../validation/safe-input.js';
 
+// Described explicitly: the swagger compiler plugin reads only *.dto.ts files, so a list's
+// `limit` and `cursor` were missing from the OpenAPI document.
 export class PageQuery {
-  /** How many items, 1 to 500. */
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 500,
+    default: 50,
+    description: 'How many items, 1 to 500',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -13,7 +22,7 @@ export class PageQuery {
   @Max(500)
   limit: number = 50;
 
-  /** `nextCursor` of the previous page. */
+  @ApiPropertyOptional({ maxLength: 400, description: '`nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(400)

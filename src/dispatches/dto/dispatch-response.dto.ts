@@ -1,9 +1,18 @@
 import { ratio, roundDecimal, roundMicro, toMicro } from '../../common/decimal.js';
 import { tonnageKg } from '../../common/dispatch-rules.js';
 import { Actor, mapActor } from '../../auth/dto/actor.dto.js';
+import type { ImportResult } from '../dispatch-import.service.js';
 import { DispatchLine } from '../dispatch-line.entity.js';
 import { DispatchStatus } from '../dispatch-status.js';
 import { Dispatch } from '../dispatch.entity.js';
+
+/** What POST /api/dispatches/import did. */
+export class ImportResultResponse implements ImportResult {
+  dispatches: number;
+  lines: number;
+  /** Waybills the hub had already, left as they were. */
+  skipped: number;
+}
 
 /** A standard 13.6 m tilt semi-trailer (planning figures of FACTS.md). */
 export const SEMI_TRAILER = { payloadKg: 22_000, volumeM3: 82 };

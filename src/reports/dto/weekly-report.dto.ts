@@ -24,42 +24,75 @@ export class WeeklyReportQuery extends HubQuery {
   format?: ReportFormat;
 }
 
-export interface WeeklyReportContent {
+export class WeekFigures {
+  trucks: number;
+  tonnes: number;
+}
+
+export class CumulativeFigures {
+  trucks: number;
+  tonnes: number;
+  /** The sitrep sentence, to the week's end. */
+  summary: string;
+}
+
+export class WeeklyDispatch {
+  waybillNo: string;
+  /** ISO 8601 in hub time. */
+  dispatchedAt: string;
+  /** Destination code. */
+  destination: string;
+  truckPlate: string;
+  tonnes: number;
+}
+
+export class StockOnHand {
+  sku: string;
+  onHand: number;
+}
+
+export class WeekTonnes {
+  /** Monday, YYYY-MM-DD. */
+  weekStart: string;
+  tonnes: number;
+}
+
+export class WeeklyEnergySystem {
+  system: string;
+  generatedKwh: number;
+  expectedKwh: number;
+  underperforming: boolean;
+  co2AvoidedKg: number;
+  kwhPerTonneDispatched: number | null;
+}
+
+export class WeeklyEnergy {
+  generatedKwh: number;
+  co2AvoidedKg: number;
+  systems: WeeklyEnergySystem[];
+}
+
+// Classes rather than interfaces, so that the OpenAPI document describes a report's JSON.
+export class WeeklyReportContent {
   hub: string;
   hubName: string;
+  /** Monday, YYYY-MM-DD. */
   weekStart: string;
+  /** Sunday, YYYY-MM-DD. */
   weekEnd: string;
   trucks: number;
   tonnes: number;
   volumeM3: number;
   destinations: DestinationStats[];
   items: ItemStats[];
-  previousWeek: { trucks: number; tonnes: number };
-  cumulative: { trucks: number; tonnes: number; summary: string };
-  dispatches: {
-    waybillNo: string;
-    dispatchedAt: string;
-    destination: string;
-    truckPlate: string;
-    tonnes: number;
-  }[];
-  stock: { sku: string; onHand: number }[];
-  chart: { weekStart: string; tonnes: number }[];
+  previousWeek: WeekFigures;
+  cumulative: CumulativeFigures;
+  dispatches: WeeklyDispatch[];
+  stock: StockOnHand[];
+  /** Tonnes per week, the last 12 weeks. */
+  chart: WeekTonnes[];
   /** The hub's PV systems over the week; absent when the hub has none. */
   energy?: WeeklyEnergy;
-}
-
-export interface WeeklyEnergy {
-  generatedKwh: number;
-  co2AvoidedKg: number;
-  systems: {
-    system: string;
-    generatedKwh: number;
-    expectedKwh: number;
-    underperforming: boolean;
-    co2AvoidedKg: number;
-    kwhPerTonneDispatched: number | null;
-  }[];
 }
 
 export class ReportDelivery {
@@ -69,11 +102,12 @@ export class ReportDelivery {
   lastError: string | null;
 }
 
-export type WeeklyReportResponse = WeeklyReportContent & {
+export class WeeklyReportResponse extends WeeklyReportContent {
   generatedAt: string;
   version: number;
+  /** Only when REPORT_WEBHOOK_URL is set: how the report's delivery went. */
   delivery?: ReportDelivery;
-};
+}
 
 export class WeeklyReportSummary {
   hub: string;
@@ -92,4 +126,12 @@ export class WeeklyReportAccepted {
   jobUrl: string;
   /** The report, once built. */
   reportUrl: string;
+}
+
+export class ReportJobState {
+  jobId: string;
+  /** waiting, active, completed or failed. */
+  state: string;
+  /** Why, when the job failed. */
+  failedReason?: string;
 }

@@ -1,8 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
+import { csvCell } from '../../common/spreadsheet/cell.js';
 import { longDate } from '../../stats/summary.js';
 import { WeeklyReportResponse } from '../dto/weekly-report.dto.js';
 import { barChart } from './bar-chart.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml, escapeMarkdown } from './escape.js';
 
 const n = (value: number, digits = 3) =>
   value.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -25,12 +26,13 @@ export function renderCsv(report: WeeklyReportResponse): string {
     {
       header: true,
       columns: ['waybill_no', 'dispatched_at', 'destination', 'truck_plate', 'tonnes'],
+      cast: { string: csvCell },
     },
   );
 }
 
 export function renderMarkdown(report: WeeklyReportResponse): string {
-  const md = (text: string) => text.replace(/([\\|*_`#[\]])/g, '\\$1');
+  const md = escapeMarkdown;
   const table = (head: string[], rows: (string | number)[][]) =>
     [
       `| ${head.join(' | ')} |`,

@@ -28,6 +28,13 @@ function refusal(call: () => unknown): ProblemListBody {
 }
 
 describe('readCsv', () => {
+  it('reads a fixed-order file that has every optional column (it once never returned)', () => {
+    const csv = ['code,start,amount,note,colour', 'A,2024-05-31,1,n,red'].join('\n');
+    expect(readCsv(csv, fixed).rows).toEqual([
+      { row: 2, values: { code: 'A', start: '2024-05-31', amount: '1', note: 'n', colour: 'red' } },
+    ]);
+  });
+
   it('numbers rows as a spreadsheet shows them: blank rows count, a quoted newline does not', () => {
     const csv = [
       'code,start,amount',

@@ -119,7 +119,11 @@ function readHeader<C extends string>(
       found.set(layout.required[at], at);
       at += 1;
     }
-    while (at >= layout.required.length && names[at] === optional[at - layout.required.length]) {
+    while (
+      at >= layout.required.length &&
+      at < layout.required.length + optional.length &&
+      names[at] === optional[at - layout.required.length]
+    ) {
       found.set(optional[at - layout.required.length], at);
       at += 1;
     }

@@ -19,7 +19,7 @@ interface OpenApiOperation {
   requestBody?: { content: Record<string, { schema?: { $ref?: string } }> };
 }
 interface OpenApiSchema {
-  properties?: Record<string, { type?: string; format?: string; items?: unknown }>;
+  properties?: Record<string, { type?: string; enum?: unknown[]; example?: unknown }>;
   required?: string[];
 }
 interface OpenApi {
@@ -491,8 +491,17 @@ function generate(doc: OpenApi, fixtures: Fixtures, now: Date): Probe[] {
     }
   }
 
-  // Every write route of the document is fuzzed; a new one without an example still gets the
-  // body-level probes above, and this names it.
+  // Every JSON body the document names has its example here, so that a new write route gets
+  // its fields fuzzed too, not only the body-level probes.
+  const bodies = Object.values(doc.paths).flatMap((operations) =>
+    Object.entries(operations)
+      .filter(([method]) => WRITES.has(method))
+      .map(([, operation]) => operation.requestBody?.content['application/json']?.schema?.$ref)
+      .filter((ref): ref is string => !!ref)
+      .map((ref) => ref.split('/').pop()!),
+  );
+  expect([...new Set(bodies)].filter((name) => !(name in known))).toEqual([]);
+  // Every write route of the document is fuzzed.
   const writes = Object.entries(doc.paths).flatMap(([template, operations]) =>
     Object.keys(operations)
       .filter((m) => WRITES.has(m))
@@ -505,20 +514,23 @@ function generate(doc: OpenApi, fixtures: Fixtures, now: Date): Probe[] {
 /** The document's fields added to an example: a declared field the example lacks gets a value. */
 function withSchema(example: Example, schema: OpenApiSchema | undefined): Example {
   const body = clone(example.body);
-  const optional = [...example.optional];
-  for (const [name, property] of Object.entries(schema?.properties ?? {})) {
+  // Only a required field the example lacks: a made-up value for an optional one (a hub "x")
+  // could make the whole body wrong and hide every other field behind it.
+  for (const name of schema?.required ?? []) {
     if (name in body) continue;
+    const property = schema?.properties?.[name] ?? {};
     body[name] =
-      property.type === 'number' || property.type === 'integer'
+      property.enum?.[0] ??
+      property.example ??
+      (property.type === 'number' || property.type === 'integer'
         ? 1
         : property.type === 'boolean'
           ? true
           : property.type === 'array'
             ? []
-            : 'x';
-    if (!schema?.required?.includes(name)) optional.push(name);
+            : 'x');
   }
-  return { body, optional };
+  return { body, optional: example.optional };
 }
 
 function randomUUIDFrom(rand: () => number): string {

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { dispatchBody, importCsv, receive } from '../support/fixtures.js';
+import { dispatchBody, exportedSheet, importCsv, receive } from '../support/fixtures.js';
 import { waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
@@ -65,20 +65,7 @@ describe('what the app writes for others to open', () => {
     const cells: string[][] = parse(csv.text);
     expect(cells.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell))).toEqual([]);
 
-    const xlsx = await t
-      .http()
-      .get('/api/dispatches/export?format=xlsx')
-      .set(t.as(coordinator))
-      .buffer(true)
-      .parse((res, callback) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => callback(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(xlsx.body as Parameters<typeof workbook.xlsx.load>[0]);
-    const sheet = workbook.getWorksheet('Dispatches')!;
+    const sheet = await exportedSheet(t, coordinator);
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
     const column = (name: string) => header.indexOf(name) + 1;
     const sheetRows: ExcelJS.Row[] = [];

@@ -1,12 +1,11 @@
 import { Queue } from 'bullmq';
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { once } from 'node:events';
 import { Clock } from '../../src/common/clock.service.js';
 import { JobName, QueueName } from '../../src/jobs/jobs.constants.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
-import { dispatchBody, importCsv, Line, receive } from '../support/fixtures.js';
+import { dispatchBody, exportedSheet, importCsv, Line, receive } from '../support/fixtures.js';
 import { expectedStats, generateHistory, HistoricalDispatch, toCsv } from '../support/history.js';
 import { eventually } from '../support/eventually.js';
 import { drainOutbox, runJob, waitForReportJob } from '../support/jobs.js';
@@ -384,20 +383,7 @@ describe('weekly dispatch summaries', () => {
       'volume_m3',
     ]);
 
-    const xlsx = await t
-      .http()
-      .get('/api/dispatches/export?format=xlsx')
-      .set(t.as())
-      .buffer(true)
-      .parse((res, callback) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => callback(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(xlsx.body as Parameters<typeof workbook.xlsx.load>[0]);
-    const sheet = workbook.getWorksheet('Dispatches')!;
+    const sheet = await exportedSheet(t);
     const values: string[][] = [];
     sheet.eachRow((row) =>
       values.push(

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { TestApp } from './test-app.js';
 
 export interface Line {
@@ -75,3 +76,21 @@ export const importCsv = (t: TestApp, apiKey: string, csv: string) =>
     .set(t.as(apiKey))
     .set('Content-Type', 'text/csv')
     .send(csv);
+
+/** The dispatch register as XLSX, read back with exceljs: its one sheet, "Dispatches". */
+export async function exportedSheet(t: TestApp, apiKey?: string): Promise<ExcelJS.Worksheet> {
+  const xlsx = await t
+    .http()
+    .get('/api/dispatches/export?format=xlsx')
+    .set(t.as(apiKey))
+    .buffer(true)
+    .parse((res, callback) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => callback(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(xlsx.body as Parameters<typeof workbook.xlsx.load>[0]);
+  return workbook.getWorksheet('Dispatches')!;
+}

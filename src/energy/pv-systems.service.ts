@@ -53,7 +53,7 @@ export class PvSystemsService {
         action: 'pvSystem.created',
         target: { type: 'pvSystem', id: saved.code },
         before: null,
-        after: { ...saved, hub: hub.code },
+        after: { ...saved, hub: hub.code, capacityKwp: Number(saved.capacityKwp) },
       });
       return { ...saved, hub };
     });

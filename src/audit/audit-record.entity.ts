@@ -45,7 +45,7 @@ export class AuditRecord {
   @Column({ length: 64 })
   action: string;
 
-  /** `user`, `hub`, `item`, `destination`, `pvSystem`, `route` (for access.denied). */
+  /** `user`, `hub`, `item`, `destination`, `pvSystem`, `endpoint` (for access.denied). */
   @Column({ length: 32 })
   targetType: string;
 

@@ -96,7 +96,7 @@ export class AuditService {
           actorId: context?.actor?.id ?? null,
           actorName: context?.actor?.name ?? null,
           action: 'access.denied',
-          targetType: 'route',
+          targetType: 'endpoint',
           targetId: `${request.method} ${request.route}`.slice(0, 300),
           changes: jsonb({}),
           denied: { ...request, caller },

@@ -422,4 +422,47 @@ describe('audit trail', () => {
       expect([bad, response.status]).toEqual([bad, 400]);
     }
   });
+
+  it('shows admins the trail in the web app, filtered, in English and Russian; nobody else', async () => {
+    const admin = await webUser(t, 'admin', 'Web admin');
+    await t.http().post('/api/items').set(t.as()).send(ITEM).expect(201);
+    await t
+      .http()
+      .patch(`/api/items/${ITEM.sku}`)
+      .set(t.as())
+      .send({ unitWeightKg: 1.5 })
+      .expect(200);
+    const agent = await signIn(t, admin.name, admin.password);
+
+    const home = await agent.get('/app').expect(200);
+    expect(home.text).toContain('<a href="/app/audit">Audit trail</a>');
+    const page = await agent.get('/app/audit?targetType=item&action=item.updated').expect(200);
+    const rows = [...page.text.matchAll(/data-action="([^"]+)"/g)].map((m) => m[1]);
+    expect(rows).toEqual(['item.updated']);
+    expect(page.text).toContain('unitWeightKg: 1.25 → 1.5');
+    expect(page.text).toContain('Item: CRI-AUDIT');
+    // Today, in the hub's days, holds everything; a day long gone holds nothing.
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Tashkent' });
+    const all = await agent.get(`/app/audit?from=${today}&to=${today}`).expect(200);
+    expect(all.text).toMatch(/data-action="item.created"/);
+    const old = await agent.get('/app/audit?from=2020-01-01&to=2020-01-31').expect(200);
+    expect(old.text).toContain('No records match.');
+    const bad = await agent.get('/app/audit?from=2020-02-30').expect(400);
+    expect(bad.text).toContain('aria-invalid="true"');
+
+    await agent
+      .post('/app/language')
+      .type('form')
+      .send({ _csrf: csrfOf(home.text), language: 'ru', next: '/app/audit' })
+      .expect(303);
+    const ru = await agent.get('/app/audit').expect(200);
+    expect(ru.text).toContain('Журнал аудита');
+    expect(ru.text).toContain('До → после');
+
+    const clerk = await webUser(t, 'warehouse', 'Web clerk');
+    const clerkAgent = await signIn(t, clerk.name, clerk.password);
+    const clerkHome = await clerkAgent.get('/app').expect(200);
+    expect(clerkHome.text).not.toContain('/app/audit');
+    await clerkAgent.get('/app/audit').expect(403);
+  });
 });

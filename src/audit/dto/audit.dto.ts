@@ -5,8 +5,8 @@ import { isInstant } from '../../common/validation/time.js';
 import { AUDITED_FIELDS } from '../audit-diff.js';
 import type { AuditRecord, Changes } from '../audit-record.entity.js';
 
-/** What `targetType` may name: the audited kinds, and `route` for refused requests. */
-export const AUDIT_TARGET_TYPES = [...Object.keys(AUDITED_FIELDS), 'route'];
+/** What `targetType` may name: the audited kinds, and `endpoint` for refused requests (`route` is left to transport routes). */
+export const AUDIT_TARGET_TYPES = [...Object.keys(AUDITED_FIELDS), 'endpoint'];
 
 const IsDayOrInstant = () =>
   ValidateBy({
@@ -35,7 +35,7 @@ export class AuditQuery extends PageQuery {
   @Matches(/^[a-zA-Z]+\.[a-zA-Z]+$/, { message: '$property must be like user.created' })
   action?: string;
 
-  /** `user`, `hub`, `item`, `destination`, `pvSystem` or `route` (refused requests). */
+  /** `user`, `hub`, `item`, `destination`, `pvSystem` or `endpoint` (refused requests). */
   @IsOptional()
   @IsIn(AUDIT_TARGET_TYPES)
   targetType?: string;
@@ -68,7 +68,7 @@ export class AuditActor {
 }
 
 export class AuditTarget {
-  /** `user`, `hub`, `item`, `destination`, `pvSystem`, or `route` for a refused request. */
+  /** `user`, `hub`, `item`, `destination`, `pvSystem`, or `endpoint` for a refused request. */
   type: string;
   /** The target's id or code; for a refused request, its method and route pattern. */
   id: string;

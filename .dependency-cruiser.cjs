@@ -30,8 +30,8 @@ const MAY_IMPORT = {
   ],
   web: [
     ...INFRASTRUCTURE,
-    ...['audit', 'auth', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'reports', 'stats'],
-    'stock',
+    'audit',
+    ...['auth', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'reports', 'stats', 'stock'],
   ],
 };
 const FOLDERS = Object.keys(MAY_IMPORT);

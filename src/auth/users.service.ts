@@ -53,7 +53,11 @@ export class UsersService {
     return { user, apiKey };
   }
 
-  /** One audit record of a change to a user (the diff leaves keys and password hashes out). */
+  /**
+   * One audit record of a change to a user, in the change's transaction (the diff leaves keys
+   * and password hashes out). A change of role or hubs is `user.updated` with the user as it was
+   * and as it is, `hubs` as a list of codes.
+   */
   private recordUser(
     manager: EntityManager,
     action: string,

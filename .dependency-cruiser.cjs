@@ -13,21 +13,24 @@ const MAY_IMPORT = {
   common: ['database'],
   jobs: ['common', 'config'],
   outbox: [...INFRASTRUCTURE, 'jobs'],
-  auth: INFRASTRUCTURE,
-  hubs: [...INFRASTRUCTURE, 'auth'],
-  catalogue: [...INFRASTRUCTURE, 'auth'],
+  // The audit trail's writer: every feature that changes users, hubs or reference data uses it.
+  audit: INFRASTRUCTURE,
+  auth: [...INFRASTRUCTURE, 'audit'],
+  hubs: [...INFRASTRUCTURE, 'audit', 'auth'],
+  catalogue: [...INFRASTRUCTURE, 'audit', 'auth'],
   'reference-data': [...INFRASTRUCTURE, 'catalogue', 'energy', 'hubs'],
   health: [...INFRASTRUCTURE, 'auth', 'jobs', 'outbox'],
   stock: [...INFRASTRUCTURE, 'auth', 'catalogue', 'hubs'],
   dispatches: [...INFRASTRUCTURE, 'auth', 'catalogue', 'hubs', 'jobs', 'outbox', 'stock'],
   stats: [...INFRASTRUCTURE, 'auth', 'hubs', 'jobs', 'outbox'],
-  energy: [...INFRASTRUCTURE, 'auth', 'hubs', 'jobs', 'outbox', 'stats'],
+  energy: [...INFRASTRUCTURE, 'audit', 'auth', 'hubs', 'jobs', 'outbox', 'stats'],
   reports: [
     ...INFRASTRUCTURE,
     ...['auth', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'outbox', 'stats', 'stock'],
   ],
   web: [
     ...INFRASTRUCTURE,
+    'audit',
     ...['auth', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'reports', 'stats', 'stock'],
   ],
 };

@@ -8,6 +8,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module.js';
 import { rateLimits } from './auth/rate-limit.js';
 import { useBodyParsers } from './common/http/body-parsers.js';
+import { requestContext } from './common/http/request-context.js';
 import { SafeInputPipe } from './common/validation/safe-input.js';
 import { ApiValidationPipe } from './common/validation/validation.pipe.js';
 import { Environment } from './config/environment.js';
@@ -49,6 +50,8 @@ function configureHttp(app: NestExpressApplication, env: Environment, logger: Pi
   app.disable('x-powered-by');
   app.use(...rateLimits(env.RATE_LIMIT_PER_SECOND, env.RATE_LIMIT_BURST));
   useBodyParsers(app, 'api');
+  // After the body parsers (see requestContext): the audit trail's who, where and request id.
+  app.use(requestContext);
   // Unstorable text and unknown keys first, then the DTOs.
   app.useGlobalPipes(new SafeInputPipe(), new ApiValidationPipe());
   setUpOpenApi(app);

@@ -3,10 +3,11 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import { AuditModule } from './audit/audit.module.js';
+import { AuditedExceptionsFilter } from './audit/audited-exceptions.filter.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
-import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { Environment } from './config/environment.js';
@@ -46,6 +47,7 @@ function coreModules(env: Environment, logger: PinoLogger) {
     IdempotencyModule,
     OutboxModule,
     ClockModule,
+    AuditModule,
   ];
 }
 
@@ -92,7 +94,7 @@ export class AppModule {
       providers: serves
         ? [
             { provide: APP_GUARD, useClass: ApiKeyGuard },
-            { provide: APP_FILTER, useClass: AllExceptionsFilter },
+            { provide: APP_FILTER, useClass: AuditedExceptionsFilter },
             { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
           ]
         : [],

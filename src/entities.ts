@@ -1,3 +1,4 @@
+import { AuditRecord } from './audit/audit-record.entity.js';
 import { User } from './auth/user.entity.js';
 import { Destination } from './catalogue/destination.entity.js';
 import { Item } from './catalogue/item.entity.js';
@@ -47,4 +48,5 @@ export const ENTITIES = [
   EnergyDay,
   DispatchMonthRollup,
   DispatchItemMonthRollup,
+  AuditRecord,
 ];

@@ -1,4 +1,5 @@
 import { EntityManager, IsNull } from 'typeorm';
+import { appendAudit } from '../audit/audit.service.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
 import { hashPassword } from './password.js';
 import { Role } from './role.js';
@@ -30,9 +31,13 @@ export async function ensureAdmin(
   const { admin, ...result } = await ensureAdminUser(manager, adminApiKey);
   if (!adminPassword) return result;
   if (admin.passwordChangedAt) return { ...result, password: { admin: admin.name, given: false } };
-  await manager.getRepository(User).update(admin.id, {
-    passwordHash: await hashPassword(adminPassword),
-    passwordChangedAt: new Date(),
+  const fields = { passwordHash: await hashPassword(adminPassword), passwordChangedAt: new Date() };
+  await manager.getRepository(User).update(admin.id, fields);
+  await appendAudit(manager, {
+    action: 'user.passwordSet',
+    target: { type: 'user', id: admin.id },
+    before: admin,
+    after: { ...admin, ...fields },
   });
   return { ...result, password: { admin: admin.name, given: true } };
 }
@@ -47,12 +52,21 @@ async function ensureAdminUser(
     const holder = await users.findOneBy({ apiKeyHash });
     if (holder) {
       if (holder.role !== Role.Admin || holder.revokedAt) {
-        await users.update(holder.id, { role: Role.Admin, revokedAt: null });
+        const restored = { role: Role.Admin, revokedAt: null };
+        await users.update(holder.id, restored);
+        await appendAudit(manager, {
+          action: 'user.updated',
+          target: { type: 'user', id: holder.id },
+          before: holder,
+          after: { ...holder, ...restored },
+        });
       }
       return { admin: holder };
     }
     const name = await freeName(manager, 'admin');
-    return { admin: await users.save(users.create({ name, role: Role.Admin, apiKeyHash })), name };
+    const admin = await users.save(users.create({ name, role: Role.Admin, apiKeyHash }));
+    await recordCreated(manager, admin);
+    return { admin, name };
   }
   const first = await users.findOne({
     where: { role: Role.Admin, revokedAt: IsNull() },
@@ -64,7 +78,18 @@ async function ensureAdminUser(
   const admin = await users.save(
     users.create({ name, role: Role.Admin, apiKeyHash: hashApiKey(apiKey) }),
   );
+  await recordCreated(manager, admin);
   return { admin, generatedApiKey: apiKey, name };
+}
+
+/** The start-up's own changes are on the record too, with no actor. */
+function recordCreated(manager: EntityManager, admin: User): Promise<void> {
+  return appendAudit(manager, {
+    action: 'user.created',
+    target: { type: 'user', id: admin.id },
+    before: null,
+    after: admin,
+  });
 }
 
 async function freeName(manager: EntityManager, base: string): Promise<string> {

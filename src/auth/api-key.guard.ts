@@ -10,6 +10,7 @@ import { UsersService } from './users.service.js';
 import { ACTION, AuthenticatedRequest, IS_PUBLIC } from './auth.decorators.js';
 import { Action, assertCan } from './permissions.js';
 import { bearerToken } from './bearer-token.js';
+import { setRequestActor, setRequestCredential } from '../common/http/request-context.js';
 
 /**
  * Every route needs a valid, unrevoked API key unless marked @Public(), and a user that may do
@@ -32,8 +33,12 @@ export class ApiKeyGuard implements CanActivate {
       throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>"');
     }
     const user = await this.users.findActiveByApiKey(apiKey);
-    if (!user) throw new UnauthorizedException('Unknown or revoked API key');
+    if (!user) {
+      setRequestCredential('key', apiKey);
+      throw new UnauthorizedException('Unknown or revoked API key');
+    }
     request.user = user;
+    setRequestActor(user);
 
     const action = this.reflector.getAllAndOverride<Action | undefined>(ACTION, targets);
     // A route that forgot to say what it does is refused to all rather than open to all.

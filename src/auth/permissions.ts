@@ -32,6 +32,8 @@ const ALLOWED = {
   'stats.rebuild': [],
   /** Users, their keys and anyone's password. */
   'users.manage': [],
+  /** The audit trail: who changed what, and refused writes. */
+  'audit.read': [],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ALLOWED;

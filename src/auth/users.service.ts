@@ -6,8 +6,10 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.service.js';
+import { TransactionRunner } from '../database/transaction.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
@@ -21,6 +23,8 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly clock: Clock,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
   ) {}
 
   findActiveByApiKey(apiKey: string): Promise<User | null> {
@@ -33,15 +37,35 @@ export class UsersService {
     }
     const apiKey = generateApiKey();
     const password = dto.password === undefined ? {} : await this.passwordFields(dto.password);
-    const user = await this.users.save(
-      this.users.create({
-        name: dto.name,
-        role: dto.role,
-        apiKeyHash: hashApiKey(apiKey),
-        ...password,
-      }),
-    );
+    const user = await this.transactions.run(async (manager) => {
+      const users = manager.getRepository(User);
+      const created = await users.save(
+        users.create({
+          name: dto.name,
+          role: dto.role,
+          apiKeyHash: hashApiKey(apiKey),
+          ...password,
+        }),
+      );
+      await this.recordUser(manager, 'user.created', null, created);
+      return created;
+    });
     return { user, apiKey };
+  }
+
+  /**
+   * One audit record of a change to a user, in the change's transaction (the diff leaves keys
+   * and password hashes out). A change of role or hubs is `user.updated` with the user as it was
+   * and as it is, `hubs` as a list of codes.
+   */
+  private recordUser(
+    manager: EntityManager,
+    action: string,
+    before: User | null,
+    after: User | null,
+  ): Promise<void> {
+    const id = (after ?? before)!.id;
+    return this.audit.record(manager, { action, target: { type: 'user', id }, before, after });
   }
 
   /**
@@ -54,7 +78,11 @@ export class UsersService {
     }
     const user = await this.get(id);
     if (user.revokedAt) throw new ConflictException('This user is revoked');
-    await this.users.update(user.id, await this.passwordFields(password));
+    const fields = await this.passwordFields(password);
+    await this.transactions.run(async (manager) => {
+      await manager.update(User, user.id, fields);
+      await this.recordUser(manager, 'user.passwordSet', user, { ...user, ...fields });
+    });
   }
 
   /** The active user with this name and password, or null (unknown, revoked, no or wrong password). */
@@ -76,7 +104,12 @@ export class UsersService {
   }
 
   async setLanguage(id: string, language: string): Promise<void> {
-    await this.users.update(id, { language });
+    await this.transactions.run(async (manager) => {
+      const user = await manager.findOneBy(User, { id });
+      if (!user || user.language === language) return;
+      await manager.update(User, id, { language });
+      await this.recordUser(manager, 'user.updated', user, { ...user, language });
+    });
   }
 
   private async passwordFields(password: string) {
@@ -100,7 +133,11 @@ export class UsersService {
       throw new ConflictException('This user is revoked; create a new user instead');
     const apiKey = generateApiKey();
     user.apiKeyHash = hashApiKey(apiKey);
-    await this.users.update(user.id, { apiKeyHash: user.apiKeyHash });
+    await this.transactions.run(async (manager) => {
+      await manager.update(User, user.id, { apiKeyHash: user.apiKeyHash });
+      // No field to show: the key and its hash are secrets, and the action says what happened.
+      await this.recordUser(manager, 'user.keyRotated', user, user);
+    });
     return { user, apiKey };
   }
 
@@ -113,7 +150,11 @@ export class UsersService {
         throw new UnprocessableEntityException('The last active admin cannot be revoked');
       }
     }
-    await this.users.update(user.id, { revokedAt: this.clock.now() });
+    const revokedAt = this.clock.now();
+    await this.transactions.run(async (manager) => {
+      await manager.update(User, user.id, { revokedAt });
+      await this.recordUser(manager, 'user.revoked', user, { ...user, revokedAt });
+    });
   }
 
   private async get(id: string): Promise<User> {

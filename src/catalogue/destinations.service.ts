@@ -7,7 +7,8 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
-import { currentManager } from '../database/transaction.js';
+import { AuditService } from '../audit/audit.service.js';
+import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { Destination } from './destination.entity.js';
 import { CreateDestinationDto } from './dto/destination.dto.js';
 
@@ -25,6 +26,8 @@ export class DestinationsService {
 
   constructor(
     @InjectRepository(Destination) private readonly destinations: Repository<Destination>,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
   ) {}
 
   list(page: PageQuery): Promise<Page<Destination>> {
@@ -55,6 +58,18 @@ export class DestinationsService {
     if (await this.destinations.existsBy({ code: dto.code })) {
       throw new ConflictException(`A destination with code ${dto.code} already exists`);
     }
-    return this.destinations.save(this.destinations.create({ ...dto, iso2: dto.iso2 ?? null }));
+    return this.transactions.run(async (manager) => {
+      const destinations = manager.getRepository(Destination);
+      const destination = await destinations.save(
+        destinations.create({ ...dto, iso2: dto.iso2 ?? null }),
+      );
+      await this.audit.record(manager, {
+        action: 'destination.created',
+        target: { type: 'destination', id: destination.code },
+        before: null,
+        after: destination,
+      });
+      return destination;
+    });
   }
 }

@@ -7,14 +7,19 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
-import { currentManager } from '../database/transaction.js';
+import { AuditService } from '../audit/audit.service.js';
+import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { CreateItemDto, UpdateItemDto } from './dto/item.dto.js';
 import { Item } from './item.entity.js';
 import { ItemSnapshot } from './item-snapshot.js';
 
 @Injectable()
 export class ItemsService {
-  constructor(@InjectRepository(Item) private readonly items: Repository<Item>) {}
+  constructor(
+    @InjectRepository(Item) private readonly items: Repository<Item>,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+  ) {}
 
   list(page: PageQuery): Promise<Page<Item>> {
     return paginate(this.items.createQueryBuilder('i'), page, ['i.sku'], 'ASC', (i) => [i.sku]);
@@ -52,18 +57,39 @@ export class ItemsService {
     if (await this.items.existsBy({ sku: dto.sku })) {
       throw new ConflictException(`An item with SKU ${dto.sku} already exists`);
     }
-    return this.items.save(
-      this.items.create({
-        ...dto,
-        category: dto.category ?? null,
-        pluralName: dto.pluralName ?? null,
-      }),
-    );
+    return this.transactions.run(async (manager) => {
+      const items = manager.getRepository(Item);
+      const item = await items.save(
+        items.create({
+          ...dto,
+          category: dto.category ?? null,
+          pluralName: dto.pluralName ?? null,
+        }),
+      );
+      await this.audit.record(manager, {
+        action: 'item.created',
+        target: { type: 'item', id: item.sku },
+        before: null,
+        after: item,
+      });
+      return item;
+    });
   }
 
   /** Dispatches keep the weight they were recorded with: they hold their own snapshot. */
   async update(sku: string, dto: UpdateItemDto): Promise<Item> {
-    const item = await this.get(sku);
-    return this.items.save(this.items.merge(item, dto));
+    return this.transactions.run(async (manager) => {
+      const items = manager.getRepository(Item);
+      const before = await items.findOne({ where: { sku }, lock: { mode: 'pessimistic_write' } });
+      if (!before) throw new NotFoundException(`No item with SKU ${sku}`);
+      const after = await items.save(items.merge({ ...before }, dto));
+      await this.audit.record(manager, {
+        action: 'item.updated',
+        target: { type: 'item', id: sku },
+        before,
+        after,
+      });
+      return after;
+    });
   }
 }

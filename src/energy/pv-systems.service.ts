@@ -7,7 +7,8 @@ import { HubsService } from '../hubs/hubs.service.js';
 import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import { CreatePvSystemDto } from './dto/pv-system.dto.js';
 import { PvSystem } from './pv-system.entity.js';
-import { currentManager } from '../database/transaction.js';
+import { AuditService } from '../audit/audit.service.js';
+import { currentManager, TransactionRunner } from '../database/transaction.js';
 
 export type PvSystemWithHub = PvSystem & { hub: Hub };
 
@@ -16,6 +17,8 @@ export class PvSystemsService {
   constructor(
     @InjectRepository(PvSystem) private readonly systems: Repository<PvSystem>,
     private readonly hubs: HubsService,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
   ) {}
 
   /** The hub's systems, by code. */
@@ -35,16 +38,25 @@ export class PvSystemsService {
     if (await this.systems.existsBy({ code: dto.code })) {
       throw new ConflictException(`A PV system with code ${dto.code} already exists`);
     }
-    const saved = await this.systems.save(
-      this.systems.create({
-        hubId: hub.id,
-        code: dto.code,
-        name: dto.name,
-        capacityKwp: String(dto.capacityKwp),
-        commissionedOn: dto.commissionedOn ?? null,
-      }),
-    );
-    return { ...saved, hub };
+    return this.transactions.run(async (manager) => {
+      const systems = manager.getRepository(PvSystem);
+      const saved = await systems.save(
+        systems.create({
+          hubId: hub.id,
+          code: dto.code,
+          name: dto.name,
+          capacityKwp: String(dto.capacityKwp),
+          commissionedOn: dto.commissionedOn ?? null,
+        }),
+      );
+      await this.audit.record(manager, {
+        action: 'pvSystem.created',
+        target: { type: 'pvSystem', id: saved.code },
+        before: null,
+        after: { ...saved, hub: hub.code, capacityKwp: Number(saved.capacityKwp) },
+      });
+      return { ...saved, hub };
+    });
   }
 
   /** Every system of the hub, by code. */

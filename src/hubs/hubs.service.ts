@@ -9,7 +9,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { Environment } from '../config/environment.js';
-import { currentManager } from '../database/transaction.js';
+import { AuditService } from '../audit/audit.service.js';
+import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { CreateHubDto } from './dto/hub.dto.js';
 import { Hub } from './hub.entity.js';
 
@@ -28,6 +29,8 @@ export class HubsService {
   constructor(
     @InjectRepository(Hub) private readonly hubs: Repository<Hub>,
     private readonly config: ConfigService<Environment, true>,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
   ) {}
 
   list(page: PageQuery): Promise<Page<Hub>> {
@@ -55,14 +58,24 @@ export class HubsService {
     if (await this.hubs.existsBy({ code: dto.code })) {
       throw new ConflictException(`A hub with code ${dto.code} already exists`);
     }
-    return this.hubs.save(
-      this.hubs.create({
-        ...dto,
-        shortName: dto.shortName ?? dto.name,
-        countryCode: dto.countryCode ?? null,
-        latitude: dto.latitude ?? null,
-        longitude: dto.longitude ?? null,
-      }),
-    );
+    return this.transactions.run(async (manager) => {
+      const hubs = manager.getRepository(Hub);
+      const hub = await hubs.save(
+        hubs.create({
+          ...dto,
+          shortName: dto.shortName ?? dto.name,
+          countryCode: dto.countryCode ?? null,
+          latitude: dto.latitude ?? null,
+          longitude: dto.longitude ?? null,
+        }),
+      );
+      await this.audit.record(manager, {
+        action: 'hub.created',
+        target: { type: 'hub', id: hub.code },
+        before: null,
+        after: hub,
+      });
+      return hub;
+    });
   }
 }

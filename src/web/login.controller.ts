@@ -1,6 +1,8 @@
 import { Body, Get, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomBytes } from 'node:crypto';
+import { AuditService } from '../audit/audit.service.js';
+import { deniedWrite } from '../audit/denied-request.js';
 import { UsersService } from '../auth/users.service.js';
 import { field, rawField } from './forms.js';
 import type { FormBody } from './forms.js';
@@ -40,6 +42,7 @@ export class LoginController {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly views: ViewsService,
+    private readonly audit: AuditService,
   ) {}
 
   @Get('login')
@@ -73,6 +76,8 @@ export class LoginController {
     const next = field(body, 'next');
     const user = name && password ? await this.users.findByPassword(name, password) : null;
     if (!user) {
+      // A refused sign-in is on the record like any refused write (once a minute per address).
+      await this.audit.recordDenied(deniedWrite(request, 401)!);
       await this.show(request, response, { next, name, wrong: true }, 401);
       return;
     }

@@ -17,4 +17,5 @@ export const NAV: NavEntry[] = [
   { key: 'nav.adjustments', href: '/app/adjustments', action: 'stock.record' },
   { key: 'nav.reports', href: '/app/reports', action: 'hub.read' },
   { key: 'nav.energy', href: '/app/energy', action: 'hub.read' },
+  { key: 'nav.audit', href: '/app/audit', action: 'audit.read' },
 ];

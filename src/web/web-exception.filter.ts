@@ -8,6 +8,8 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { AuditService } from '../audit/audit.service.js';
+import { deniedWrite, statusOf } from '../audit/denied-request.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { languageOf, MessageKey, ruleMessage, translator } from './i18n.js';
 import { ViewsService } from './views.service.js';
@@ -36,7 +38,10 @@ interface ErrorPage {
 export class WebExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('WebErrors');
 
-  constructor(private readonly views: ViewsService) {}
+  constructor(
+    private readonly views: ViewsService,
+    private readonly audit: AuditService,
+  ) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const request = host.switchToHttp().getRequest<WebRequest>();
@@ -45,6 +50,9 @@ export class WebExceptionFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    const status = statusOf(exception);
+    const denied = status === null ? null : deniedWrite(request, status);
+    if (denied) await this.audit.recordDenied(denied);
     request.language ??= languageOf(
       readCookie(request, LANGUAGE_COOKIE),
       request.headers['accept-language'],

@@ -13,6 +13,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
 import { ACTION, Public } from '../auth/auth.decorators.js';
 import { Action, assertCan } from '../auth/permissions.js';
+import { setRequestActor, setRequestCredential } from '../common/http/request-context.js';
 import { languageOf } from './i18n.js';
 import { SessionsService } from './sessions.service.js';
 import { CsrfRejected, SessionEnded, SignInRequired } from './web-errors.js';
@@ -93,8 +94,12 @@ export class WebSessionGuard implements CanActivate {
 
   private async attach(request: WebRequest, token: string): Promise<boolean> {
     const found = await this.sessions.find(token);
-    if (found.state !== 'active') return false;
+    if (found.state !== 'active') {
+      setRequestCredential('session', token);
+      return false;
+    }
     request.web = { user: found.user, session: found.session };
+    setRequestActor(found.user);
     request.language = languageOf(
       found.user.language ?? readCookie(request, LANGUAGE_COOKIE),
       request.headers['accept-language'],

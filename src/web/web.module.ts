@@ -7,6 +7,7 @@ import { HubsModule } from '../hubs/hubs.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { StockModule } from '../stock/stock.module.js';
+import { AuditPagesController } from './audit-pages.controller.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { DashboardController } from './dashboard.controller.js';
 import { DispatchPagesController } from './dispatch-pages.controller.js';
@@ -47,6 +48,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     DispatchPagesController,
     ReportPagesController,
     EnergyPagesController,
+    AuditPagesController,
     // Last: it answers every other path under /app.
     NotFoundController,
   ],

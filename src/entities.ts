@@ -1,3 +1,4 @@
+import { UserHub } from './auth/user-hub.entity.js';
 import { User } from './auth/user.entity.js';
 import { Destination } from './catalogue/destination.entity.js';
 import { Item } from './catalogue/item.entity.js';
@@ -47,4 +48,5 @@ export const ENTITIES = [
   EnergyDay,
   DispatchMonthRollup,
   DispatchItemMonthRollup,
+  UserHub,
 ];

@@ -26,6 +26,8 @@ const en = {
   'action.signOut': 'Sign out',
   'language.label': 'Language',
   'language.switch': 'Switch',
+  'hub.label': 'Hub',
+  'hub.switch': 'Show',
 
   'login.title': 'Sign in',
   'login.intro': 'Sign in with the name and password an admin gave you.',
@@ -281,6 +283,8 @@ const ru: Record<MessageKey, string> = {
   'action.signOut': 'Выйти',
   'language.label': 'Язык',
   'language.switch': 'Сменить',
+  'hub.label': 'Хаб',
+  'hub.switch': 'Показать',
 
   'login.title': 'Вход',
   'login.intro': 'Войдите с именем и паролем, которые вам дал администратор.',

@@ -1,10 +1,21 @@
+import { actsEverywhere } from '../permissions.js';
 import { Role } from '../role.js';
 import { User } from '../user.entity.js';
+
+/**
+ * The hub codes a user belongs to, as every response about users gives them: an admin's and a
+ * global coordinator's list is empty (they act at every hub; `allHubs` says so).
+ */
+const hubsOf = (user: User): string[] => user.hubs ?? [];
 
 export class UserResponse {
   id: string;
   name: string;
   role: Role;
+  /** Hub codes the user belongs to; empty for admins and global coordinators. */
+  hubs: string[];
+  /** Whether the user acts at every hub (an admin, a coordinator without hubs). */
+  allHubs: boolean;
   active: boolean;
   /** Whether the user can sign in to the web app. */
   hasPassword: boolean;
@@ -17,6 +28,10 @@ export class CurrentUserResponse {
   id: string;
   name: string;
   role: Role;
+  /** Hub codes the user belongs to; empty for admins and global coordinators. */
+  hubs: string[];
+  /** Whether the user acts at every hub (an admin, a coordinator without hubs). */
+  allHubs: boolean;
   /** Whether the user can sign in to the web app. */
   hasPassword: boolean;
   /** The web app's language as the user last chose it (`en`, `ru`); null until they choose. */
@@ -28,6 +43,8 @@ export class UserWithKeyResponse {
   id: string;
   name: string;
   role: Role;
+  /** Hub codes the user belongs to; empty for admins and global coordinators. */
+  hubs: string[];
   apiKey: string;
 }
 
@@ -36,6 +53,8 @@ export function mapUser(user: User): UserResponse {
     id: user.id,
     name: user.name,
     role: user.role,
+    hubs: hubsOf(user),
+    allHubs: actsEverywhere(user),
     active: user.revokedAt === null,
     hasPassword: user.passwordChangedAt !== null,
     createdAt: user.createdAt.toISOString(),
@@ -48,11 +67,13 @@ export function mapCurrentUser(user: User): CurrentUserResponse {
     id: user.id,
     name: user.name,
     role: user.role,
+    hubs: hubsOf(user),
+    allHubs: actsEverywhere(user),
     hasPassword: user.passwordChangedAt !== null,
     language: user.language,
   };
 }
 
 export function mapUserWithKey(user: User, apiKey: string): UserWithKeyResponse {
-  return { id: user.id, name: user.name, role: user.role, apiKey };
+  return { id: user.id, name: user.name, role: user.role, hubs: hubsOf(user), apiKey };
 }

@@ -1,10 +1,9 @@
-import { actsEverywhere } from '../permissions.js';
 import { Role } from '../role.js';
 import { User } from '../user.entity.js';
 
 /**
- * The hub codes a user belongs to, as every response about users gives them: an admin's and a
- * global coordinator's list is empty (they act at every hub; `allHubs` says so).
+ * The hub codes a user belongs to, as every response about users gives them: empty for an admin
+ * and for a global coordinator, who act at every hub.
  */
 const hubsOf = (user: User): string[] => user.hubs ?? [];
 
@@ -12,10 +11,8 @@ export class UserResponse {
   id: string;
   name: string;
   role: Role;
-  /** Hub codes the user belongs to; empty for admins and global coordinators. */
+  /** Hub codes the user belongs to; empty for admins and global coordinators (every hub). */
   hubs: string[];
-  /** Whether the user acts at every hub (an admin, a coordinator without hubs). */
-  allHubs: boolean;
   active: boolean;
   /** Whether the user can sign in to the web app. */
   hasPassword: boolean;
@@ -28,10 +25,8 @@ export class CurrentUserResponse {
   id: string;
   name: string;
   role: Role;
-  /** Hub codes the user belongs to; empty for admins and global coordinators. */
+  /** Hub codes the user belongs to; empty for admins and global coordinators (every hub). */
   hubs: string[];
-  /** Whether the user acts at every hub (an admin, a coordinator without hubs). */
-  allHubs: boolean;
   /** Whether the user can sign in to the web app. */
   hasPassword: boolean;
   /** The web app's language as the user last chose it (`en`, `ru`); null until they choose. */
@@ -43,7 +38,7 @@ export class UserWithKeyResponse {
   id: string;
   name: string;
   role: Role;
-  /** Hub codes the user belongs to; empty for admins and global coordinators. */
+  /** Hub codes the user belongs to; empty for admins and global coordinators (every hub). */
   hubs: string[];
   apiKey: string;
 }
@@ -54,7 +49,6 @@ export function mapUser(user: User): UserResponse {
     name: user.name,
     role: user.role,
     hubs: hubsOf(user),
-    allHubs: actsEverywhere(user),
     active: user.revokedAt === null,
     hasPassword: user.passwordChangedAt !== null,
     createdAt: user.createdAt.toISOString(),
@@ -68,7 +62,6 @@ export function mapCurrentUser(user: User): CurrentUserResponse {
     name: user.name,
     role: user.role,
     hubs: hubsOf(user),
-    allHubs: actsEverywhere(user),
     hasPassword: user.passwordChangedAt !== null,
     language: user.language,
   };

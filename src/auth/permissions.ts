@@ -57,6 +57,13 @@ export function can(user: Permitted, action: Action, hub?: string): boolean {
   return roleMay(user, action) && (hub === undefined || actsAt(user, hub));
 }
 
+/** The 403 of a user at a hub they do not act at: it names the hub (SPEC). */
+export class HubForbidden extends ForbiddenException {
+  constructor(readonly hub: string) {
+    super(`You do not act at hub ${hub}`);
+  }
+}
+
 /** Throws the 403 the API and the web app answer when can() says no. */
 export function assertCan(user: Permitted, action: Action, hub?: string): void {
   if (!roleMay(user, action)) {
@@ -65,7 +72,7 @@ export function assertCan(user: Permitted, action: Action, hub?: string): void {
     );
   }
   if (hub !== undefined && !actsAt(user, hub)) {
-    throw new ForbiddenException(`You do not act at hub ${hub}`);
+    throw new HubForbidden(hub);
   }
 }
 

@@ -244,6 +244,8 @@ const en = {
   'error.forbidden.title': 'Not allowed for your role',
   'error.forbidden.body':
     'You are signed in as {role}: you can read everything, but not record this. Nothing was recorded.',
+  'error.hub.title': 'Not your hub',
+  'error.hub.body': 'You do not act at hub {hub}. Nothing was recorded.',
   'error.notFound.title': 'Not found',
   'error.notFound.body': 'There is no such page or record.',
   'error.bad.title': 'That did not work',
@@ -505,6 +507,8 @@ const ru: Record<MessageKey, string> = {
   'error.forbidden.title': 'Недоступно для вашей роли',
   'error.forbidden.body':
     'Вы вошли как {role}: вы можете всё просматривать, но не записывать это. Ничего не записано.',
+  'error.hub.title': 'Не ваш хаб',
+  'error.hub.body': 'Вы не работаете на хабе {hub}. Ничего не записано.',
   'error.notFound.title': 'Не найдено',
   'error.notFound.body': 'Такой страницы или записи нет.',
   'error.bad.title': 'Не получилось',

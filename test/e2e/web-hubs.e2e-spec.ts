@@ -221,7 +221,7 @@ describe('the web app and hubs', () => {
     },
   );
 
-  it('shows a user of one hub that hub, without a switcher, and no other hub's dispatch', async () => {
+  it('shows a user of one hub that hub, without a switcher, and no dispatch of another hub', async () => {
     const clerk = await webUserAt('warehouse', 'one-hub-clerk', [A]);
     const stock = await clerk.get('/app/stock').expect(200);
     expect(stock.text).toContain(`Hub ${A}`);

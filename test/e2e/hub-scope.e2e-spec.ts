@@ -51,7 +51,6 @@ interface HubRoute {
 
 let sequence = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now()}-${++sequence}`;
-const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 
 /** A dispatch of one blanket at the hub, by the admin: one for each write that consumes one. */
 async function freshDispatch(t: TestApp, hub: string): Promise<string> {

@@ -83,6 +83,8 @@ export class ViewsService {
 
   /** The hubs the user may switch between, by code: theirs, or every hub for those at all. */
   private async switchable(user: Permitted): Promise<Hub[]> {
+    // A user of one hub has nothing to switch: no query.
+    if (!actsEverywhere(user) && (user.hubs?.length ?? 0) < 2) return [];
     const { items } = await this.hubs.list({ limit: 500 });
     return actsEverywhere(user) ? items : items.filter((h) => user.hubs?.includes(h.code));
   }

@@ -1,4 +1,5 @@
 import { AuditRecord } from './audit/audit-record.entity.js';
+import { UserHub } from './auth/user-hub.entity.js';
 import { User } from './auth/user.entity.js';
 import { Destination } from './catalogue/destination.entity.js';
 import { Item } from './catalogue/item.entity.js';
@@ -49,4 +50,5 @@ export const ENTITIES = [
   DispatchMonthRollup,
   DispatchItemMonthRollup,
   AuditRecord,
+  UserHub,
 ];

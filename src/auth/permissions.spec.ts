@@ -1,5 +1,13 @@
 import { ForbiddenException } from '@nestjs/common';
-import { Action, ACTIONS, assertCan, can, rolesFor } from './permissions.js';
+import {
+  Action,
+  ACTIONS,
+  actsAt,
+  actsEverywhere,
+  assertCan,
+  can,
+  rolesFor,
+} from './permissions.js';
 import { Role } from './role.js';
 
 const { Admin, Warehouse, Coordinator } = Role;
@@ -39,16 +47,41 @@ describe('can()', () => {
     for (const action of ACTIONS) expect(can({ role: Admin }, action)).toBe(true);
   });
 
-  it('takes a hub and, until users have hubs, allows every hub to those the role allows', () => {
+  it('at a hub: admins everywhere, global coordinators everywhere, others at their hubs', () => {
     for (const [action, role, allowed] of cells) {
-      for (const hub of ['TMZ', 'AMM', 'NBO']) expect(can({ role }, action, hub)).toBe(allowed);
+      const everywhere = role === Admin ? { role } : { role, hubs: [] };
+      const scoped = { role, hubs: ['AMM', 'TMZ'] };
+      for (const hub of ['TMZ', 'AMM', 'NBO']) {
+        // A warehouse user with no hubs acts nowhere; a coordinator with none, everywhere.
+        expect(can(everywhere, action, hub)).toBe(allowed && role !== Warehouse);
+        expect(can(scoped, action, hub)).toBe(allowed && (role === Admin || hub !== 'NBO'));
+      }
     }
+  });
+
+  it('fails closed for a user whose hubs were not loaded (but an admin)', () => {
+    expect(actsAt({ role: Coordinator }, 'TMZ')).toBe(false);
+    expect(actsAt({ role: Warehouse }, 'TMZ')).toBe(false);
+    expect(actsAt({ role: Admin }, 'TMZ')).toBe(true);
+    expect(actsEverywhere({ role: Coordinator })).toBe(false);
+    expect(actsEverywhere({ role: Coordinator, hubs: [] })).toBe(true);
+    expect(actsEverywhere({ role: Warehouse, hubs: [] })).toBe(false);
+  });
+
+  it('names the hub in the 403 of a user outside it, after the role check', () => {
+    const clerk = { role: Warehouse, hubs: ['TMZ'] };
+    expect(() => assertCan(clerk, 'dispatch.record', 'TMZ')).not.toThrow();
+    expect(() => assertCan(clerk, 'dispatch.record', 'KBL')).toThrow(
+      new ForbiddenException('You do not act at hub KBL'),
+    );
+    expect(() => assertCan(clerk, 'users.manage', 'KBL')).toThrow(/may not do this/);
   });
 
   it('names the roles that may, each once, in the 403', () => {
     expect(rolesFor('users.manage')).toEqual([Admin]);
     expect(rolesFor('dispatch.record')).toEqual([Admin, Warehouse]);
-    const refuse = (role: Role, action: Action) => () => assertCan({ role }, action, 'TMZ');
+    const refuse = (role: Role, action: Action) => () =>
+      assertCan({ role, hubs: ['TMZ'] }, action, 'TMZ');
     expect(refuse(Warehouse, 'users.manage')).toThrow(ForbiddenException);
     expect(refuse(Warehouse, 'users.manage')).toThrow(
       'Role "warehouse" may not do this; it needs admin',

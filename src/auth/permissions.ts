@@ -45,8 +45,11 @@ export function rolesFor(action: Action): Role[] {
   return [Role.Admin, ...ALLOWED[action]];
 }
 
-/** Who is asking: all can() needs of a user. */
-export type Permitted = Pick<User, 'role'>;
+/**
+ * Who is asking: all can() needs of a user, their role and the codes of the hubs they belong to
+ * (loaded with the user by the API key guard and the web session; absent means none).
+ */
+export type Permitted = Pick<User, 'role'> & { hubs?: readonly string[] };
 
 /**
  * Whether `user` may do `action`, at `hub` (a hub code) when the action concerns one. Hub data is
@@ -54,6 +57,13 @@ export type Permitted = Pick<User, 'role'>;
  */
 export function can(user: Permitted, action: Action, hub?: string): boolean {
   return roleMay(user, action) && (hub === undefined || actsAt(user, hub));
+}
+
+/** The 403 of a user at a hub they do not act at: it names the hub (SPEC). */
+export class HubForbidden extends ForbiddenException {
+  constructor(readonly hub: string) {
+    super(`You do not act at hub ${hub}`);
+  }
 }
 
 /** Throws the 403 the API and the web app answer when can() says no. */
@@ -64,7 +74,7 @@ export function assertCan(user: Permitted, action: Action, hub?: string): void {
     );
   }
   if (hub !== undefined && !actsAt(user, hub)) {
-    throw new ForbiddenException(`You do not act at hub ${hub}`);
+    throw new HubForbidden(hub);
   }
 }
 
@@ -73,9 +83,18 @@ function roleMay(user: Permitted, action: Action): boolean {
 }
 
 /**
- * Whether the user acts at the hub. Today every user acts at every hub; membership (SPEC "Hubs a
- * user may act at": a user's `hubs`, admins and global coordinators everywhere) is decided here.
+ * Whether the user acts at the hub (SPEC "Hubs a user may act at"): an admin everywhere, a
+ * coordinator with no hubs (a global one) everywhere, anyone else at the hubs they belong to.
+ * A user whose hubs were not loaded acts nowhere but as an admin: fail closed, never open.
  */
-function actsAt(_user: Permitted, _hub: string): boolean {
-  return true;
+export function actsAt(user: Permitted, hub: string): boolean {
+  if (user.role === Role.Admin) return true;
+  if (!user.hubs) return false;
+  if (user.role === Role.Coordinator && user.hubs.length === 0) return true;
+  return user.hubs.includes(hub);
+}
+
+/** Whether the user acts at every hub: admins and global coordinators. */
+export function actsEverywhere(user: Permitted): boolean {
+  return user.role === Role.Admin || (user.role === Role.Coordinator && user.hubs?.length === 0);
 }

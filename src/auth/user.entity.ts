@@ -1,5 +1,13 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  AfterLoad,
+  Column,
+  CreateDateColumn,
+  Entity,
+  OneToMany,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import { Role } from './role.js';
+import { UserHub } from './user-hub.entity.js';
 
 @Entity()
 export class User {
@@ -31,6 +39,26 @@ export class User {
   @Column({ type: 'varchar', length: 8, nullable: true })
   language: string | null;
 
+  /** The hub the web app shows, as the user last chose it; null: their default hub. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  webHub: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
+
+  /** Loaded with the user wherever it is asked what they may do (API key guard, web session). */
+  @OneToMany(() => UserHub, (membership) => membership.user)
+  memberships?: UserHub[];
+
+  /**
+   * The codes of the hubs the user belongs to, sorted; set when `memberships` was loaded and
+   * undefined otherwise, so that a user loaded without them acts at no hub (fail closed) rather
+   * than everywhere.
+   */
+  hubs?: string[];
+
+  @AfterLoad()
+  protected collectHubs(): void {
+    if (this.memberships) this.hubs = this.memberships.map((m) => m.hubCode).sort();
+  }
 }

@@ -6,13 +6,14 @@ import {
   HttpCode,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   Query,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Can, CurrentUser } from './auth.decorators.js';
 import { Page, PageQuery } from '../common/pagination/page.js';
-import { CreateUserDto, SetPasswordDto } from './dto/create-user.dto.js';
+import { CreateUserDto, SetPasswordDto, UpdateUserDto } from './dto/create-user.dto.js';
 import {
   CurrentUserResponse,
   mapCurrentUser,
@@ -33,8 +34,11 @@ import { ApiErrors, ApiPage } from '../common/openapi/api-responses.js';
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  /** A user with a new API key (shown once) and, for the web app, an optional password. */
-  @ApiErrors(400, 403, 409)
+  /**
+   * A user with a new API key (shown once), the hubs they act at and, for the web app, an
+   * optional password.
+   */
+  @ApiErrors(400, 403, 409, 422)
   @Post()
   async create(@Body() dto: CreateUserDto): Promise<UserWithKeyResponse> {
     const { user, apiKey } = await this.users.create(dto);
@@ -55,6 +59,19 @@ export class UsersController {
   @Can('account.read')
   me(@CurrentUser() user: User): CurrentUserResponse {
     return mapCurrentUser(user);
+  }
+
+  /**
+   * Changes a user's role or hubs (`hubs` replaces the list); effective from their next request.
+   */
+  @ApiErrors(400, 403, 404, 409, 422)
+  @Patch(':id')
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserResponse> {
+    const { user } = await this.users.update(id, dto);
+    return mapUser(user);
   }
 
   /** A new API key for the user (shown once); the old one stops working at once. */

@@ -5,50 +5,75 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, QueryFailedError, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.service.js';
-import { TransactionRunner } from '../database/transaction.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
+import { Environment } from '../config/environment.js';
+import { TransactionRunner } from '../database/transaction.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
-import { CreateUserDto } from './dto/create-user.dto.js';
+import { CreateUserDto, UpdateUserDto } from './dto/create-user.dto.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { can } from './permissions.js';
 import { Role } from './role.js';
+import { UserHub } from './user-hub.entity.js';
 import { User } from './user.entity.js';
+
+/** What an admin may change of a user, field by field, as PATCH /api/users/:id compares it. */
+export interface UserAccess {
+  role: Role;
+  hubs: string[];
+}
+
+/** The fields that differ, each as [before, after]: what a change did, said once. */
+export type UserChanges = Partial<{ [K in keyof UserAccess]: [UserAccess[K], UserAccess[K]] }>;
+
+export function accessChanges(before: UserAccess, after: UserAccess): UserChanges {
+  const changes: UserChanges = {};
+  if (before.role !== after.role) changes.role = [before.role, after.role];
+  if (before.hubs.join() !== after.hubs.join()) changes.hubs = [before.hubs, after.hubs];
+  return changes;
+}
 
 @Injectable()
 export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
-    private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
+    private readonly config: ConfigService<Environment, true>,
+    private readonly clock: Clock,
     private readonly audit: AuditService,
   ) {}
 
+  /** The key's active user with their hubs, in one query: what every API request asks first. */
   findActiveByApiKey(apiKey: string): Promise<User | null> {
-    return this.users.findOneBy({ apiKeyHash: hashApiKey(apiKey), revokedAt: IsNull() });
+    return this.withHubs()
+      .where('u.apiKeyHash = :hash AND u.revokedAt IS NULL', { hash: hashApiKey(apiKey) })
+      .getOne();
   }
 
   async create(dto: CreateUserDto): Promise<{ user: User; apiKey: string }> {
     if (await this.users.existsBy({ name: dto.name })) {
       throw new ConflictException(`A user named "${dto.name}" already exists`);
     }
+    const hubs = this.hubsFor(dto.role, dto.hubs, []);
     const apiKey = generateApiKey();
     const password = dto.password === undefined ? {} : await this.passwordFields(dto.password);
     const user = await this.transactions.run(async (manager) => {
-      const users = manager.getRepository(User);
-      const created = await users.save(
-        users.create({
+      const saved = await manager.save(
+        manager.create(User, {
           name: dto.name,
           role: dto.role,
           apiKeyHash: hashApiKey(apiKey),
           ...password,
         }),
       );
-      await this.recordUser(manager, 'user.created', null, created);
-      return created;
+      await this.setHubs(manager, saved.id, hubs);
+      saved.hubs = hubs;
+      await this.recordUser(manager, 'user.created', null, saved);
+      return saved;
     });
     return { user, apiKey };
   }
@@ -61,11 +86,84 @@ export class UsersService {
   private recordUser(
     manager: EntityManager,
     action: string,
-    before: User | null,
-    after: User | null,
+    before: (Partial<User> & Pick<User, 'id'>) | null,
+    after: (Partial<User> & Pick<User, 'id'>) | null,
   ): Promise<void> {
     const id = (after ?? before)!.id;
     return this.audit.record(manager, { action, target: { type: 'user', id }, before, after });
+  }
+
+  /**
+   * An admin changes a user's role or hubs (SPEC "Hubs a user may act at"). The change takes
+   * effect on the user's next request: every request loads the user and their hubs afresh.
+   * Returns the user as it is now and what changed, field by field ([before, after]).
+   */
+  async update(id: string, dto: UpdateUserDto): Promise<{ user: User; changes: UserChanges }> {
+    const user = await this.getWithHubs(id);
+    if (user.revokedAt) throw new ConflictException('This user is revoked');
+    const before: UserAccess = { role: user.role, hubs: user.hubs ?? [] };
+    const role = dto.role ?? user.role;
+    const after: UserAccess = { role, hubs: this.hubsFor(role, dto.hubs, before.hubs) };
+    const changes = accessChanges(before, after);
+    if (changes.role && before.role === Role.Admin) await this.assertNotLastAdmin();
+    if (changes.role || changes.hubs) {
+      await this.transactions.run(async (manager) => {
+        if (changes.role) await manager.update(User, user.id, { role: after.role });
+        if (changes.hubs) await this.setHubs(manager, user.id, after.hubs);
+        await this.recordUser(manager, 'user.updated', user, { ...user, ...after });
+      });
+    }
+    return { user: Object.assign(user, after), changes };
+  }
+
+  /**
+   * The hubs a user of `role` belongs to, from what the request gave (`given`) and what the
+   * user had (`current`): a warehouse user at least one (by default theirs, else the default
+   * hub); a coordinator those given or kept, none meaning every hub; an admin none.
+   */
+  private hubsFor(role: Role, given: string[] | undefined, current: string[]): string[] {
+    if (role === Role.Admin) {
+      if (given?.length) {
+        throw new UnprocessableEntityException(
+          'An admin acts at every hub: send no hubs for an admin',
+        );
+      }
+      return [];
+    }
+    const hubs = [...(given ?? current)].sort();
+    if (role === Role.Warehouse) {
+      if (given && hubs.length === 0) {
+        throw new UnprocessableEntityException('A warehouse user belongs to at least one hub');
+      }
+      if (hubs.length === 0) return [this.config.get('DEFAULT_HUB', { infer: true })];
+    }
+    return hubs;
+  }
+
+  /** Replaces the user's hubs; an unknown code is the client's 422 (the foreign key says so). */
+  private async setHubs(manager: EntityManager, userId: string, hubs: string[]): Promise<void> {
+    await manager.delete(UserHub, { userId });
+    if (hubs.length === 0) return;
+    try {
+      await manager.insert(
+        UserHub,
+        hubs.map((hubCode) => ({ userId, hubCode })),
+      );
+    } catch (error) {
+      const unknown = unknownHub(error);
+      if (unknown) throw new UnprocessableEntityException(`Unknown hub ${unknown}`);
+      throw error;
+    }
+  }
+
+  private withHubs() {
+    return this.users.createQueryBuilder('u').leftJoinAndSelect('u.memberships', 'm');
+  }
+
+  private async getWithHubs(id: string): Promise<User> {
+    const user = await this.withHubs().where('u.id = :id', { id }).getOne();
+    if (!user) throw new NotFoundException(`No user ${id}`);
+    return user;
   }
 
   /**
@@ -100,7 +198,12 @@ export class UsersService {
 
   /** An active user, for a web session; null once revoked. */
   findActive(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id, revokedAt: IsNull() });
+    return this.withHubs().where('u.id = :id AND u.revokedAt IS NULL', { id }).getOne();
+  }
+
+  /** The hub the web app shows the user, as they last chose it. */
+  async setWebHub(id: string, hub: string): Promise<void> {
+    await this.users.update(id, { webHub: hub });
   }
 
   async setLanguage(id: string, language: string): Promise<void> {
@@ -116,19 +219,32 @@ export class UsersService {
     return { passwordHash: await hashPassword(password), passwordChangedAt: this.clock.now() };
   }
 
-  list(page: PageQuery): Promise<Page<User>> {
-    return paginate(
+  async list(page: PageQuery): Promise<Page<User>> {
+    const found = await paginate(
       this.users.createQueryBuilder('u'),
       page,
       ['u.createdAt', 'u.id'],
       'DESC',
       (u) => [u.createdAt.toISOString(), u.id],
     );
+    // The page's hubs in one more query (a join would make the page's LIMIT count memberships).
+    const memberships = found.items.length
+      ? await this.users.manager.find(UserHub, {
+          where: { userId: In(found.items.map((u) => u.id)) },
+        })
+      : [];
+    for (const user of found.items) {
+      user.hubs = memberships
+        .filter((m) => m.userId === user.id)
+        .map((m) => m.hubCode)
+        .sort();
+    }
+    return found;
   }
 
   /** A new key replaces the old one at once; a revoked user stays revoked. */
   async rotateKey(id: string): Promise<{ user: User; apiKey: string }> {
-    const user = await this.get(id);
+    const user = await this.getWithHubs(id);
     if (user.revokedAt)
       throw new ConflictException('This user is revoked; create a new user instead');
     const apiKey = generateApiKey();
@@ -144,12 +260,7 @@ export class UsersService {
   async revoke(id: string): Promise<void> {
     const user = await this.get(id);
     if (user.revokedAt) return;
-    if (user.role === Role.Admin) {
-      const admins = await this.users.countBy({ role: Role.Admin, revokedAt: IsNull() });
-      if (admins <= 1) {
-        throw new UnprocessableEntityException('The last active admin cannot be revoked');
-      }
-    }
+    if (user.role === Role.Admin) await this.assertNotLastAdmin('revoked');
     const revokedAt = this.clock.now();
     await this.transactions.run(async (manager) => {
       await manager.update(User, user.id, { revokedAt });
@@ -157,9 +268,25 @@ export class UsersService {
     });
   }
 
+  private async assertNotLastAdmin(change = 'given another role'): Promise<void> {
+    const admins = await this.users.countBy({ role: Role.Admin, revokedAt: IsNull() });
+    if (admins <= 1) {
+      throw new UnprocessableEntityException(`The last active admin cannot be ${change}`);
+    }
+  }
+
   private async get(id: string): Promise<User> {
     const user = await this.users.findOneBy({ id });
     if (!user) throw new NotFoundException(`No user ${id}`);
     return user;
   }
+}
+
+/** The hub code a user_hub row named that the hub table does not hold, if that is the error. */
+function unknownHub(error: unknown): string | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const driver = (error as QueryFailedError & { driverError?: { code?: string; detail?: string } })
+    .driverError;
+  if (driver?.code !== '23503') return undefined;
+  return /\(hub_code\)=\(([^)]*)\)/.exec(driver.detail ?? '')?.[1];
 }

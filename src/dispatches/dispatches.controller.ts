@@ -78,15 +78,22 @@ export class DispatchesController {
     if (typeof csv !== 'string') {
       throw new UnsupportedMediaTypeException('Send the import as Content-Type: text/csv');
     }
-    return this.imports.import(csv, await this.hubs.resolve(query.hub), user);
+    return this.imports.import(
+      csv,
+      await this.hubs.resolveFor(user, 'dispatch.record', query.hub),
+      user,
+    );
   }
 
   /** Newest first; `from`/`to` are days of dispatch in hub time. */
   @ApiPage(DispatchResponse, 'A page of dispatches')
   @ApiErrors(400, 422)
   @Get()
-  list(@Query() query: DispatchesQuery): Promise<Page<DispatchResponse>> {
-    return this.dispatches.list(query);
+  list(
+    @Query() query: DispatchesQuery,
+    @CurrentUser() user: User,
+  ): Promise<Page<DispatchResponse>> {
+    return this.dispatches.list(query, user);
   }
 
   /** The dispatch register, one row per line, streamed as CSV or XLSX. */
@@ -97,8 +104,12 @@ export class DispatchesController {
   @ApiErrors(400, 422)
   @Get('export')
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  async export(@Query() query: ExportQuery, @Res() response: Response): Promise<void> {
-    const hub = await this.hubs.resolve(query.hub);
+  async export(
+    @Query() query: ExportQuery,
+    @CurrentUser() user: User,
+    @Res() response: Response,
+  ): Promise<void> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
     const destination = query.destination
       ? await this.destinations.resolve(query.destination)
       : undefined;
@@ -125,8 +136,11 @@ export class DispatchesController {
   /** One dispatch with its lines (and delivery counts). */
   @ApiErrors(400, 404)
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<DispatchResponse> {
-    return this.dispatches.get(id);
+  get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: User,
+  ): Promise<DispatchResponse> {
+    return this.dispatches.get(id, user);
   }
 
   /** Cancels a DISPATCHED dispatch: its stock comes back; a delivered one is 409. */

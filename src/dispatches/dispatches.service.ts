@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
+import type { Permitted } from '../auth/permissions.js';
 import { User } from '../auth/user.entity.js';
 import { DestinationsService } from '../catalogue/destinations.service.js';
 import { ItemsService } from '../catalogue/items.service.js';
@@ -13,6 +14,7 @@ import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { assertRecordableTime } from '../common/validation/time.js';
 import { runStatement } from '../database/run-statement.js';
 import { beforeCommit, currentManager, TransactionRunner } from '../database/transaction.js';
+import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
 import { OutboxService } from '../outbox/outbox.service.js';
@@ -55,7 +57,7 @@ export class DispatchesService {
    * nothing is (409 listing every shortage). Weights are snapshots of today's catalogue.
    */
   async create(dto: CreateDispatchDto, user: User): Promise<DispatchResponse> {
-    const hub = await this.hubs.resolve(dto.hub);
+    const hub = await this.hubs.resolveFor(user, 'dispatch.record', dto.hub);
     const destination = await this.destinations.resolve(dto.destination);
     const items = await this.items.snapshots(dto.lines.map((line) => line.sku));
     const now = this.clock.now();
@@ -143,14 +145,16 @@ export class DispatchesService {
     );
   }
 
-  async get(id: string): Promise<DispatchResponse> {
+  /** One dispatch; 404 as for an unknown id to a user who does not act at its hub. */
+  async get(id: string, user: Permitted): Promise<DispatchResponse> {
     const [found] = await this.responsesFor([id]);
     if (!found) throw new NotFoundException(`No dispatch ${id}`);
+    this.hubs.assertFoundAt(user, 'hub.read', found.hub, `No dispatch ${id}`);
     return found;
   }
 
-  async list(query: DispatchesQuery): Promise<Page<DispatchResponse>> {
-    const hub = await this.hubs.resolve(query.hub);
+  async list(query: DispatchesQuery, user: Permitted): Promise<Page<DispatchResponse>> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
     const qb = this.dataSource
       .getRepository(Dispatch)
       .createQueryBuilder('d')
@@ -180,7 +184,7 @@ export class DispatchesService {
   /** Only a DISPATCHED truck can be cancelled; its stock comes back (none for history). */
   async cancel(id: string, dto: CancelDispatchDto, user: User): Promise<DispatchResponse> {
     await this.transactions.run(async (manager) => {
-      const dispatch = await this.lockForChange(manager, id, 'cancelled');
+      const dispatch = await this.lockForChange(manager, id, 'cancelled', user);
       const cancelledAt = this.clock.now();
       await manager.update(Dispatch, id, {
         status: DispatchStatus.Cancelled,
@@ -210,7 +214,7 @@ export class DispatchesService {
         );
       }
     });
-    return this.get(id);
+    return this.get(id, user);
   }
 
   /**
@@ -221,7 +225,7 @@ export class DispatchesService {
     const deliveredAt = new Date(dto.deliveredAt);
     assertRecordableTime(deliveredAt, 'deliveredAt', this.clock.now());
     await this.transactions.run(async (manager) => {
-      const dispatch = await this.lockForChange(manager, id, 'delivered');
+      const dispatch = await this.lockForChange(manager, id, 'delivered', user);
       if (deliveredAt < dispatch.dispatchedAt) {
         throw new DomainError(
           'delivery.beforeDispatch',
@@ -304,19 +308,26 @@ export class DispatchesService {
         { occurredAt: deliveredAt, recordedById: user.id, dispatchId: id, note: dto.note },
       );
     });
-    return this.get(id);
+    return this.get(id, user);
   }
 
+  /**
+   * The dispatch to cancel or deliver, locked; 404 as for an unknown id to a user who may not
+   * record dispatches at its hub (checked before its state, so nothing of it is told).
+   */
   private async lockForChange(
     manager: EntityManager,
     id: string,
     change: 'cancelled' | 'delivered',
+    user: Permitted,
   ): Promise<Dispatch> {
     const dispatch = await manager.findOne(Dispatch, {
       where: { id },
       lock: { mode: 'pessimistic_write' },
     });
     if (!dispatch) throw new NotFoundException(`No dispatch ${id}`);
+    const hub = await manager.findOneByOrFail(Hub, { id: dispatch.hubId });
+    this.hubs.assertFoundAt(user, 'dispatch.record', hub.code, `No dispatch ${id}`);
     if (dispatch.status !== DispatchStatus.Dispatched) {
       throw new ConflictException(
         `Dispatch ${dispatch.waybillNo} is ${dispatch.status}; only a DISPATCHED dispatch can be ${change}`,

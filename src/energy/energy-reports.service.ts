@@ -2,7 +2,9 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Permitted } from '../auth/permissions.js';
 import { Clock } from '../common/clock.service.js';
+import { HubsService } from '../hubs/hubs.service.js';
 import { toMicro } from '../common/decimal.js';
 import { addDays, endOfDay, localDay, startOfDay } from '../common/time/zoned.js';
 import { Environment } from '../config/environment.js';
@@ -39,6 +41,7 @@ export class EnergyReportsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: ConfigService<Environment, true>,
     private readonly systems: PvSystemsService,
+    private readonly hubs: HubsService,
     private readonly stats: StatsService,
     private readonly clock: Clock,
     private readonly outbox: OutboxService,
@@ -49,8 +52,21 @@ export class EnergyReportsService {
    * rollups. Each period counts its days from commissioning up to today (hub time); periods
    * with no such day are left out.
    */
-  async report(query: EnergyReportQuery): Promise<EnergyReportResponse> {
+  async report(query: EnergyReportQuery, user: Permitted): Promise<EnergyReportResponse> {
     const system = await this.systems.resolve(query.system);
+    // The system names its hub: reading its figures is reading that hub's data.
+    await this.hubs.resolveFor(user, 'hub.read', system.hub.code);
+    return this.reportOf(system, query);
+  }
+
+  /**
+   * The report of a system already in hand (the weekly report's job, which got it from its
+   * hub): no user, no check, so it takes the system itself and never a code from a request.
+   */
+  async reportOf(
+    system: PvSystemWithHub,
+    query: Omit<EnergyReportQuery, 'system'>,
+  ): Promise<EnergyReportResponse> {
     const { hub } = system;
     const interval = query.interval ?? EnergyInterval.Day;
     const today = localDay(this.clock.now(), hub.timeZone);

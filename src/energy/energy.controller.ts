@@ -31,8 +31,11 @@ export class EnergyController {
   @ApiPage(PvSystemResponse, 'A page of PV systems')
   @ApiErrors(400, 422)
   @Get('systems')
-  async listSystems(@Query() query: HubPageQuery): Promise<Page<PvSystemResponse>> {
-    const { items, nextCursor } = await this.systems.list(query);
+  async listSystems(
+    @Query() query: HubPageQuery,
+    @CurrentUser() user: User,
+  ): Promise<Page<PvSystemResponse>> {
+    const { items, nextCursor } = await this.systems.list(query, user);
     return { items: items.map(mapPvSystem), nextCursor };
   }
 
@@ -40,8 +43,11 @@ export class EnergyController {
   @ApiErrors(400, 403, 409, 422)
   @Post('systems')
   @Can('energy.manage')
-  async createSystem(@Body() dto: CreatePvSystemDto): Promise<PvSystemResponse> {
-    return mapPvSystem(await this.systems.create(dto));
+  async createSystem(
+    @Body() dto: CreatePvSystemDto,
+    @CurrentUser() user: User,
+  ): Promise<PvSystemResponse> {
+    return mapPvSystem(await this.systems.create(dto, user));
   }
 
   /**
@@ -65,7 +71,10 @@ export class EnergyController {
   /** KPIs per day, week or month, from the daily rollups. */
   @ApiErrors(400, 422)
   @Get('reports')
-  report(@Query() query: EnergyReportQuery): Promise<EnergyReportResponse> {
-    return this.reports.report(query);
+  report(
+    @Query() query: EnergyReportQuery,
+    @CurrentUser() user: User,
+  ): Promise<EnergyReportResponse> {
+    return this.reports.report(query, user);
   }
 }

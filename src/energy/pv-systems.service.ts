@@ -1,6 +1,7 @@
 import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import type { Permitted } from '../auth/permissions.js';
 import { Page, paginate } from '../common/pagination/page.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
@@ -22,8 +23,8 @@ export class PvSystemsService {
   ) {}
 
   /** The hub's systems, by code. */
-  async list(query: HubPageQuery): Promise<Page<PvSystemWithHub>> {
-    const hub = await this.hubs.resolve(query.hub);
+  async list(query: HubPageQuery, user: Permitted): Promise<Page<PvSystemWithHub>> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
     const qb = this.systems
       .createQueryBuilder('s')
       .innerJoinAndSelect('s.hub', 'hub')
@@ -33,8 +34,8 @@ export class PvSystemsService {
     >;
   }
 
-  async create(dto: CreatePvSystemDto): Promise<PvSystemWithHub> {
-    const hub = await this.hubs.resolve(dto.hub);
+  async create(dto: CreatePvSystemDto, user: Permitted): Promise<PvSystemWithHub> {
+    const hub = await this.hubs.resolveFor(user, 'energy.manage', dto.hub);
     if (await this.systems.existsBy({ code: dto.code })) {
       throw new ConflictException(`A PV system with code ${dto.code} already exists`);
     }

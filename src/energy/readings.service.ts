@@ -5,6 +5,7 @@ import { Clock } from '../common/clock.service.js';
 import { localDay } from '../common/time/zoned.js';
 import { runStatement } from '../database/run-statement.js';
 import { TransactionRunner } from '../database/transaction.js';
+import { HubsService } from '../hubs/hubs.service.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { ReadingsResponse, SystemReadingsResponse } from './dto/readings.dto.js';
@@ -24,6 +25,7 @@ export class ReadingsService {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly systems: PvSystemsService,
+    private readonly hubs: HubsService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
   ) {}
@@ -37,6 +39,10 @@ export class ReadingsService {
   async record(received: ReceivedReadings, user: User): Promise<ReadingsResponse> {
     const { readings } = received;
     const systems = await this.systems.byCodes([...new Set(readings.map((r) => r.system))]);
+    // Each system names its hub: recording its readings is writing that hub's data (403 first).
+    for (const code of new Set([...systems.values()].map((system) => system.hub.code))) {
+      await this.hubs.resolveFor(user, 'energy.record', code);
+    }
     const unknown = readings.filter((reading) => !systems.has(reading.system));
     if (unknown.length > 0 && unknown.every((reading) => 'index' in reading.source)) {
       // JSON names its system once: one message says it.

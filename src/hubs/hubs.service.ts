@@ -7,6 +7,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { Action, assertCan, can, Permitted } from '../auth/permissions.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { Environment } from '../config/environment.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -37,14 +38,40 @@ export class HubsService {
     return paginate(this.hubs.createQueryBuilder('h'), page, ['h.code'], 'ASC', (h) => [h.code]);
   }
 
-  /** The hub a request names (or the default hub); an unknown code is the client's 422. */
-  async resolve(code?: string): Promise<Hub> {
-    const wanted = code ?? this.config.get('DEFAULT_HUB', { infer: true });
-    const kept = this.found.get(wanted);
+  /**
+   * The hub a request acts at, and the one check that the user may `action` there (SPEC "Hubs a
+   * user may act at"): the hub `code` names, else the user's default hub. An unknown code is
+   * the client's 422; a hub the user does not act at is a 403 naming it, before anything is
+   * read or written. Every route that reads or writes a hub's data gets its hub here; there is
+   * no way to get one for a request without the user.
+   */
+  async resolveFor(user: Permitted, action: Action, code?: string): Promise<Hub> {
+    const hub = await this.byCode(code ?? this.defaultCodeFor(user));
+    assertCan(user, action, hub.code);
+    return hub;
+  }
+
+  /**
+   * For a record found by its id (a dispatch, a receipt, a report job) at hub `hubCode`: a user
+   * who may not `action` there must not learn that the id exists, so they get the 404 of an
+   * unknown id (`notFound`, the same message), never a 403.
+   */
+  assertFoundAt(user: Permitted, action: Action, hubCode: string, notFound: string): void {
+    if (!can(user, action, hubCode)) throw new NotFoundException(notFound);
+  }
+
+  /** A request's hub when it names none: the user's one hub, else DEFAULT_HUB. */
+  defaultCodeFor(user: Permitted): string {
+    if (user.hubs?.length === 1) return user.hubs[0];
+    return this.config.get('DEFAULT_HUB', { infer: true });
+  }
+
+  private async byCode(code: string): Promise<Hub> {
+    const kept = this.found.get(code);
     if (kept && kept.until > Date.now()) return kept.hub;
-    const hub = await currentManager(this.hubs.manager).findOneBy(Hub, { code: wanted });
-    if (!hub) throw new UnprocessableEntityException(`Unknown hub ${wanted}`);
-    this.found.set(wanted, { hub, until: Date.now() + KEEP_MS });
+    const hub = await currentManager(this.hubs.manager).findOneBy(Hub, { code });
+    if (!hub) throw new UnprocessableEntityException(`Unknown hub ${code}`);
+    this.found.set(code, { hub, until: Date.now() + KEEP_MS });
     return hub;
   }
 

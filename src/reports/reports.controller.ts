@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Can } from '../auth/auth.decorators.js';
+import { Can, CurrentUser } from '../auth/auth.decorators.js';
+import { User } from '../auth/user.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import {
@@ -31,8 +32,8 @@ export class ReportsController {
   @ApiPage(WeeklyReportSummary, 'A page of weekly reports')
   @ApiErrors(400, 422)
   @Get()
-  async list(@Query() query: HubPageQuery) {
-    return this.reports.list(await this.hubs.resolve(query.hub), query);
+  async list(@Query() query: HubPageQuery, @CurrentUser() user: User) {
+    return this.reports.list(await this.hubs.resolveFor(user, 'hub.read', query.hub), query);
   }
 
   /** Builds (or rebuilds) a week's report in the background: 202, then it appears. */
@@ -40,16 +41,22 @@ export class ReportsController {
   @Post()
   @HttpCode(202)
   @Can('report.build')
-  async request(@Body() dto: RequestWeeklyReportDto): Promise<WeeklyReportAccepted> {
-    return this.reports.request(await this.hubs.resolve(dto.hub), dto.weekStart);
+  async request(
+    @Body() dto: RequestWeeklyReportDto,
+    @CurrentUser() user: User,
+  ): Promise<WeeklyReportAccepted> {
+    return this.reports.request(
+      await this.hubs.resolveFor(user, 'report.build', dto.hub),
+      dto.weekStart,
+    );
   }
 
   /** The state of a report job: waiting, active, completed or failed. */
   @ApiReturns("The job's state", { 'application/json': ReportJobState })
   @ApiErrors(404)
   @Get('jobs/:jobId')
-  jobState(@Param('jobId') jobId: string) {
-    return this.reports.jobState(jobId);
+  jobState(@Param('jobId') jobId: string, @CurrentUser() user: User) {
+    return this.reports.jobState(jobId, user);
   }
 
   /** One week (weekStart a Monday): JSON, or ?format=md|csv|html. */
@@ -68,9 +75,11 @@ export class ReportsController {
   async get(
     @Param('weekStart') weekStart: string,
     @Query() query: WeeklyReportQuery,
+    @CurrentUser() user: User,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const report = await this.reports.get(await this.hubs.resolve(query.hub), weekStart);
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
+    const report = await this.reports.get(hub, weekStart);
     const name = `weekly-${report.hub}-${report.weekStart}`;
     switch (query.format ?? 'json') {
       case 'md':

@@ -131,12 +131,14 @@ export class WeeklyReportBuilder {
     if (systems.length === 0) return undefined;
     const reports = await Promise.all(
       systems.map((s) =>
-        this.energyReports.report({
-          system: s.code,
-          interval: EnergyInterval.Week,
-          from: weekStart,
-          to: weekEnd,
-        }),
+        this.energyReports.reportOf(
+          { ...s, hub },
+          {
+            interval: EnergyInterval.Week,
+            from: weekStart,
+            to: weekEnd,
+          },
+        ),
       ),
     );
     const rows = reports.map((r) => {

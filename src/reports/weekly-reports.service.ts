@@ -6,8 +6,10 @@ import { Clock } from '../common/clock.service.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { isMonday, lastFullWeek } from '../common/time/zoned.js';
+import type { Permitted } from '../auth/permissions.js';
 import { Hub } from '../hubs/hub.entity.js';
-import { JobName, QueueName } from '../jobs/jobs.constants.js';
+import { HubsService } from '../hubs/hubs.service.js';
+import { JobName, JobPayloads, QueueName } from '../jobs/jobs.constants.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import {
   WeeklyReportAccepted,
@@ -39,6 +41,7 @@ export class WeeklyReportsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly jobs: JobsService,
+    private readonly hubs: HubsService,
     private readonly clock: Clock,
   ) {}
 
@@ -98,10 +101,16 @@ export class WeeklyReportsService {
     };
   }
 
-  async jobState(jobId: string): Promise<{ jobId: string; state: string; failedReason?: string }> {
+  /** A report job's state; 404 as for an unknown job to a user who does not act at its hub. */
+  async jobState(
+    jobId: string,
+    user: Permitted,
+  ): Promise<{ jobId: string; state: string; failedReason?: string }> {
     const job = await this.jobs.queue(QueueName.Reports).getJob(jobId);
     if (!job || job.name !== JobName.BuildWeeklyReport)
       throw new NotFoundException(`No report job ${jobId}`);
+    const { hub } = job.data as JobPayloads[JobName.BuildWeeklyReport];
+    this.hubs.assertFoundAt(user, 'hub.read', hub, `No report job ${jobId}`);
     const state = await job.getState();
     return { jobId, state, ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
   }

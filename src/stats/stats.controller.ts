@@ -28,8 +28,11 @@ export class StatsController {
   /** Cumulative dispatch figures and the sitrep sentence, from the rollups. */
   @ApiErrors(400, 422)
   @Get('dispatches')
-  async dispatches(@Query() query: DispatchStatsQuery): Promise<DispatchStatsResponse> {
-    const hub = await this.hubs.resolve(query.hub);
+  async dispatches(
+    @Query() query: DispatchStatsQuery,
+    @CurrentUser() user: User,
+  ): Promise<DispatchStatsResponse> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
     return this.stats.dispatchStats({
       hub,
       from: query.from ?? null,
@@ -41,8 +44,11 @@ export class StatsController {
   /** Trucks and tonnes per week (from Monday) or month, empty periods included. */
   @ApiErrors(400, 422)
   @Get('dispatches/timeseries')
-  async timeseries(@Query() query: TimeseriesQuery): Promise<TimeseriesResponse> {
-    const hub = await this.hubs.resolve(query.hub);
+  async timeseries(
+    @Query() query: TimeseriesQuery,
+    @CurrentUser() user: User,
+  ): Promise<TimeseriesResponse> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
     return this.stats.timeseries(hub, query.interval, query.from, query.to, query.emergency);
   }
 

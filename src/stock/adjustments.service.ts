@@ -30,7 +30,7 @@ export class AdjustmentsService {
         { field: 'delta' },
       );
     }
-    const hub = await this.hubs.resolve(dto.hub);
+    const hub = await this.hubs.resolveFor(user, 'stock.record', dto.hub);
     const item = (await this.items.snapshots([dto.sku])).get(dto.sku)!;
     const occurredAt = this.clock.now();
     const lines = [{ item, quantity: Math.abs(dto.delta) }];

@@ -31,14 +31,14 @@ export class ReceiptsController {
   @ApiPage(ReceiptResponse, 'A page of receipts')
   @ApiErrors(400, 422)
   @Get()
-  list(@Query() query: HubPageQuery): Promise<Page<ReceiptResponse>> {
-    return this.receipts.list(query.hub, query);
+  list(@Query() query: HubPageQuery, @CurrentUser() user: User): Promise<Page<ReceiptResponse>> {
+    return this.receipts.list(query.hub, query, user);
   }
 
   /** One receipt with its lines. */
   @ApiErrors(400, 404)
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<ReceiptResponse> {
-    return this.receipts.get(id);
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: User): Promise<ReceiptResponse> {
+    return this.receipts.get(id, user);
   }
 }

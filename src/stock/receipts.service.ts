@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { Permitted } from '../auth/permissions.js';
 import { User } from '../auth/user.entity.js';
 import { ItemsService } from '../catalogue/items.service.js';
 import { Clock } from '../common/clock.service.js';
@@ -29,7 +30,7 @@ export class ReceiptsService {
   ) {}
 
   async create(dto: CreateReceiptDto, user: User): Promise<ReceiptResponse> {
-    const hub = await this.hubs.resolve(dto.hub);
+    const hub = await this.hubs.resolveFor(user, 'stock.record', dto.hub);
     const items = await this.items.snapshots(dto.lines.map((line) => line.sku));
     const now = this.clock.now();
     const receivedAt = dto.receivedAt ? new Date(dto.receivedAt) : now;
@@ -79,8 +80,12 @@ export class ReceiptsService {
     };
   }
 
-  async list(hubCode: string | undefined, page: PageQuery): Promise<Page<ReceiptResponse>> {
-    const hub = await this.hubs.resolve(hubCode);
+  async list(
+    hubCode: string | undefined,
+    page: PageQuery,
+    user: Permitted,
+  ): Promise<Page<ReceiptResponse>> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', hubCode);
     const qb = this.dataSource
       .getRepository(Receipt)
       .createQueryBuilder('r')
@@ -93,11 +98,13 @@ export class ReceiptsService {
     return { items: await this.withLines(result.items, hub.code), nextCursor: result.nextCursor };
   }
 
-  async get(id: string): Promise<ReceiptResponse> {
+  /** One receipt; 404 as for an unknown id to a user who does not act at its hub. */
+  async get(id: string, user: Permitted): Promise<ReceiptResponse> {
     const receipt = await this.dataSource
       .getRepository(Receipt)
       .findOne({ where: { id }, relations: { recordedBy: true, hub: true } });
     if (!receipt) throw new NotFoundException(`No receipt ${id}`);
+    this.hubs.assertFoundAt(user, 'hub.read', receipt.hub.code, `No receipt ${id}`);
     return (await this.withLines([receipt], receipt.hub.code))[0];
   }
 

@@ -32,8 +32,8 @@ export class StockController {
   /** On hand per item at the hub, now or (asOf=YYYY-MM-DD) at the end of that day. */
   @ApiErrors(400, 422)
   @Get()
-  async levels(@Query() query: StockQuery): Promise<StockResponse> {
-    const hub = await this.hubs.resolve(query.hub);
+  async levels(@Query() query: StockQuery, @CurrentUser() user: User): Promise<StockResponse> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
     return {
       hub: hub.code,
       asOf: query.asOf ?? null,
@@ -45,8 +45,11 @@ export class StockController {
   @ApiPage(MovementResponse, 'A page of stock movements')
   @ApiErrors(400, 422)
   @Get('movements')
-  async movements(@Query() query: MovementsQuery): Promise<Page<MovementResponse>> {
-    const hub = await this.hubs.resolve(query.hub);
+  async movements(
+    @Query() query: MovementsQuery,
+    @CurrentUser() user: User,
+  ): Promise<Page<MovementResponse>> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
     const page = await this.stock.movements(hub, query);
     return { items: page.items.map(mapMovement), nextCursor: page.nextCursor };
   }
@@ -63,8 +66,12 @@ export class StockController {
   /** One item's level at the hub, now or at the end of `asOf`. */
   @ApiErrors(400, 404, 422)
   @Get(':sku')
-  async level(@Param('sku') sku: string, @Query() query: StockQuery): Promise<StockLevelResponse> {
-    const hub = await this.hubs.resolve(query.hub);
+  async level(
+    @Param('sku') sku: string,
+    @Query() query: StockQuery,
+    @CurrentUser() user: User,
+  ): Promise<StockLevelResponse> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
     const [level] = await this.stock.levels(hub, query.asOf, sku);
     if (!level) throw new NotFoundException(`No item with SKU ${sku}`);
     return level;

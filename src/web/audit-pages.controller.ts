@@ -37,7 +37,7 @@ export class AuditPagesController {
       to: text('to'),
     };
     // Days on this page are the hub's, as everywhere in the web app; the API's are UTC days.
-    const { timeZone } = await this.views.hub();
+    const { timeZone } = await this.views.hub(request);
     const dayStart = (day: string | undefined, offset: number) =>
       day && isValidDay(day)
         ? (localInputToIso(`${addDays(day, offset)}T00:00`, timeZone) ?? day)

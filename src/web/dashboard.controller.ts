@@ -19,7 +19,7 @@ export class DashboardController {
 
   @Get()
   async show(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
-    const hub = await this.views.hub();
+    const hub = await this.views.hub(request);
     const asOf = this.stats.today(hub);
     const [stats, weeks, destinations] = await Promise.all([
       this.stats.dispatchStats({ hub, from: null, asOf, emergency: null }),

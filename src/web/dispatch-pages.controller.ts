@@ -12,6 +12,7 @@ import {
   RecordDeliveryDto,
 } from '../dispatches/dto/dispatch.dto.js';
 import { DispatchResponse, SEMI_TRAILER } from '../dispatches/dto/dispatch-response.dto.js';
+import { Hub } from '../hubs/hub.entity.js';
 import { StockService } from '../stock/stock.service.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { localInputToIso, toLocalInput } from './format.js';
@@ -68,13 +69,16 @@ export class DispatchPagesController {
       from: query.from || undefined,
       to: query.to || undefined,
     };
+    const hub = await this.views.hub(request);
     const validated = await validateAs(DispatchesQuery, {
       ...filter,
+      hub: hub.code,
       limit: '25',
       cursor: query.cursor || undefined,
     });
     const page = await this.dispatches.list(
-      validated.dto ?? Object.assign(new DispatchesQuery(), { limit: 25 }),
+      validated.dto ?? Object.assign(new DispatchesQuery(), { hub: hub.code, limit: 25 }),
+      request.web!.user,
     );
     const next = page.nextCursor
       ? `/app/dispatches?${new URLSearchParams({
@@ -102,7 +106,8 @@ export class DispatchPagesController {
   @Get('new')
   @Can('dispatch.record')
   async newForm(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
-    await this.showForm(request, response, { lines: [] }, {}, null, 200);
+    const hub = await this.views.hub(request, 'dispatch.record');
+    await this.showForm(request, response, hub, { lines: [] }, {}, null, 200);
   }
 
   @Post()
@@ -112,7 +117,7 @@ export class DispatchPagesController {
     @Res() response: Response,
     @Body() body: FormBody,
   ): Promise<void> {
-    const hub = await this.views.hub();
+    const hub = await this.views.formHub(request, body, 'dispatch.record');
     const values: DispatchFormValues = {
       ...Object.fromEntries(TRUCK_FIELDS.map((name) => [name, field(body, name)])),
       idempotencyKey: field(body, 'idempotencyKey'),
@@ -123,6 +128,7 @@ export class DispatchPagesController {
       : undefined;
     const { plain, rowOf } = toDtoLines(values.lines);
     const result = await validateAs(CreateDispatchDto, {
+      hub: hub.code,
       destination: values.destination ?? '',
       truckPlate: values.truckPlate ?? '',
       trailerPlate: values.trailerPlate,
@@ -139,7 +145,7 @@ export class DispatchPagesController {
     const errors = result.errors ? rowErrors(result.errors, rowOf) : {};
     if (plain.length === 0) errors.lines = ['form.noLines'];
     if (!result.dto || plain.length === 0) {
-      await this.showForm(request, response, values, errors, null, 400);
+      await this.showForm(request, response, hub, values, errors, null, 400);
       return;
     }
     let dispatch: DispatchResponse;
@@ -150,7 +156,7 @@ export class DispatchPagesController {
       ));
     } catch (error) {
       const failure = FormFailure.from(error);
-      await this.showForm(request, response, values, failure.errors, failure, failure.status);
+      await this.showForm(request, response, hub, values, failure.errors, failure, failure.status);
       return;
     }
     response.redirect(
@@ -165,7 +171,8 @@ export class DispatchPagesController {
     @Res() response: Response,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<void> {
-    await this.showDispatch(request, response, await this.dispatches.get(id), {}, null, 200);
+    const dispatch = await this.dispatches.get(id, request.web!.user);
+    await this.showDispatch(request, response, dispatch, {}, null, 200);
   }
 
   @Post(':id/cancel')
@@ -176,7 +183,7 @@ export class DispatchPagesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: FormBody,
   ): Promise<void> {
-    const dispatch = await this.dispatches.get(id);
+    const dispatch = await this.dispatches.get(id, request.web!.user);
     const reason = field(body, 'reason');
     const result = await validateAs(CancelDispatchDto, { reason: reason ?? '' });
     if (!result.dto) {
@@ -211,8 +218,8 @@ export class DispatchPagesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: FormBody,
   ): Promise<void> {
-    const hub = await this.views.hub();
-    const dispatch = await this.dispatches.get(id);
+    const dispatch = await this.dispatches.get(id, request.web!.user);
+    const hub = await this.views.hubOf(request, dispatch.hub);
     const deliveredAtText = field(body, 'deliveredAt');
     const received = fields(body, 'received');
     const damaged = fields(body, 'damaged');
@@ -257,12 +264,12 @@ export class DispatchPagesController {
   private async showForm(
     request: WebRequest,
     response: Response,
+    hub: Hub,
     values: DispatchFormValues,
     errors: FieldErrors,
     failure: FormFailure | null,
     status: number,
   ): Promise<void> {
-    const hub = await this.views.hub();
     const [items, levels, destinations] = await Promise.all([
       this.catalogue.itemList(),
       this.stock.levels(hub),
@@ -277,6 +284,7 @@ export class DispatchPagesController {
       'dispatch-new',
       {
         title: 'dispatch.newTitle',
+        pageHub: hub,
         navCurrent: '/app/dispatches/new',
         items,
         onHand,
@@ -307,7 +315,8 @@ export class DispatchPagesController {
     status: number,
     values: Record<string, unknown> = {},
   ): Promise<void> {
-    const hub = await this.views.hub();
+    // The dispatch's own hub: its times and the delivery form are in that hub's zone.
+    const hub = await this.views.hubOf(request, dispatch.hub);
     const [items, destinations] = await Promise.all([
       this.catalogue.itemList(),
       this.catalogue.destinations(),
@@ -319,6 +328,7 @@ export class DispatchPagesController {
       'dispatch',
       {
         title: 'dispatch.title',
+        pageHub: hub,
         navCurrent: '/app/dispatches',
         titleParams: { waybill: dispatch.waybillNo },
         dispatch,

@@ -27,16 +27,18 @@ export class EnergyPagesController {
 
   @Get()
   async show(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
-    const hub = await this.views.hub();
+    const hub = await this.views.hub(request);
+    const user = request.web!.user;
     // Today as the energy reports count it (hub time, the app's clock).
     const to = localDay(this.clock.now(), hub.timeZone);
     const from = addDays(to, -(ENERGY_DAYS - 1));
     const { items: systems } = await this.systems.list(
       Object.assign(new HubPageQuery(), { hub: hub.code, limit: 100 }),
+      user,
     );
     const reports = await Promise.all(
       systems.map((system) =>
-        this.reports.report({ system: system.code, interval: EnergyInterval.Day, from, to }),
+        this.reports.report({ system: system.code, interval: EnergyInterval.Day, from, to }, user),
       ),
     );
     await this.views.send(request, response, 'energy', {

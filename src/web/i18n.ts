@@ -27,6 +27,8 @@ const en = {
   'action.signOut': 'Sign out',
   'language.label': 'Language',
   'language.switch': 'Switch',
+  'hub.label': 'Hub',
+  'hub.switch': 'Show',
 
   'login.title': 'Sign in',
   'login.intro': 'Sign in with the name and password an admin gave you.',
@@ -264,6 +266,8 @@ const en = {
   'error.forbidden.title': 'Not allowed for your role',
   'error.forbidden.body':
     'You are signed in as {role}: you can read everything, but not record this. Nothing was recorded.',
+  'error.hub.title': 'Not your hub',
+  'error.hub.body': 'You do not act at hub {hub}. Nothing was recorded.',
   'error.notFound.title': 'Not found',
   'error.notFound.body': 'There is no such page or record.',
   'error.bad.title': 'That did not work',
@@ -304,6 +308,8 @@ const ru: Record<MessageKey, string> = {
   'action.signOut': 'Выйти',
   'language.label': 'Язык',
   'language.switch': 'Сменить',
+  'hub.label': 'Хаб',
+  'hub.switch': 'Показать',
 
   'login.title': 'Вход',
   'login.intro': 'Войдите с именем и паролем, которые вам дал администратор.',
@@ -545,6 +551,8 @@ const ru: Record<MessageKey, string> = {
   'error.forbidden.title': 'Недоступно для вашей роли',
   'error.forbidden.body':
     'Вы вошли как {role}: вы можете всё просматривать, но не записывать это. Ничего не записано.',
+  'error.hub.title': 'Не ваш хаб',
+  'error.hub.body': 'Вы не работаете на хабе {hub}. Ничего не записано.',
   'error.notFound.title': 'Не найдено',
   'error.notFound.body': 'Такой страницы или записи нет.',
   'error.bad.title': 'Не получилось',

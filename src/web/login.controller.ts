@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import { AuditService } from '../audit/audit.service.js';
 import { deniedWrite } from '../audit/denied-request.js';
+import { Can } from '../auth/auth.decorators.js';
 import { UsersService } from '../auth/users.service.js';
 import { field, rawField } from './forms.js';
 import type { FormBody } from './forms.js';
@@ -112,6 +113,22 @@ export class LoginController {
       if (request.web) await this.users.setLanguage(request.web.user.id, language);
       response.cookie(LANGUAGE_COOKIE, language, { ...cookieOptions(request, YEAR_MS) });
     }
+    response.redirect(303, safeNext(field(body, 'next')));
+  }
+
+  /**
+   * The hub the user's pages show, remembered on the user (like the language) so every device
+   * they sign in on shows it. A hub they do not act at is the 403 page, and nothing changes.
+   */
+  @Post('hub')
+  @Can('hub.read')
+  async hub(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Body() body: FormBody,
+  ): Promise<void> {
+    const hub = await this.views.formHub(request, body, 'hub.read');
+    await this.users.setWebHub(request.web!.user.id, hub.code);
     response.redirect(303, safeNext(field(body, 'next')));
   }
 

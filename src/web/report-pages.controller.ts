@@ -2,6 +2,7 @@ import { Body, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nes
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
+import type { Permitted } from '../auth/permissions.js';
 import { Clock } from '../common/clock.service.js';
 import { PageQuery } from '../common/pagination/page.js';
 import { isMonday, lastFullWeek } from '../common/time/zoned.js';
@@ -66,11 +67,13 @@ export class ReportPagesController {
     @Res() response: Response,
     @Body() body: FormBody,
   ): Promise<void> {
+    // A form drawn for a hub the user does not act at (forged) is the 403 page, nothing queued.
+    const hub = await this.views.formHub(request, body, 'report.build');
     // Empty means the last full week, as in the API.
     const values = { weekStart: field(body, 'weekStart') };
     let accepted;
     try {
-      accepted = await this.reports.request(await this.views.hub(), values.weekStart);
+      accepted = await this.reports.request(hub, values.weekStart);
     } catch (error) {
       const failure = FormFailure.from(error);
       await this.show(request, response, {
@@ -89,8 +92,12 @@ export class ReportPagesController {
 
   /** One week's report: the same self-contained HTML as GET /api/reports/weekly/:weekStart. */
   @Get(':weekStart')
-  async report(@Res() response: Response, @Param('weekStart') weekStart: string): Promise<void> {
-    const html = renderHtml(await this.reports.get(await this.views.hub(), weekStart));
+  async report(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Param('weekStart') weekStart: string,
+  ): Promise<void> {
+    const html = renderHtml(await this.reports.get(await this.views.hub(request), weekStart));
     response
       .status(200)
       .set({
@@ -113,7 +120,7 @@ export class ReportPagesController {
     list: { cursor?: string; requested?: { week: string; job: string } } = {},
   ) {
     const { cursor, requested } = list;
-    const hub = await this.views.hub();
+    const hub = await this.views.hub(request);
     const page = await this.reports.list(
       hub,
       Object.assign(new PageQuery(), { limit: PAGE_SIZE, cursor: cursor || undefined }),
@@ -133,16 +140,16 @@ export class ReportPagesController {
         lastWeek,
         errors: form.errors ?? {},
         failure: form.failure ?? null,
-        requested: requested ? await this.stateOf(requested) : null,
+        requested: requested ? await this.stateOf(requested, request.web!.user) : null,
       },
       form.status,
     );
   }
 
   /** The build a form just asked for: whether its report is ready yet. */
-  private async stateOf(requested: { week: string; job: string }) {
+  private async stateOf(requested: { week: string; job: string }, user: Permitted) {
     try {
-      const { state } = await this.reports.jobState(requested.job.slice(0, 200));
+      const { state } = await this.reports.jobState(requested.job.slice(0, 200), user);
       return { ...requested, state };
     } catch (error) {
       if (error instanceof NotFoundException) return null;

@@ -47,10 +47,13 @@ export class SessionsService {
   async find(token: string): Promise<SessionLookup> {
     const now = this.clock.now();
     const repository = this.dataSource.getRepository(WebSession);
-    const session = await repository.findOne({
-      where: { tokenHash: hashToken(token) },
-      relations: { user: true },
-    });
+    // The session, its user and the user's hubs in one query: what every page asks first.
+    const session = await repository
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.user', 'u')
+      .leftJoinAndSelect('u.memberships', 'm')
+      .where('s.tokenHash = :hash', { hash: hashToken(token) })
+      .getOne();
     if (!session) return { state: 'ended' };
     const { user } = session;
     const over =

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
 import { isValidDay } from '../common/time/zoned.js';
+import { Hub } from '../hubs/hub.entity.js';
 import { CreateAdjustmentDto, CreateReceiptDto } from '../stock/dto/stock.dto.js';
 import { AdjustmentReason } from '../stock/movement-type.js';
 import { AdjustmentsService } from '../stock/adjustments.service.js';
@@ -38,7 +39,7 @@ export class StockPagesController {
     @Res() response: Response,
     @Query('asOf') asOfParam?: string,
   ): Promise<void> {
-    const hub = await this.views.hub();
+    const hub = await this.views.hub(request);
     const asOf = asOfParam && isValidDay(asOfParam) ? asOfParam : undefined;
     const levels = await this.stock.levels(hub, asOf);
     const total = (key: 'weightKg' | 'volumeM3') =>
@@ -55,7 +56,8 @@ export class StockPagesController {
 
   @Get('receipts')
   async receiptsPage(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
-    await this.showReceipts(request, response, {}, {}, null, 200);
+    const hub = await this.views.hub(request);
+    await this.showReceipts(request, response, hub, {}, {}, null, 200);
   }
 
   @Post('receipts')
@@ -65,7 +67,7 @@ export class StockPagesController {
     @Res() response: Response,
     @Body() body: FormBody,
   ): Promise<void> {
-    const hub = await this.views.hub();
+    const hub = await this.views.formHub(request, body, 'stock.record');
     const lines = readLines(body);
     const receivedAtText = field(body, 'receivedAt');
     const receivedAt = receivedAtText ? localInputToIso(receivedAtText, hub.timeZone) : undefined;
@@ -78,6 +80,7 @@ export class StockPagesController {
     };
     const { plain, rowOf } = toDtoLines(lines);
     const result = await validateAs(CreateReceiptDto, {
+      hub: hub.code,
       reference: values.reference ?? '',
       source: values.source,
       receivedAt: receivedAt === null ? receivedAtText : receivedAt,
@@ -86,7 +89,7 @@ export class StockPagesController {
     const errors = result.errors ? rowErrors(result.errors, rowOf) : {};
     if (plain.length === 0) errors.lines = ['form.noLines'];
     if (result.errors || plain.length === 0) {
-      await this.showReceipts(request, response, values, errors, null, 400);
+      await this.showReceipts(request, response, hub, values, errors, null, 400);
       return;
     }
     try {
@@ -95,7 +98,15 @@ export class StockPagesController {
       );
     } catch (error) {
       const failure = FormFailure.from(error);
-      await this.showReceipts(request, response, values, failure.errors, failure, failure.status);
+      await this.showReceipts(
+        request,
+        response,
+        hub,
+        values,
+        failure.errors,
+        failure,
+        failure.status,
+      );
       return;
     }
     response.redirect(303, '/app/receipts?done=recorded');
@@ -104,7 +115,8 @@ export class StockPagesController {
   @Get('adjustments')
   @Can('stock.record')
   async adjustmentsPage(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
-    await this.showAdjustment(request, response, {}, {}, null, 200);
+    const hub = await this.views.hub(request, 'stock.record');
+    await this.showAdjustment(request, response, hub, {}, {}, null, 200);
   }
 
   @Post('adjustments')
@@ -114,6 +126,7 @@ export class StockPagesController {
     @Res() response: Response,
     @Body() body: FormBody,
   ): Promise<void> {
+    const hub = await this.views.formHub(request, body, 'stock.record');
     const values = {
       sku: field(body, 'sku'),
       delta: field(body, 'delta'),
@@ -122,13 +135,14 @@ export class StockPagesController {
       idempotencyKey: field(body, 'idempotencyKey'),
     };
     const result = await validateAs(CreateAdjustmentDto, {
+      hub: hub.code,
       sku: values.sku ?? '',
       delta: wholeNumber(values.delta) ?? '',
       reason: values.reason ?? '',
       note: values.note,
     });
     if (result.errors) {
-      await this.showAdjustment(request, response, values, result.errors, null, 400);
+      await this.showAdjustment(request, response, hub, values, result.errors, null, 400);
       return;
     }
     let outcome;
@@ -142,7 +156,7 @@ export class StockPagesController {
       const errors = failure.shortages.length
         ? { delta: [ruleMessage('stock.insufficient')] }
         : failure.errors;
-      await this.showAdjustment(request, response, values, errors, failure, failure.status);
+      await this.showAdjustment(request, response, hub, values, errors, failure, failure.status);
       return;
     }
     const { sku, onHand } = outcome.body;
@@ -155,13 +169,14 @@ export class StockPagesController {
   private async showReceipts(
     request: WebRequest,
     response: Response,
+    hub: Hub,
     values: object,
     errors: FieldErrors,
     failure: FormFailure | null,
     status: number,
   ) {
     const [recent, items] = await Promise.all([
-      this.receipts.list(undefined, { limit: 20 }),
+      this.receipts.list(hub.code, { limit: 20 }, request.web!.user),
       this.catalogue.itemList(),
     ]);
     await this.views.send(
@@ -170,6 +185,7 @@ export class StockPagesController {
       'receipts',
       {
         title: 'receipts.title',
+        pageHub: hub,
         recent: recent.items,
         items,
         values: { idempotencyKey: randomUUID(), lines: [], ...values },
@@ -184,6 +200,7 @@ export class StockPagesController {
   private async showAdjustment(
     request: WebRequest,
     response: Response,
+    hub: Hub,
     values: object,
     errors: FieldErrors,
     failure: FormFailure | null,
@@ -197,6 +214,7 @@ export class StockPagesController {
       'adjustments',
       {
         title: 'adjustments.title',
+        pageHub: hub,
         items,
         reasons: Object.values(AdjustmentReason),
         values: { idempotencyKey: randomUUID(), ...values },

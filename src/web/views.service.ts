@@ -2,9 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Eta } from 'eta';
 import type { Response } from 'express';
 import { fileURLToPath } from 'node:url';
-import { Action, can } from '../auth/permissions.js';
+import { ConfigService } from '@nestjs/config';
+import { Action, actsEverywhere, can, Permitted } from '../auth/permissions.js';
+import type { User } from '../auth/user.entity.js';
+import { Environment } from '../config/environment.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
+import { field, FormBody } from './forms.js';
 import { Bar, barChart, PAGE_CHART } from '../reports/render/bar-chart.js';
 import { formatter } from './format.js';
 import { DICTIONARIES, LANGUAGE_NAMES, LANGUAGES, MessageKey, translator } from './i18n.js';
@@ -37,11 +41,52 @@ export class ViewsService {
     cache: true,
   });
 
-  constructor(private readonly hubs: HubsService) {}
+  constructor(
+    private readonly hubs: HubsService,
+    private readonly config: ConfigService<Environment, true>,
+  ) {}
 
-  /** The web app works on the default hub (DEFAULT_HUB). */
-  hub(): Promise<Hub> {
-    return this.hubs.resolve();
+  /**
+   * The hub the signed-in user's pages show, checked for `action` (HubsService.resolveFor):
+   * the one they chose with the switcher while they still act there, else their default hub.
+   */
+  hub(request: WebRequest, action: Action = 'hub.read'): Promise<Hub> {
+    const user = request.web!.user;
+    return this.hubs.resolveFor(user, action, this.chosenCode(user));
+  }
+
+  /** A record's own hub (a dispatch's), which the user was found to act at. */
+  hubOf(request: WebRequest, code: string): Promise<Hub> {
+    return this.hubs.resolveFor(request.web!.user, 'hub.read', code);
+  }
+
+  /**
+   * The hub a form records at: the one it was drawn for (its hidden `hub` field), else the
+   * chosen one. A form naming a hub the user does not act at (forged, or the user has lost the
+   * hub since) is the 403 page, before anything is recorded.
+   */
+  formHub(request: WebRequest, body: FormBody, action: Action): Promise<Hub> {
+    const user = request.web!.user;
+    return this.hubs.resolveFor(user, action, field(body, 'hub') ?? this.chosenCode(user));
+  }
+
+  /**
+   * The code of the hub the user's pages show: their choice (remembered on the user, like the
+   * language), else the request default (their one hub, else DEFAULT_HUB), else their first hub
+   * when the default is not one of theirs.
+   */
+  chosenCode(user: Permitted & Pick<User, 'webHub'>): string {
+    const fallback = this.hubs.defaultCodeFor(user);
+    const candidates = [user.webHub, fallback, ...(user.hubs ?? [])];
+    return candidates.find((code) => code && can(user, 'hub.read', code)) ?? fallback;
+  }
+
+  /** The hubs the user may switch between, by code: theirs, or every hub for those at all. */
+  private async switchable(user: Permitted): Promise<Hub[]> {
+    // A user of one hub has nothing to switch: no query.
+    if (!actsEverywhere(user) && (user.hubs?.length ?? 0) < 2) return [];
+    const { items } = await this.hubs.list({ limit: 500 });
+    return actsEverywhere(user) ? items : items.filter((h) => user.hubs?.includes(h.code));
   }
 
   /**
@@ -52,6 +97,7 @@ export class ViewsService {
     request: WebRequest,
     hub: Hub,
     currentPage = request.path.replace(/\/$/, '') || '/app',
+    hubs: Hub[] = [],
   ) {
     const language = request.language ?? 'en';
     const user = request.web?.user ?? null;
@@ -68,6 +114,8 @@ export class ViewsService {
           ? t(message as MessageKey)
           : t('form.invalid', { detail: message }),
       hub,
+      /** The hub switcher's choices, when the user acts at more than one hub. */
+      hubs: hubs.length > 1 ? hubs.map((h) => ({ code: h.code, name: h.name })) : [],
       fmt,
       /**
        * A bar chart of days (or weeks by their Monday) as inline SVG, drawn by the reports'
@@ -105,9 +153,21 @@ export class ViewsService {
     data: Record<string, unknown>,
     status = 200,
   ): Promise<void> {
-    const hub = await this.hub();
+    const user = request.web?.user;
+    // The page's own hub (a dispatch's), else the chosen one; only its name and zone are shown
+    // here, so an error page about a refused hub still draws (at the user's own hub).
+    const hub =
+      data.pageHub instanceof Hub
+        ? data.pageHub
+        : await this.hubs.get(
+            user ? this.chosenCode(user) : this.config.get('DEFAULT_HUB', { infer: true }),
+          );
+    const hubs = user ? await this.switchable(user) : [];
     const current = typeof data.navCurrent === 'string' ? data.navCurrent : undefined;
-    const html = this.render(template, { ...this.layoutData(request, hub, current), ...data });
+    const html = this.render(template, {
+      ...this.layoutData(request, hub, current, hubs),
+      ...data,
+    });
     response
       .status(status)
       .set({

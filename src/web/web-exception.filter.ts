@@ -10,6 +10,7 @@ import {
 import type { Response } from 'express';
 import { AuditService } from '../audit/audit.service.js';
 import { deniedWrite, statusOf } from '../audit/denied-request.js';
+import { HubForbidden } from '../auth/permissions.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { languageOf, MessageKey, ruleMessage, translator } from './i18n.js';
 import { ViewsService } from './views.service.js';
@@ -26,6 +27,8 @@ interface ErrorPage {
   status: number;
   title: MessageKey;
   body?: MessageKey;
+  /** Values the body's wording names ({hub}). */
+  params?: Record<string, string>;
   detail?: string;
   action: { href: string; label: MessageKey };
 }
@@ -96,6 +99,15 @@ export class WebExceptionFilter implements ExceptionFilter {
         body: 'error.csrf.body',
         action:
           request.method === 'GET' ? reload : { href: formPage(request), label: 'error.reload' },
+      };
+    }
+    if (exception instanceof HubForbidden) {
+      return {
+        status: 403,
+        title: 'error.hub.title',
+        body: 'error.hub.body',
+        params: { hub: exception.hub },
+        action: home,
       };
     }
     if (exception instanceof ForbiddenException) {

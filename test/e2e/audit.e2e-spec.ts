@@ -73,13 +73,34 @@ describe('audit trail', () => {
       .send({ password: 'second password 456' })
       .expect(204);
     const rotated = await t.http().post(`/api/users/${id}/rotate-key`).set(t.as()).expect(200);
+    await t
+      .http()
+      .post('/api/hubs')
+      .set(t.as())
+      .send({ code: 'DXB', name: 'Dubai hub', timeZone: 'Asia/Dubai' })
+      .expect(201);
+    await t
+      .http()
+      .patch(`/api/users/${id}`)
+      .set(t.as())
+      .send({ role: 'coordinator', hubs: ['DXB', 'TMZ'] })
+      .expect(200);
+    // A change that changes nothing, and one refused (unknown hub), leave no record.
+    await t.http().patch(`/api/users/${id}`).set(t.as()).send({ role: 'coordinator' }).expect(200);
+    await t
+      .http()
+      .patch(`/api/users/${id}`)
+      .set(t.as())
+      .send({ hubs: ['NOPE'] })
+      .expect(422);
     await t.http().delete(`/api/users/${id}`).set(t.as()).expect(204);
 
-    const rows = (await made()).reverse();
+    const rows = (await made()).filter((r) => r.target.type === 'user').reverse();
     expect(rows.map((r) => r.action)).toEqual([
       'user.created',
       'user.passwordSet',
       'user.keyRotated',
+      'user.updated',
       'user.revoked',
     ]);
     for (const row of rows) {
@@ -88,12 +109,17 @@ describe('audit trail', () => {
       expect(row.ip).toMatch(/127\.0\.0\.1/);
       expect(row.requestId).toEqual(expect.any(String));
     }
-    const [create, password, rotate, revoke] = rows;
+    const [create, password, rotate, update, revoke] = rows;
     expect(create.requestId).toBe('req-create-1');
     expect(create.changes).toEqual({
       name: [null, 'Dilnoza'],
       role: [null, 'warehouse'],
+      hubs: [null, ['TMZ']],
       passwordChangedAt: [null, expect.any(String)],
+    });
+    expect(update.changes).toEqual({
+      role: ['warehouse', 'coordinator'],
+      hubs: [['TMZ'], ['DXB', 'TMZ']],
     });
     const firstSet = create.changes.passwordChangedAt[1] as string;
     expect(password.changes).toEqual({ passwordChangedAt: [firstSet, expect.any(String)] });

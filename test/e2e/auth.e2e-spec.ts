@@ -31,6 +31,8 @@ describe('API keys and roles', () => {
       id: expect.any(String),
       name: 'Dilnoza (gate 2)',
       role: 'warehouse',
+      // A warehouse user created without hubs belongs to the default hub.
+      hubs: ['TMZ'],
       apiKey: expect.stringMatching(/^rh_[A-Za-z0-9_-]{43}$/),
     });
     await t.http().get('/api/items').set(t.as(created.body.apiKey)).expect(200);

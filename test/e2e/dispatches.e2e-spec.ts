@@ -491,7 +491,15 @@ describe('truck dispatches', () => {
       'waybill_no,dispatched_at,destination,truck_plate,sku,quantity,cargo_weight_kg',
       ...rows.map(([waybill, at]) => `${waybill},${at},AF,DK 1,CRI-RHU,1,`),
     ].join('\n');
-    await importCsv(t, warehouse, csv).query({ hub: 'CPH' }).expect(201);
+    // A clerk of Copenhagen: Dilshod is Termez's, and refused there.
+    await importCsv(t, warehouse, csv).query({ hub: 'CPH' }).expect(403);
+    const { body: clerk } = await t
+      .http()
+      .post('/api/users')
+      .set(t.as())
+      .send({ name: 'Mette', role: 'warehouse', hubs: ['CPH'] })
+      .expect(201);
+    await importCsv(t, clerk.apiKey, csv).query({ hub: 'CPH' }).expect(201);
     const { body } = await t.http().get('/api/dispatches?hub=CPH').set(t.as()).expect(200);
     const at = Object.fromEntries(
       body.items.map((d: { waybillNo: string; dispatchedAt: string }) => [

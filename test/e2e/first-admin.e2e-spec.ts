@@ -51,6 +51,7 @@ describe('ADMIN_PASSWORD on later starts, and GET /api/users/me', () => {
       id: expect.any(String),
       name: 'admin',
       role: 'admin',
+      hubs: [],
       hasPassword: true,
       language: null,
     });
@@ -76,6 +77,7 @@ describe('ADMIN_PASSWORD on later starts, and GET /api/users/me', () => {
       id: clerk.id,
       name: 'Dilshod',
       role: 'warehouse',
+      hubs: ['TMZ'],
       hasPassword: true,
       language: null,
     });

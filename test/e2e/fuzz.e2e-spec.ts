@@ -47,10 +47,16 @@ function examples(now: Date): Record<string, Example> {
   const line = { sku: 'CRI-BLANKET-HT', quantity: 1 };
   return {
     CreateUserDto: {
-      body: { name: 'Fuzz User', role: 'warehouse', password: 'a long web password' },
-      optional: ['password'],
+      body: {
+        name: 'Fuzz User',
+        role: 'warehouse',
+        password: 'a long web password',
+        hubs: ['TMZ'],
+      },
+      optional: ['password', 'hubs'],
     },
     SetPasswordDto: { body: { password: 'a long web password' }, optional: [] },
+    UpdateUserDto: { body: { role: 'warehouse', hubs: ['TMZ'] }, optional: ['role', 'hubs'] },
     CreateHubDto: {
       body: { code: 'FUZZ', name: 'Fuzz hub', shortName: 'Fuzz', timeZone: 'Asia/Tashkent' },
       optional: ['shortName'],

@@ -1,10 +1,18 @@
 import { Role } from '../role.js';
 import { User } from '../user.entity.js';
 
+/**
+ * The hub codes a user belongs to, as every response about users gives them: empty for an admin
+ * and for a global coordinator, who act at every hub.
+ */
+const hubsOf = (user: User): string[] => user.hubs ?? [];
+
 export class UserResponse {
   id: string;
   name: string;
   role: Role;
+  /** Hub codes the user belongs to; empty for admins and global coordinators (every hub). */
+  hubs: string[];
   active: boolean;
   /** Whether the user can sign in to the web app. */
   hasPassword: boolean;
@@ -17,6 +25,8 @@ export class CurrentUserResponse {
   id: string;
   name: string;
   role: Role;
+  /** Hub codes the user belongs to; empty for admins and global coordinators (every hub). */
+  hubs: string[];
   /** Whether the user can sign in to the web app. */
   hasPassword: boolean;
   /** The web app's language as the user last chose it (`en`, `ru`); null until they choose. */
@@ -28,6 +38,8 @@ export class UserWithKeyResponse {
   id: string;
   name: string;
   role: Role;
+  /** Hub codes the user belongs to; empty for admins and global coordinators (every hub). */
+  hubs: string[];
   apiKey: string;
 }
 
@@ -36,6 +48,7 @@ export function mapUser(user: User): UserResponse {
     id: user.id,
     name: user.name,
     role: user.role,
+    hubs: hubsOf(user),
     active: user.revokedAt === null,
     hasPassword: user.passwordChangedAt !== null,
     createdAt: user.createdAt.toISOString(),
@@ -48,11 +61,12 @@ export function mapCurrentUser(user: User): CurrentUserResponse {
     id: user.id,
     name: user.name,
     role: user.role,
+    hubs: hubsOf(user),
     hasPassword: user.passwordChangedAt !== null,
     language: user.language,
   };
 }
 
 export function mapUserWithKey(user: User, apiKey: string): UserWithKeyResponse {
-  return { id: user.id, name: user.name, role: user.role, apiKey };
+  return { id: user.id, name: user.name, role: user.role, hubs: hubsOf(user), apiKey };
 }

@@ -28,7 +28,10 @@ describe('dispatchEmissions', () => {
 
   it('is exact where floats drift, and rounds once, half away from zero', () => {
     // 0.1 t x 0.3 km = 0.03 tkm (a float product gives 0.030000000000000002)
-    const tiny = dispatchEmissions({ tonnageKg: '100', distanceKm: '0.3', fuelLitres: null }, factors)!;
+    const tiny = dispatchEmissions(
+      { tonnageKg: '100', distanceKm: '0.3', fuelLitres: null },
+      factors,
+    )!;
     expect(tiny.tonneKm).toBe('0.030000');
     // 0.03 x 0.081 = 0.00243 kg
     expect(tiny.co2eKg).toBe('0.002430');
@@ -43,8 +46,12 @@ describe('dispatchEmissions', () => {
   });
 
   it('is null without a distance, fuel or not', () => {
-    expect(dispatchEmissions({ tonnageKg: '1', distanceKm: null, fuelLitres: null }, factors)).toBeNull();
-    expect(dispatchEmissions({ tonnageKg: '1', distanceKm: null, fuelLitres: '10' }, factors)).toBeNull();
+    expect(
+      dispatchEmissions({ tonnageKg: '1', distanceKm: null, fuelLitres: null }, factors),
+    ).toBeNull();
+    expect(
+      dispatchEmissions({ tonnageKg: '1', distanceKm: null, fuelLitres: '10' }, factors),
+    ).toBeNull();
   });
 
   it('takes configured factors as decimal strings too', () => {

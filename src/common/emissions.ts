@@ -62,10 +62,7 @@ export function dispatchEmissions(
     method = 'fuel';
   } else {
     // from the exact tonne-km, not the rounded one: one rounding only
-    co2e = divideRounded(
-      kg * km * toMicro(factors.roadCo2eKgPerTkm),
-      ONE * ONE * KG_PER_TONNE,
-    );
+    co2e = divideRounded(kg * km * toMicro(factors.roadCo2eKgPerTkm), ONE * ONE * KG_PER_TONNE);
     method = 'default';
   }
   return {

@@ -1,13 +1,20 @@
-import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { Page, paginate } from '../common/pagination/page.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
-import { CreatePvSystemDto } from './dto/pv-system.dto.js';
+import { DomainError } from '../common/errors/domain.error.js';
+import { CreatePvSystemDto, UpdatePvSystemDto } from './dto/pv-system.dto.js';
+import { profileSumsToOne } from './expected-yield.js';
 import { PvSystem } from './pv-system.entity.js';
-import { currentManager } from '../database/transaction.js';
+import { currentManager, TransactionRunner } from '../database/transaction.js';
 
 export type PvSystemWithHub = PvSystem & { hub: Hub };
 
@@ -16,6 +23,7 @@ export class PvSystemsService {
   constructor(
     @InjectRepository(PvSystem) private readonly systems: Repository<PvSystem>,
     private readonly hubs: HubsService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /** The hub's systems, by code. */
@@ -42,9 +50,54 @@ export class PvSystemsService {
         name: dto.name,
         capacityKwp: String(dto.capacityKwp),
         commissionedOn: dto.commissionedOn ?? null,
+        targetPerformanceRatio: '0.8',
+        monthlyProfile: null,
       }),
     );
     return { ...saved, hub };
+  }
+
+  /**
+   * Changes a system's name, capacity, target performance ratio or monthly profile, in one
+   * transaction that locks the row first: `before` and `after` are what an audit line records.
+   * Reports compute from the settings of the moment they are read.
+   */
+  async update(
+    code: string,
+    dto: UpdatePvSystemDto,
+  ): Promise<{ before: PvSystemWithHub; after: PvSystemWithHub }> {
+    if (dto.monthlyProfile && !profileSumsToOne(dto.monthlyProfile)) {
+      throw new DomainError(
+        'pvSystem.profileNotWhole',
+        `monthlyProfile must sum to 1 (within 0.001); got ${dto.monthlyProfile
+          .reduce((sum, share) => sum + share, 0)
+          .toFixed(6)}`,
+        { field: 'monthlyProfile' },
+      );
+    }
+    return this.transactions.run(async (manager) => {
+      const before = await manager.findOne(PvSystem, {
+        where: { code },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!before) throw new NotFoundException(`No PV system ${code}`);
+      const changes: Partial<PvSystem> = {};
+      if (dto.name !== undefined) changes.name = dto.name;
+      if (dto.capacityKwp !== undefined) changes.capacityKwp = String(dto.capacityKwp);
+      if (dto.targetPerformanceRatio !== undefined) {
+        changes.targetPerformanceRatio = String(dto.targetPerformanceRatio);
+      }
+      if (dto.monthlyProfile !== undefined) {
+        changes.monthlyProfile = dto.monthlyProfile?.map(String) ?? null;
+      }
+      if (Object.keys(changes).length) await manager.update(PvSystem, before.id, changes);
+      const after = await manager.findOneOrFail(PvSystem, {
+        where: { id: before.id },
+        relations: { hub: true },
+      });
+      const hub = (after as PvSystemWithHub).hub;
+      return { before: { ...before, hub } as PvSystemWithHub, after: after as PvSystemWithHub };
+    });
   }
 
   /** Every system of the hub, by code. */

@@ -258,6 +258,7 @@ const en = {
   'rule.delivery.beforeDispatch': 'The delivery cannot be before the truck left.',
   'rule.delivery.linesMismatch': 'Count every line of the dispatch, once each.',
   'rule.delivery.overCounted': 'Received plus damaged is more than was sent on a line.',
+  'rule.pvSystem.profileNotWhole': 'The twelve monthly shares must add up to 1.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -518,6 +519,7 @@ const ru: Record<MessageKey, string> = {
   'rule.delivery.beforeDispatch': 'Доставка не может быть раньше отправки машины.',
   'rule.delivery.linesMismatch': 'Укажите количество по каждой строке рейса, по одному разу.',
   'rule.delivery.overCounted': 'Получено и повреждено больше, чем отправлено по строке.',
+  'rule.pvSystem.profileNotWhole': 'Двенадцать месячных долей должны в сумме давать 1.',
 };
 
 export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ru };

@@ -377,17 +377,21 @@ describe('weekly dispatch summaries', () => {
       'emergency',
       'carrier',
       'driver_name',
+      'distance_km',
+      'fuel_litres',
       'status',
       'unit_weight_kg',
       'weight_kg',
       'volume_m3',
+      'co2e_kg',
+      'emission_method',
     ]);
 
     const sheet = await exportedSheet(t);
     const values: string[][] = [];
     sheet.eachRow((row) =>
       values.push(
-        Array.from({ length: 14 }, (_, i) => row.getCell(i + 1).value).map((v) =>
+        Array.from({ length: 18 }, (_, i) => row.getCell(i + 1).value).map((v) =>
           v === null || v === undefined ? '' : String(v),
         ),
       ),

@@ -59,6 +59,7 @@ const LISTS: Record<string, { field: string; type: string }> = {
   '/api/dispatches': { field: 'waybillNo', type: 'string' },
   '/api/reports/weekly': { field: 'weekStart', type: 'string' },
   '/api/energy/systems': { field: 'capacityKwp', type: 'number' },
+  '/api/routes': { field: 'distanceKm', type: 'number' },
 };
 
 /** A client's calls to every list route, typed only by the generated `paths`. */

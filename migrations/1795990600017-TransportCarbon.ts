@@ -14,7 +14,7 @@ export class TransportCarbon1795990600017 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "dispatch" ADD "co2e_kg" numeric(24,6)`);
     await queryRunner.query(`ALTER TABLE "dispatch" ADD "emission_method" character varying(16)`);
     await queryRunner.query(
-      `ALTER TABLE "pv_system" ADD "target_performance_ratio" numeric(5,4) NOT NULL DEFAULT '0.8'`,
+      `ALTER TABLE "pv_system" ADD "target_performance_ratio" numeric(5,4) NOT NULL DEFAULT 0.8`,
     );
     await queryRunner.query(`ALTER TABLE "pv_system" ADD "monthly_profile" numeric(7,6) array`);
     await queryRunner.query(

@@ -36,7 +36,7 @@ export class PvSystem {
   commissionedOn: string | null;
 
   /** The performance ratio the plant should reach (IEC 61724): expected = P x irradiation x this. */
-  @Column({ type: 'numeric', precision: 5, scale: 4, default: 0.8 })
+  @Column({ type: 'numeric', precision: 5, scale: 4, default: () => '0.8' })
   targetPerformanceRatio: string;
 
   /**

@@ -18,20 +18,27 @@ const MAY_IMPORT = {
   auth: [...INFRASTRUCTURE, 'audit'],
   hubs: [...INFRASTRUCTURE, 'audit', 'auth'],
   catalogue: [...INFRASTRUCTURE, 'audit', 'auth'],
-  'reference-data': [...INFRASTRUCTURE, 'catalogue', 'energy', 'hubs'],
+  'reference-data': [...INFRASTRUCTURE, 'catalogue', 'energy', 'hubs', 'transport'],
   health: [...INFRASTRUCTURE, 'auth', 'jobs', 'outbox'],
   stock: [...INFRASTRUCTURE, 'auth', 'catalogue', 'hubs'],
-  dispatches: [...INFRASTRUCTURE, 'auth', 'catalogue', 'hubs', 'jobs', 'outbox', 'stock'],
+  transport: [...INFRASTRUCTURE, 'audit', 'auth', 'catalogue', 'hubs'],
+  dispatches: [
+    ...INFRASTRUCTURE,
+    ...['auth', 'catalogue', 'hubs', 'jobs', 'outbox', 'stock', 'transport'],
+  ],
   stats: [...INFRASTRUCTURE, 'auth', 'hubs', 'jobs', 'outbox'],
   energy: [...INFRASTRUCTURE, 'audit', 'auth', 'hubs', 'jobs', 'outbox', 'stats'],
+  carbon: [...INFRASTRUCTURE, 'auth', 'energy', 'hubs', 'stats'],
   reports: [
     ...INFRASTRUCTURE,
-    ...['auth', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'outbox', 'stats', 'stock'],
+    ...['auth', 'carbon', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'outbox'],
+    ...['stats', 'stock'],
   ],
   web: [
     ...INFRASTRUCTURE,
     'audit',
-    ...['auth', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'reports', 'stats', 'stock'],
+    ...['auth', 'carbon', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'reports'],
+    ...['stats', 'stock', 'transport'],
   ],
 };
 const FOLDERS = Object.keys(MAY_IMPORT);

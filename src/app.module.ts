@@ -30,6 +30,8 @@ import { ClockModule } from './common/clock.module.js';
 import { WebModule } from './web/web.module.js';
 import { EnergyWorkerModule } from './energy/energy-worker.module.js';
 import { EnergyModule } from './energy/energy.module.js';
+import { TransportModule } from './transport/transport.module.js';
+import { CarbonModule } from './carbon/carbon.module.js';
 
 /** Modules every role needs: configuration, logging, database, queues (as producers). */
 function coreModules(env: Environment, logger: PinoLogger) {
@@ -64,6 +66,8 @@ function apiModules() {
     ReportsModule,
     WebModule,
     EnergyModule,
+    TransportModule,
+    CarbonModule,
   ];
 }
 

@@ -23,6 +23,7 @@ import { ReceiptLine } from './stock/receipt-line.entity.js';
 import { Receipt } from './stock/receipt.entity.js';
 import { StockLevel } from './stock/stock-level.entity.js';
 import { StockMovement } from './stock/stock-movement.entity.js';
+import { TransportRoute } from './transport/transport-route.entity.js';
 import { WebSession } from './web/web-session.entity.js';
 
 /** Every entity, listed once for the app module and the migration CLI alike. */
@@ -51,4 +52,5 @@ export const ENTITIES = [
   DispatchItemMonthRollup,
   AuditRecord,
   UserHub,
+  TransportRoute,
 ];

@@ -10,7 +10,11 @@ export const AUDITED_FIELDS = {
   hub: ['code', 'name', 'shortName', 'timeZone', 'countryCode', 'latitude', 'longitude'],
   item: ['sku', 'name', 'category', 'pluralName', 'unit', 'unitWeightKg', 'unitVolumeM3'],
   destination: ['code', 'name', 'iso2'],
-  pvSystem: ['code', 'hub', 'name', 'capacityKwp', 'commissionedOn'],
+  pvSystem: [
+    ...['code', 'hub', 'name', 'capacityKwp', 'commissionedOn'],
+    ...['targetPerformanceRatio', 'monthlyProfile'],
+  ],
+  route: ['hub', 'destination', 'distanceKm', 'basis'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AuditTargetType = keyof typeof AUDITED_FIELDS;

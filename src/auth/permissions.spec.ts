@@ -25,6 +25,7 @@ const TABLE: Record<Action, Role[]> = {
   'catalogue.manage': [Admin],
   'hubs.manage': [Admin],
   'energy.manage': [Admin],
+  'routes.manage': [Admin],
   'stats.rebuild': [Admin],
   'users.manage': [Admin],
   'audit.read': [Admin],

@@ -29,6 +29,8 @@ const ALLOWED = {
   'hubs.manage': [],
   /** PV systems. */
   'energy.manage': [],
+  /** Road distances from a hub to its destinations (transport emissions). */
+  'routes.manage': [],
   'stats.rebuild': [],
   /** Users, their keys and anyone's password. */
   'users.manage': [],

@@ -128,6 +128,27 @@ export class Environment {
   @Min(1)
   @IsNumber({ maxDecimalPlaces: 6 })
   EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR = 1414;
+
+  /**
+   * kg CO2e a litre of diesel emits, well-to-wheel (EN 16258 basis, as GLEC v3 uses): the
+   * fuel-based method of a dispatch whose carrier reported its litres.
+   */
+  @Transform(toNumber)
+  @Max(10)
+  @Min(0)
+  @IsNumber({ maxDecimalPlaces: 6 })
+  DIESEL_CO2E_KG_PER_L = 3.17;
+
+  /**
+   * kg CO2e a tonne-km by road emits, well-to-wheel, when the carrier gave no fuel figure: an
+   * estimate for an articulated truck of 34-40 t at average load (GLEC v3; 0.022 of it
+   * well-to-tank). Set it from the carrier's data.
+   */
+  @Transform(toNumber)
+  @Max(5)
+  @Min(0)
+  @IsNumber({ maxDecimalPlaces: 6 })
+  ROAD_CO2E_KG_PER_TKM = 0.081;
 }
 
 export class ConfigurationError extends Error {}

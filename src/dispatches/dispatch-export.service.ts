@@ -19,6 +19,8 @@ export const EXPORT_COLUMNS = [
   'unit_weight_kg',
   'weight_kg',
   'volume_m3',
+  'co2e_kg',
+  'emission_method',
 ] as const;
 
 type ExportRow = (string | number | null)[];
@@ -43,10 +45,15 @@ export class DispatchExportService {
           d.emergency,
           d.carrier,
           d.driverName,
+          d.distanceKm === null ? null : roundDecimal(d.distanceKm),
+          d.fuelLitres === null ? null : roundDecimal(d.fuelLitres),
           d.status,
           Number(line.unitWeightKg),
           roundDecimal(line.weightKg),
           roundDecimal(line.volumeM3),
+          // the truck's, on each of its lines (as cargo_weight_kg is)
+          d.co2eKg === null ? null : roundDecimal(d.co2eKg),
+          d.emissionMethod,
         ];
       }
     }

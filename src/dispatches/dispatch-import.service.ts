@@ -16,6 +16,11 @@ import { OutboxEventType } from '../outbox/outbox-event.entity.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { MAX_LINES, MAX_QUANTITY } from '../stock/dto/line.dto.js';
 import { insertDispatches } from './dispatch.writer.js';
+import { ConfigService } from '@nestjs/config';
+import { tonnageKg } from '../common/dispatch-rules.js';
+import { Environment } from '../config/environment.js';
+import { RoutesService } from '../transport/routes.service.js';
+import { emissionColumns, emissionFactors } from './dispatch-emissions.js';
 
 export const IMPORT_COLUMNS = [
   'waybill_no',
@@ -26,7 +31,17 @@ export const IMPORT_COLUMNS = [
   'quantity',
   'cargo_weight_kg',
 ] as const;
-export const IMPORT_OPTIONAL_COLUMNS = ['emergency', 'carrier', 'driver_name'] as const;
+export const IMPORT_OPTIONAL_COLUMNS = [
+  'emergency',
+  'carrier',
+  'driver_name',
+  'distance_km',
+  'fuel_litres',
+] as const;
+/** Optional columns of free text (the others are numbers). */
+const TEXT_COLUMNS = ['emergency', 'carrier', 'driver_name'] as const;
+/** A distance or a fuel figure: up to 3 decimals, more than 0. */
+const MEASURE = /^\d{1,6}(\.\d{1,3})?$/;
 export const MAX_IMPORT_ROWS = 100_000;
 type ImportColumn = (typeof IMPORT_COLUMNS)[number] | (typeof IMPORT_OPTIONAL_COLUMNS)[number];
 
@@ -51,6 +66,8 @@ const DISPATCH_COLUMNS = [
   'emergency',
   'carrier',
   'driver_name',
+  'distance_km',
+  'fuel_litres',
 ] as const;
 
 export interface ImportResult {
@@ -85,6 +102,8 @@ export class DispatchImportService {
     private readonly transactions: TransactionRunner,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly routes: RoutesService,
+    private readonly config: ConfigService<Environment, true>,
   ) {}
 
   async import(csv: string, hub: Hub, user: User): Promise<ImportResult> {
@@ -204,8 +223,21 @@ export class DispatchImportService {
         `cargo_weight_kg "${values.cargo_weight_kg}" is not a weight in kg (up to 3 decimals)`,
       );
     }
-    for (const column of IMPORT_OPTIONAL_COLUMNS) {
+    for (const column of TEXT_COLUMNS) {
       if (values[column].length > 200) problem(column, `${column} is longer than 200 characters`);
+    }
+    const measures = [
+      ['distance_km', 'a distance in km', 50_000],
+      ['fuel_litres', 'a volume of fuel in litres', 1_000_000],
+    ] as const;
+    for (const [column, what, max] of measures) {
+      const text = values[column];
+      if (text && (!MEASURE.test(text) || Number(text) <= 0 || Number(text) > max)) {
+        problem(
+          column,
+          `${column} "${text}" is not ${what} (more than 0, up to ${max.toLocaleString('en-US')}, up to 3 decimals)`,
+        );
+      }
     }
     return ok ? at : null;
   }
@@ -227,10 +259,30 @@ export class DispatchImportService {
 
   private async store(dispatches: ImportedDispatch[], hub: Hub, user: User): Promise<ImportResult> {
     const importId = randomUUID();
+    const factors = emissionFactors(this.config);
     return this.transactions.run(async (manager) => {
       const weight = (d: ImportedDispatch, unit: (item: ItemSnapshot) => string) =>
         microToString(
           d.lines.reduce((sum, l) => sum + BigInt(l.quantity) * toMicro(unit(l.item)), 0n),
+        );
+      // A row without distance_km takes the hub's route as it is now, as a live dispatch does.
+      const routes = await this.routes.distances(
+        manager,
+        hub.id,
+        dispatches.filter((d) => !d.first.values.distance_km).map((d) => d.destinationId),
+      );
+      const emissions = (d: ImportedDispatch) =>
+        emissionColumns(
+          tonnageKg({
+            cargoWeightKg: d.first.values.cargo_weight_kg || null,
+            linesWeightKg: weight(d, (item) => item.unitWeightKg),
+          }),
+          {
+            distanceKm: d.first.values.distance_km || null,
+            fuelLitres: d.first.values.fuel_litres || null,
+          },
+          routes.get(d.destinationId),
+          factors,
         );
       // Waybills the hub already holds, from an earlier or a concurrent import, are skipped.
       const stored = await insertDispatches(
@@ -254,6 +306,7 @@ export class DispatchImportService {
           historical: true,
           importId,
           recordedById: user.id,
+          ...emissions(d),
           lines: d.lines.map((l) => ({
             itemId: l.item.id,
             quantity: l.quantity,

@@ -35,6 +35,11 @@ export interface RegisterDispatch extends WeighedDispatch {
   carrier: string | null;
   driverName: string | null;
   status: DispatchStatus;
+  /** The dispatch's own distance, fuel and emissions (numeric strings), null when unknown. */
+  distanceKm: string | null;
+  fuelLitres: string | null;
+  co2eKg: string | null;
+  emissionMethod: 'fuel' | 'default' | null;
 }
 
 const BATCH = 1000;
@@ -90,7 +95,9 @@ export class DispatchRegisterService {
         `SELECT d.id, d.waybill_no AS "waybillNo", d.dispatched_at AS "dispatchedAt",
                 dest.code AS destination, d.truck_plate AS "truckPlate",
                 d.cargo_weight_kg::text AS "cargoWeightKg", d.lines_weight_kg::text AS "linesWeightKg",
-                d.emergency, d.carrier, d.driver_name AS "driverName", d.status
+                d.emergency, d.carrier, d.driver_name AS "driverName", d.status,
+                d.distance_km::text AS "distanceKm", d.fuel_litres::text AS "fuelLitres",
+                d.co2e_kg::text AS "co2eKg", d.emission_method AS "emissionMethod"
            FROM dispatch d JOIN destination dest ON dest.id = d.destination_id
           WHERE d.hub_id = $1 AND ${dispatchNotCancelledSql('d')}
             AND ($2::timestamptz IS NULL OR d.dispatched_at >= $2)

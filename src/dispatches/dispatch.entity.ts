@@ -76,6 +76,33 @@ export class Dispatch {
   @Column({ type: 'numeric', precision: 24, scale: 6 })
   volumeM3: string;
 
+  /**
+   * The road distance this truck counts, km: given on the dispatch, else the hub's route to the
+   * destination when it was recorded (a later route change never rewrites it); null: unknown.
+   */
+  @Column({ type: 'numeric', precision: 9, scale: 3, nullable: true })
+  distanceKm: string | null;
+
+  /** Where `distanceKm` comes from: "given on the dispatch" or the route's basis then. */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  distanceBasis: string | null;
+
+  /** The carrier's diesel figure for this trip, litres. */
+  @Column({ type: 'numeric', precision: 12, scale: 3, nullable: true })
+  fuelLitres: string | null;
+
+  /** Tonnes x distance, computed once when recorded (src/common/emissions.ts). */
+  @Column({ type: 'numeric', precision: 24, scale: 6, nullable: true })
+  tonneKm: string | null;
+
+  /** kg CO2e well-to-wheel, computed once when recorded with the factors of that moment. */
+  @Column({ type: 'numeric', precision: 24, scale: 6, nullable: true })
+  co2eKg: string | null;
+
+  /** `fuel` or `default` (tonne-km x intensity); null without a distance. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  emissionMethod: 'fuel' | 'default' | null;
+
   /** Recorded from the historical import: counts in statistics, took no stock. */
   @Column({ default: false })
   historical: boolean;

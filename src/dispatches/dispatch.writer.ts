@@ -1,8 +1,9 @@
 import { EntityManager } from 'typeorm';
 import { runStatement } from '../database/run-statement.js';
+import type { EmissionColumns } from './dispatch-emissions.js';
 
 /** A dispatch as it is first written, recorded live or imported from history. */
-export interface NewDispatch {
+export interface NewDispatch extends EmissionColumns {
   id: string;
   hubId: number;
   waybillNo: string;
@@ -46,18 +47,22 @@ export async function insertDispatches(
        INSERT INTO dispatch
          (id, hub_id, waybill_no, destination_id, status, dispatched_at, truck_plate, trailer_plate,
           driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
-          lines_weight_kg, volume_m3, historical, import_id, recorded_by_id)
+          lines_weight_kg, volume_m3, historical, import_id, recorded_by_id, distance_km,
+          distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method)
        SELECT v.id, v.hub_id, v.waybill_no, v.destination_id, 'DISPATCHED', v.dispatched_at,
               v.truck_plate, v.trailer_plate, v.driver_name, v.driver_phone, v.carrier,
               v.consignee, v.emergency, v.cargo_weight_kg, v.lines_weight_kg, v.volume_m3,
-              v.historical, v.import_id, v.recorded_by_id
+              v.historical, v.import_id, v.recorded_by_id, v.distance_km, v.distance_basis,
+              v.fuel_litres, v.tonne_km, v.co2e_kg, v.emission_method
          FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::timestamptz[], $6::text[],
                      $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
                      $13::numeric[], $14::numeric[], $15::numeric[], $16::boolean[], $17::uuid[],
-                     $18::uuid[])
+                     $18::uuid[], $25::numeric[], $26::text[], $27::numeric[], $28::numeric[],
+                     $29::numeric[], $30::text[])
            AS v(id, hub_id, waybill_no, destination_id, dispatched_at, truck_plate, trailer_plate,
                 driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
-                lines_weight_kg, volume_m3, historical, import_id, recorded_by_id)
+                lines_weight_kg, volume_m3, historical, import_id, recorded_by_id, distance_km,
+                distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method)
        ON CONFLICT (hub_id, waybill_no) DO NOTHING
        RETURNING id, recorded_at
      ), stored_lines AS (
@@ -97,6 +102,12 @@ export async function insertDispatches(
       lines.map((l) => l.quantity),
       lines.map((l) => l.unitWeightKg),
       lines.map((l) => l.unitVolumeM3),
+      column((d) => d.distanceKm),
+      column((d) => d.distanceBasis),
+      column((d) => d.fuelLitres),
+      column((d) => d.tonneKm),
+      column((d) => d.co2eKg),
+      column((d) => d.emissionMethod),
     ],
   );
   return new Map(rows.map((row) => [row.id, row.recorded_at]));

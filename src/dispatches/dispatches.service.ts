@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
@@ -8,6 +9,10 @@ import { DestinationsService } from '../catalogue/destinations.service.js';
 import { ItemsService } from '../catalogue/items.service.js';
 import { Clock } from '../common/clock.service.js';
 import { microToString, toMicro } from '../common/decimal.js';
+import { tonnageKg } from '../common/dispatch-rules.js';
+import { Environment } from '../config/environment.js';
+import { RoutesService } from '../transport/routes.service.js';
+import { emissionColumns, emissionFactors } from './dispatch-emissions.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { Page, paginate } from '../common/pagination/page.js';
 import { endOfDay, startOfDay } from '../common/time/zoned.js';
@@ -50,6 +55,8 @@ export class DispatchesService {
     private readonly outbox: OutboxService,
     private readonly waybills: WaybillNumbers,
     private readonly clock: Clock,
+    private readonly routes: RoutesService,
+    private readonly config: ConfigService<Environment, true>,
   ) {}
 
   /**
@@ -85,6 +92,22 @@ export class DispatchesService {
     });
     const total = (key: 'weightKg' | 'volumeM3') =>
       microToString(lines.reduce((sum, line) => sum + toMicro(line[key]), 0n));
+    const cargoWeightKg = dto.cargoWeightKg === undefined ? null : String(dto.cargoWeightKg);
+    const linesWeightKg = total('weightKg');
+    // The route as it is now: a later change of it never rewrites this dispatch's distance.
+    const route =
+      dto.distanceKm === undefined
+        ? (await this.routes.distances(undefined, hub.id, [destination.id])).get(destination.id)
+        : undefined;
+    const emissions = emissionColumns(
+      tonnageKg({ cargoWeightKg, linesWeightKg }),
+      {
+        distanceKm: dto.distanceKm === undefined ? null : String(dto.distanceKm),
+        fuelLitres: dto.fuelLitres === undefined ? null : String(dto.fuelLitres),
+      },
+      route,
+      emissionFactors(this.config),
+    );
 
     const row: NewDispatch = {
       id,
@@ -99,12 +122,13 @@ export class DispatchesService {
       carrier: dto.carrier ?? null,
       consignee: dto.consignee ?? null,
       emergency: dto.emergency ?? null,
-      cargoWeightKg: dto.cargoWeightKg === undefined ? null : String(dto.cargoWeightKg),
-      linesWeightKg: total('weightKg'),
+      cargoWeightKg,
+      linesWeightKg,
       volumeM3: total('volumeM3'),
       historical: false,
       importId: null,
       recordedById: user.id,
+      ...emissions,
       lines,
     };
 

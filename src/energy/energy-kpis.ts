@@ -1,14 +1,19 @@
 import { ratio, roundMicro } from '../common/decimal.js';
+import { divideRounded } from '../common/emissions.js';
+import { MonthDays } from './expected-yield.js';
 
 /** A million: amounts here are bigint millionths (src/common/decimal.ts). */
 const ONE = 1_000_000n;
 const MS_PER_HOUR = 3_600_000n;
-const DAYS_PER_YEAR = 365n;
+/** A multiple of every month's length (28, 29, 30, 31), so a month's share per day is exact. */
+const MONTH_LENGTHS_LCM = 377_580n;
 
 /** What a period's figures are computed from; amounts in millionths. */
 export interface PeriodTotals {
   /** Days counted (commissioned, not in the future) and how long they last, in ms. */
   days: number;
+  /** The same days by calendar month, for the monthly profile of the expected yield. */
+  monthDays: MonthDays[];
   durationMs: number;
   readings: number;
   readingsWithConsumption: number;
@@ -26,7 +31,14 @@ export interface KpiBasis {
   capacityKwp: bigint;
   emissionFactorKgPerKwh: bigint;
   expectedSpecificYieldKwhPerKwpYear: bigint;
+  /** The system's target performance ratio (IEC 61724), e.g. 0.8. */
+  targetPerformanceRatio: bigint;
+  /** 12 shares of the year's yield, January first, summing to 1. */
+  monthlyProfile: bigint[];
 }
+
+/** What `expectedKwh` was computed from. */
+export type ExpectedBasis = 'irradiation' | 'profile';
 
 export interface PeriodKpis {
   generatedKwh: number;
@@ -39,7 +51,44 @@ export interface PeriodKpis {
   tonnesDispatched: number;
   kwhPerTonneDispatched: number | null;
   expectedKwh: number;
-  underperforming: boolean;
+  /**
+   * `irradiation`: capacity x the irradiation measured on the array x the target performance
+   * ratio (every reading of the period carried irradiation); `profile`: the yearly specific yield
+   * spread by the monthly profile over the counted days.
+   */
+  expectedBasis: ExpectedBasis;
+  /** More than 20 % short of `expectedKwh`; null when the period has no readings (no data). */
+  underperforming: boolean | null;
+}
+
+/**
+ * What the plant should have made in the period, as a fraction (numerator / denominator, in
+ * millionths of a kWh) so that the comparison with generation is exact.
+ */
+export function expectedYield(
+  t: PeriodTotals,
+  basis: KpiBasis,
+): { numerator: bigint; denominator: bigint; basis: ExpectedBasis } {
+  const p = basis.capacityKwp;
+  if (t.readings > 0 && t.readingsWithIrradiation === t.readings) {
+    // P (kWp) x H (kWh/m2 = hours at 1 kW/m2) x PR
+    return {
+      numerator: p * t.irradiationKwhM2 * basis.targetPerformanceRatio,
+      denominator: ONE * ONE,
+      basis: 'irradiation',
+    };
+  }
+  // P x Y x (the month's share / its days), summed over the counted days
+  let numerator = 0n;
+  for (const m of t.monthDays) {
+    numerator +=
+      p *
+      basis.expectedSpecificYieldKwhPerKwpYear *
+      basis.monthlyProfile[m.month - 1] *
+      BigInt(m.days) *
+      (MONTH_LENGTHS_LCM / BigInt(m.daysInMonth));
+  }
+  return { numerator, denominator: ONE * ONE * MONTH_LENGTHS_LCM, basis: 'profile' };
 }
 
 /** Generation more than this far below the expectation flags a period (dust on the panels). */
@@ -56,12 +105,12 @@ export function periodKpis(t: PeriodTotals, basis: KpiBasis): PeriodKpis {
   const p = basis.capacityKwp;
   const every = (count: number) => t.readings > 0 && count === t.readings;
   const usedOnSite = g - t.exportedKwh;
-  // P x yield / 365 per day, in millionths: (P * Y / ONE) * days / 365
-  const expectedScaled = p * basis.expectedSpecificYieldKwhPerKwpYear * BigInt(t.days);
-  const expected = expectedScaled / (ONE * DAYS_PER_YEAR);
-  // g < (1 - 20 %) of expected, compared without rounding either side
+  const expected = expectedYield(t, basis);
+  // g < (1 - 20 %) of expected, compared without rounding either side; no readings: no data
   const underperforming =
-    g * 100n * ONE * DAYS_PER_YEAR < (100n - SHORTFALL_PERCENT) * expectedScaled;
+    t.readings === 0
+      ? null
+      : g * 100n * expected.denominator < (100n - SHORTFALL_PERCENT) * expected.numerator;
   const siteLoad = every(t.readingsWithConsumption) ? t.consumedKwh : g;
 
   return {
@@ -80,7 +129,8 @@ export function periodKpis(t: PeriodTotals, basis: KpiBasis): PeriodKpis {
     co2AvoidedKg: roundMicro((g * basis.emissionFactorKgPerKwh) / ONE),
     tonnesDispatched: roundMicro(t.tonnesDispatched),
     kwhPerTonneDispatched: t.tonnesDispatched > 0n ? ratio(siteLoad, t.tonnesDispatched, 3) : null,
-    expectedKwh: roundMicro(expected),
+    expectedKwh: roundMicro(divideRounded(expected.numerator, expected.denominator)),
+    expectedBasis: expected.basis,
     underperforming,
   };
 }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { Permitted } from '../auth/permissions.js';
 import { Clock } from '../common/clock.service.js';
 import { HubsService } from '../hubs/hubs.service.js';
-import { toMicro } from '../common/decimal.js';
+import { roundMicro, toMicro } from '../common/decimal.js';
 import { addDays, endOfDay, localDay, startOfDay } from '../common/time/zoned.js';
 import { Environment } from '../config/environment.js';
 import { OutboxService } from '../outbox/outbox.service.js';
@@ -16,6 +16,8 @@ import {
   EnergyReportResponse,
 } from './dto/energy-report.dto.js';
 import { KpiBasis, PeriodTotals, periodKpis } from './energy-kpis.js';
+import { monthDays, profileMicro } from './expected-yield.js';
+import { Hub } from '../hubs/hub.entity.js';
 import { ENERGY_EVENTS } from './energy-rollup.service.js';
 import { PvSystemsService, PvSystemWithHub } from './pv-systems.service.js';
 import { daysBetween, defaultFrom, EnergyInterval, periodsCovering } from './report-periods.js';
@@ -90,6 +92,8 @@ export class EnergyReportsService {
       expectedSpecificYieldKwhPerKwpYear: toMicro(
         this.config.get('EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR'),
       ),
+      targetPerformanceRatio: toMicro(system.targetPerformanceRatio),
+      monthlyProfile: profileMicro(system.monthlyProfile),
     };
     const response = {
       system: system.code,
@@ -102,6 +106,8 @@ export class EnergyReportsService {
       expectedSpecificYieldKwhPerKwpYear: this.config.get(
         'EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR',
       ),
+      targetPerformanceRatio: Number(system.targetPerformanceRatio),
+      monthlyProfile: profileMicro(system.monthlyProfile).map((share) => roundMicro(share, 6)),
     };
     if (counted.length === 0) return { ...response, pendingDays: 0, items: [] };
 
@@ -116,6 +122,7 @@ export class EnergyReportsService {
     const items = counted.map((period): EnergyReportItem => {
       const totals: PeriodTotals = {
         days: daysBetween(period.first, period.last) + 1,
+        monthDays: monthDays(period.first, period.last),
         durationMs:
           endOfDay(period.last, hub.timeZone).getTime() -
           startOfDay(period.first, hub.timeZone).getTime(),
@@ -151,6 +158,40 @@ export class EnergyReportsService {
       };
     });
     return { ...response, pendingDays, items };
+  }
+
+  /**
+   * What the hub's PV systems generated from `from` (null: since the first reading) to `to`,
+   * hub days inclusive, from the daily rollups, and the CO2 that kept off the grid
+   * (x GRID_EMISSION_FACTOR_KG_PER_KWH); exact, in millionths.
+   */
+  async hubGeneration(
+    hub: Hub,
+    from: string | null,
+    to: string,
+  ): Promise<{ generatedKwh: bigint; co2AvoidedKg: bigint; pendingDays: number }> {
+    const [[row], pending] = await Promise.all([
+      this.dataSource.query<{ generated: string }[]>(
+        `SELECT COALESCE(sum(e.generated_kwh), 0)::text AS generated
+           FROM energy_day e JOIN pv_system s ON s.id = e.system_id
+          WHERE s.hub_id = $1 AND ($2::date IS NULL OR e.day >= $2::date) AND e.day <= $3::date`,
+        [hub.id, from, to],
+      ),
+      this.outbox.pendingEvents(hub.id, ENERGY_EVENTS),
+    ]);
+    const days = new Set<string>();
+    for (const { payload } of pending) {
+      for (const day of payload.days) {
+        if ((from === null || day >= from) && day <= to) days.add(`${payload.systemId} ${day}`);
+      }
+    }
+    const generatedKwh = toMicro(row.generated);
+    const factor = toMicro(this.config.get('GRID_EMISSION_FACTOR_KG_PER_KWH'));
+    return {
+      generatedKwh,
+      co2AvoidedKg: (generatedKwh * factor) / 1_000_000n,
+      pendingDays: days.size,
+    };
   }
 
   private async rollups(systemId: number, from: string, to: string) {

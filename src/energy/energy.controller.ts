@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { User } from '../auth/user.entity.js';
 import { Can, CurrentUser } from '../auth/auth.decorators.js';
@@ -6,7 +6,12 @@ import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { Page } from '../common/pagination/page.js';
 import { HubPageQuery } from '../hubs/dto/hub-query.dto.js';
 import { EnergyReportQuery, EnergyReportResponse } from './dto/energy-report.dto.js';
-import { CreatePvSystemDto, mapPvSystem, PvSystemResponse } from './dto/pv-system.dto.js';
+import {
+  CreatePvSystemDto,
+  mapPvSystem,
+  PvSystemResponse,
+  UpdatePvSystemDto,
+} from './dto/pv-system.dto.js';
 import { ReadingsResponse, RecordReadingsDto } from './dto/readings.dto.js';
 import { EnergyReportsService } from './energy-reports.service.js';
 import { PvSystemsService } from './pv-systems.service.js';
@@ -48,6 +53,22 @@ export class EnergyController {
     @CurrentUser() user: User,
   ): Promise<PvSystemResponse> {
     return mapPvSystem(await this.systems.create(dto, user));
+  }
+
+  /**
+   * Changes a system's name, capacity, target performance ratio or monthly profile (12 shares
+   * summing to 1; null for the default). Reports use the settings of the moment they are read.
+   */
+  @ApiErrors(400, 403, 404, 422)
+  @Patch('systems/:code')
+  @Can('energy.manage')
+  async updateSystem(
+    @Param('code') code: string,
+    @Body() dto: UpdatePvSystemDto,
+    @CurrentUser() user: User,
+  ): Promise<PvSystemResponse> {
+    const { after } = await this.systems.update(code, dto, user);
+    return mapPvSystem(after);
   }
 
   /**

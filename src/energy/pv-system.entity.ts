@@ -35,6 +35,17 @@ export class PvSystem {
   @Column({ type: 'date', nullable: true })
   commissionedOn: string | null;
 
+  /** The performance ratio the plant should reach (IEC 61724): expected = P x irradiation x this. */
+  @Column({ type: 'numeric', precision: 5, scale: 4, default: () => '0.8' })
+  targetPerformanceRatio: string;
+
+  /**
+   * The year's expected yield by month, 12 shares summing to 1 (January first); null: the
+   * default profile (src/energy/expected-yield.ts).
+   */
+  @Column({ type: 'numeric', precision: 7, scale: 6, array: true, nullable: true })
+  monthlyProfile: string[] | null;
+
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

@@ -5,6 +5,7 @@ import { Destination } from '../catalogue/destination.entity.js';
 import { Item } from '../catalogue/item.entity.js';
 import { PvSystem } from '../energy/pv-system.entity.js';
 import { Hub } from '../hubs/hub.entity.js';
+import { TransportRoute } from '../transport/transport-route.entity.js';
 
 /** The Termez hub, as in shared/reference/FACTS.md. */
 export const TERMEZ_HUB = {
@@ -23,6 +24,29 @@ export const TERMEZ_PV = {
   name: 'Termez hub rooftop PV (UNHCR-LONGi)',
   capacityKwp: '700',
 };
+
+/**
+ * Road distances from Termez (FACTS.md), estimates until an admin sets them from the carrier's
+ * records (PUT /api/routes/TMZ/:destination).
+ */
+export const TERMEZ_ROUTES: { destination: string; distanceKm: string; basis: string }[] = [
+  { destination: 'AF', distanceKm: '90', basis: 'estimate: Mazar-i-Sharif via Hairatan' },
+  { destination: 'TJ', distanceKm: '251', basis: 'estimate: Dushanbe (published bus route)' },
+  {
+    destination: 'KG',
+    distanceKm: '1000',
+    basis: 'estimate: Osh, via Tashkent and the Kamchik pass',
+  },
+  {
+    destination: 'IR',
+    distanceKm: '1150',
+    basis: 'estimate: Mashhad, via Turkmenabat, Mary and Sarakhs',
+  },
+  { destination: 'PK', distanceKm: '750', basis: 'estimate: Peshawar, via Kabul and Torkham' },
+  { destination: 'MD', distanceKm: '4600', basis: 'estimate: Chisinau' },
+  { destination: 'PL', distanceKm: '4800', basis: 'estimate: Rzeszow' },
+  { destination: 'RO', distanceKm: '4700', basis: 'estimate: Suceava' },
+];
 
 function readCsv(file: string): Record<string, string>[] {
   const text = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
@@ -75,6 +99,23 @@ export async function seedReferenceData(manager: EntityManager): Promise<void> {
     .insert()
     .into(PvSystem)
     .values({ ...TERMEZ_PV, hubId: termez.id })
+    .orIgnore()
+    .execute();
+  const destinations = new Map(
+    (await manager.find(Destination)).map((destination) => [destination.code, destination.id]),
+  );
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(TransportRoute)
+    .values(
+      TERMEZ_ROUTES.filter((route) => destinations.has(route.destination)).map((route) => ({
+        hubId: termez.id,
+        destinationId: destinations.get(route.destination)!,
+        distanceKm: route.distanceKm,
+        basis: route.basis,
+      })),
+    )
     .orIgnore()
     .execute();
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CarbonModule } from '../carbon/carbon.module.js';
 import { DispatchesModule } from '../dispatches/dispatches.module.js';
 import { EnergyModule } from '../energy/energy.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
@@ -19,6 +20,7 @@ import { WeeklyReportScheduler } from './weekly-report.scheduler.js';
     StockModule,
     EnergyModule,
     DispatchesModule,
+    CarbonModule,
   ],
   providers: [WeeklyReportScheduler, ReportsProcessor, WeeklyReportBuilder, WeeklyReportDelivery],
 })

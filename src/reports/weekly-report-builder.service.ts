@@ -3,7 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ratio, roundMicro, toMicro } from '../common/decimal.js';
+import { CarbonService } from '../carbon/carbon.service.js';
+import { ratio, roundDecimal, roundMicro, toMicro } from '../common/decimal.js';
 import { tonnageKg } from '../common/dispatch-rules.js';
 import { addDays, toZonedIso } from '../common/time/zoned.js';
 import { Environment } from '../config/environment.js';
@@ -14,7 +15,7 @@ import { JobsService } from '../jobs/jobs.service.js';
 import { RollupService } from '../stats/rollup.service.js';
 import { StatsService } from '../stats/stats.service.js';
 import { StockService } from '../stock/stock.service.js';
-import { WeeklyEnergy, WeeklyReportContent } from './dto/weekly-report.dto.js';
+import { WeeklyCarbon, WeeklyEnergy, WeeklyReportContent } from './dto/weekly-report.dto.js';
 import { EnergyReportsService } from '../energy/energy-reports.service.js';
 import { EnergyInterval } from '../energy/report-periods.js';
 import { PvSystemsService } from '../energy/pv-systems.service.js';
@@ -37,6 +38,7 @@ export class WeeklyReportBuilder {
     private readonly energyReports: EnergyReportsService,
     private readonly pvSystems: PvSystemsService,
     private readonly register: DispatchRegisterService,
+    private readonly carbon: CarbonService,
   ) {}
 
   async build(hub: Hub, weekStart: string): Promise<{ reportId: string; version: number }> {
@@ -84,20 +86,22 @@ export class WeeklyReportBuilder {
   private async content(hub: Hub, weekStart: string): Promise<WeeklyReportContent> {
     const weekEnd = addDays(weekStart, 6);
     const previousStart = addDays(weekStart, -7);
-    const [week, previous, cumulative, chart, dispatches, stock, energy] = await Promise.all([
-      this.stats.dispatchStats({ hub, from: weekStart, asOf: weekEnd, emergency: null }),
-      this.stats.dispatchStats({
-        hub,
-        from: previousStart,
-        asOf: addDays(previousStart, 6),
-        emergency: null,
-      }),
-      this.stats.dispatchStats({ hub, from: null, asOf: weekEnd, emergency: null }),
-      this.stats.timeseries(hub, 'week', addDays(weekStart, -77), weekEnd, undefined),
-      this.dispatches(hub, weekStart, weekEnd),
-      this.stock.levels(hub, weekEnd),
-      this.energy(hub, weekStart, weekEnd),
-    ]);
+    const [week, previous, cumulative, chart, dispatches, stock, energy, carbon] =
+      await Promise.all([
+        this.stats.dispatchStats({ hub, from: weekStart, asOf: weekEnd, emergency: null }),
+        this.stats.dispatchStats({
+          hub,
+          from: previousStart,
+          asOf: addDays(previousStart, 6),
+          emergency: null,
+        }),
+        this.stats.dispatchStats({ hub, from: null, asOf: weekEnd, emergency: null }),
+        this.stats.timeseries(hub, 'week', addDays(weekStart, -77), weekEnd, undefined),
+        this.dispatches(hub, weekStart, weekEnd),
+        this.stock.levels(hub, weekEnd),
+        this.energy(hub, weekStart, weekEnd),
+        this.carbonOf(hub, weekStart, weekEnd),
+      ]);
     return {
       hub: hub.code,
       hubName: hub.name,
@@ -118,6 +122,27 @@ export class WeeklyReportBuilder {
       stock: stock.map((s) => ({ sku: s.sku, onHand: s.onHand })),
       chart: chart.items.map((p) => ({ weekStart: p.periodStart, tonnes: p.tonnes })),
       ...(energy ? { energy } : {}),
+      carbon,
+    };
+  }
+
+  /** The week's transport emissions against what the solar plant avoided. */
+  private async carbonOf(hub: Hub, weekStart: string, weekEnd: string): Promise<WeeklyCarbon> {
+    const figures = await this.carbon.emissions({
+      hub,
+      from: weekStart,
+      asOf: weekEnd,
+      emergency: null,
+    });
+    return {
+      co2eKg: figures.co2eKg,
+      tonneKm: figures.tonneKm,
+      intensityKgPerTkm: figures.intensityKgPerTkm,
+      destinations: figures.byDestination,
+      byMethod: figures.byMethod,
+      solarGeneratedKwh: figures.solar.generatedKwh,
+      co2AvoidedKg: figures.solar.co2AvoidedKg,
+      netCo2eKg: figures.netCo2eKg,
     };
   }
 
@@ -147,7 +172,8 @@ export class WeeklyReportBuilder {
         system: r.system,
         generatedKwh: week?.generatedKwh ?? 0,
         expectedKwh: week?.expectedKwh ?? 0,
-        underperforming: week?.underperforming ?? false,
+        readings: week?.readings ?? 0,
+        underperforming: week?.underperforming ?? null,
         co2AvoidedKg: week?.co2AvoidedKg ?? 0,
         kwhPerTonneDispatched: week?.kwhPerTonneDispatched ?? null,
       };
@@ -167,6 +193,8 @@ export class WeeklyReportBuilder {
         destination: d.destination,
         truckPlate: d.truckPlate,
         tonnes: ratio(toMicro(tonnageKg(d)), KG_PER_TONNE),
+        distanceKm: d.distanceKm === null ? null : roundDecimal(d.distanceKm),
+        co2eKg: d.co2eKg === null ? null : roundDecimal(d.co2eKg),
       });
     }
     return trucks;

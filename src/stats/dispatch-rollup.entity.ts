@@ -30,6 +30,20 @@ export class DispatchRollup {
   @Column({ type: 'numeric', precision: 24, scale: 6 })
   volumeM3: string;
 
+  /** Transport emissions of these trucks (each dispatch's own figures, src/common/emissions.ts). */
+  @Column({ type: 'numeric', precision: 24, scale: 6, default: 0 })
+  tonneKm: string;
+
+  @Column({ type: 'numeric', precision: 24, scale: 6, default: 0 })
+  co2eKg: string;
+
+  /** Trucks whose emissions are fuel-based, and tonne-km based; the rest have no distance. */
+  @Column({ type: 'integer', default: 0, transformer: numericTransformer })
+  fuelTrucks: number;
+
+  @Column({ type: 'integer', default: 0, transformer: numericTransformer })
+  defaultTrucks: number;
+
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   firstDispatchAt: Date | null;
 
@@ -93,6 +107,20 @@ export class DispatchMonthRollup {
 
   @Column({ type: 'numeric', precision: 24, scale: 6 })
   volumeM3: string;
+
+  /** Transport emissions of these trucks (each dispatch's own figures, src/common/emissions.ts). */
+  @Column({ type: 'numeric', precision: 24, scale: 6, default: 0 })
+  tonneKm: string;
+
+  @Column({ type: 'numeric', precision: 24, scale: 6, default: 0 })
+  co2eKg: string;
+
+  /** Trucks whose emissions are fuel-based, and tonne-km based; the rest have no distance. */
+  @Column({ type: 'integer', default: 0, transformer: numericTransformer })
+  fuelTrucks: number;
+
+  @Column({ type: 'integer', default: 0, transformer: numericTransformer })
+  defaultTrucks: number;
 
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   firstDispatchAt: Date | null;

@@ -20,6 +20,19 @@ const EMERGENCY = `COALESCE(d.emergency, '')`;
 const TONNAGE = dispatchTonnageKgSql('d');
 const NOT_CANCELLED = dispatchNotCancelledSql('d');
 
+/**
+ * Each dispatch's own emissions (computed once when it was recorded, src/common/emissions.ts),
+ * summed like its tonnage: a rebuild adds up the same stored figures the folds did.
+ */
+const EMISSION_COLUMNS = 'tonne_km, co2e_kg, fuel_trucks, default_trucks';
+const EMISSION_SUMS = (sign = '') =>
+  [
+    `${sign}COALESCE(sum(d.tonne_km), 0)`,
+    `${sign}COALESCE(sum(d.co2e_kg), 0)`,
+    `${sign}count(*) FILTER (WHERE d.emission_method = 'fuel')`,
+    `${sign}count(*) FILTER (WHERE d.emission_method = 'default')`,
+  ].join(', ');
+
 /** The two grains the rollups are kept at: days, and calendar months (hub time). */
 const GRAINS = [
   {
@@ -56,10 +69,10 @@ const FOLD = GRAINS.flatMap((g) => [
   `WITH ${TARGETS}
   INSERT INTO ${g.trucks} AS r
     (hub_id, ${g.period}, destination_id, emergency, trucks, tonnage_kg, volume_m3,
-     first_dispatch_at, last_dispatch_at)
+     ${EMISSION_COLUMNS}, first_dispatch_at, last_dispatch_at)
   SELECT d.hub_id, ${g.of}, d.destination_id, ${EMERGENCY},
          $3::int * count(*), $3::int * sum(${TONNAGE}), $3::int * sum(d.volume_m3),
-         min(d.dispatched_at), max(d.dispatched_at)
+         ${EMISSION_SUMS('$3::int * ')}, min(d.dispatched_at), max(d.dispatched_at)
     FROM targets t JOIN dispatch d ON d.id = t.id JOIN hub h ON h.id = d.hub_id
    GROUP BY 1, 2, 3, 4
    ORDER BY 1, 2, 3, 4
@@ -67,6 +80,10 @@ const FOLD = GRAINS.flatMap((g) => [
     trucks = r.trucks + EXCLUDED.trucks,
     tonnage_kg = r.tonnage_kg + EXCLUDED.tonnage_kg,
     volume_m3 = r.volume_m3 + EXCLUDED.volume_m3,
+    tonne_km = r.tonne_km + EXCLUDED.tonne_km,
+    co2e_kg = r.co2e_kg + EXCLUDED.co2e_kg,
+    fuel_trucks = r.fuel_trucks + EXCLUDED.fuel_trucks,
+    default_trucks = r.default_trucks + EXCLUDED.default_trucks,
     first_dispatch_at = CASE WHEN EXCLUDED.trucks > 0
       THEN LEAST(r.first_dispatch_at, EXCLUDED.first_dispatch_at) ELSE r.first_dispatch_at END,
     last_dispatch_at = CASE WHEN EXCLUDED.trucks > 0
@@ -130,9 +147,9 @@ const REBUILD = [
   ...GRAINS.flatMap((g) => [`DELETE FROM ${g.trucks}`, `DELETE FROM ${g.items}`]),
   `INSERT INTO dispatch_rollup
      (hub_id, day, destination_id, emergency, trucks, tonnage_kg, volume_m3,
-      first_dispatch_at, last_dispatch_at)
+      ${EMISSION_COLUMNS}, first_dispatch_at, last_dispatch_at)
    SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY}, count(*),
-          sum(${TONNAGE}), sum(d.volume_m3),
+          sum(${TONNAGE}), sum(d.volume_m3), ${EMISSION_SUMS()},
           min(d.dispatched_at), max(d.dispatched_at)
      FROM dispatch d JOIN hub h ON h.id = d.hub_id
     WHERE ${NOT_CANCELLED}
@@ -147,9 +164,10 @@ const REBUILD = [
   // The months from the days just built: the same sums, without reading the dispatches again.
   `INSERT INTO dispatch_month_rollup
      (hub_id, month, destination_id, emergency, trucks, tonnage_kg, volume_m3,
-      first_dispatch_at, last_dispatch_at)
+      ${EMISSION_COLUMNS}, first_dispatch_at, last_dispatch_at)
    SELECT hub_id, date_trunc('month', day)::date, destination_id, emergency, sum(trucks),
-          sum(tonnage_kg), sum(volume_m3), min(first_dispatch_at), max(last_dispatch_at)
+          sum(tonnage_kg), sum(volume_m3), sum(tonne_km), sum(co2e_kg), sum(fuel_trucks),
+          sum(default_trucks), min(first_dispatch_at), max(last_dispatch_at)
      FROM dispatch_rollup
     GROUP BY 1, 2, 3, 4`,
   `INSERT INTO dispatch_item_month_rollup

@@ -11,6 +11,7 @@ import { OutboxService } from '../outbox/outbox.service.js';
 import {
   DispatchStatsResponse,
   PeriodStats,
+  TransportEmissions,
   RebuildStatus,
   TimeseriesResponse,
 } from './dto/stats.dto.js';
@@ -20,12 +21,41 @@ import { pluralOf, summarySentence } from './summary.js';
 
 const KG_PER_TONNE = toMicro(1000);
 
-interface Window {
+export interface Window {
   hub: Hub;
   /** Inclusive days, hub time. */
   from: string | null;
   asOf: string;
   emergency: string | null;
+}
+
+/**
+ * A window's rollup rows: whole months from the monthly rollups, the days around them from the
+ * daily ones, so a figure over years sums a few hundred rows per destination or item. Callers
+ * sum them by id first, then join the few destinations and items.
+ */
+function windowRows(window: Window) {
+  const { months, days } = rollupWindow(window.from, window.asOf);
+  const params = [
+    window.hub.id,
+    window.emergency,
+    months !== null,
+    months?.from ?? null,
+    months?.until ?? null,
+    days[0]?.[0] ?? null,
+    days[0]?.[1] ?? null,
+    days[1]?.[0] ?? null,
+    days[1]?.[1] ?? null,
+  ];
+  const rows = (columns: string, monthly: string, daily: string) => `
+      SELECT ${columns} FROM ${monthly}
+       WHERE hub_id = $1 AND ($2::text IS NULL OR emergency = $2) AND $3::boolean
+         AND ($4::date IS NULL OR month >= $4::date) AND month < $5::date
+      UNION ALL
+      SELECT ${columns} FROM ${daily}
+       WHERE hub_id = $1 AND ($2::text IS NULL OR emergency = $2)
+         AND (day BETWEEN $6::date AND $7::date OR day BETWEEN $8::date AND $9::date)`;
+  return { params, rows };
 }
 
 /** Reads statistics from the rollups only: fast however many dispatches there are. */
@@ -46,29 +76,7 @@ export class StatsService {
     if (window.from && window.from > window.asOf) {
       throw new BadRequestException('from must not be after asOf');
     }
-    // Whole months from the monthly rollups, the days around them from the daily ones: a few
-    // hundred rows per item and destination, however many years the window spans. Summed by
-    // id first, then joined to the few destinations and items.
-    const { months, days } = rollupWindow(window.from, window.asOf);
-    const params = [
-      window.hub.id,
-      window.emergency,
-      months !== null,
-      months?.from ?? null,
-      months?.until ?? null,
-      days[0]?.[0] ?? null,
-      days[0]?.[1] ?? null,
-      days[1]?.[0] ?? null,
-      days[1]?.[1] ?? null,
-    ];
-    const rows = (columns: string, monthly: string, daily: string) => `
-      SELECT ${columns} FROM ${monthly}
-       WHERE hub_id = $1 AND ($2::text IS NULL OR emergency = $2) AND $3::boolean
-         AND ($4::date IS NULL OR month >= $4::date) AND month < $5::date
-      UNION ALL
-      SELECT ${columns} FROM ${daily}
-       WHERE hub_id = $1 AND ($2::text IS NULL OR emergency = $2)
-         AND (day BETWEEN $6::date AND $7::date OR day BETWEEN $8::date AND $9::date)`;
+    const { params, rows } = windowRows(window);
     const [destinations, items, pending] = await Promise.all([
       this.dataSource.query(
         `SELECT d.code, d.name, r.trucks::int, r.tonnage_kg::text, r.volume_m3::text,
@@ -171,6 +179,75 @@ export class StatsService {
           tonnageKg: Number(i.kg / 1_000_000n),
         })),
       }),
+    };
+  }
+
+  /**
+   * Transport emissions of the window, from the rollups: each dispatch's own figures as recorded
+   * (its distance, method and CO2e), per destination, largest emitter first.
+   */
+  async emissionStats(window: Window): Promise<TransportEmissions> {
+    if (window.from && window.from > window.asOf) {
+      throw new BadRequestException('from must not be after asOf');
+    }
+    const { params, rows } = windowRows(window);
+    const [destinations, pending] = await Promise.all([
+      this.dataSource.query<
+        {
+          code: string;
+          name: string;
+          trucks: number;
+          tonne_km: string;
+          co2e_kg: string;
+          fuel: number;
+          default: number;
+        }[]
+      >(
+        `SELECT d.code, d.name, r.trucks::int, r.tonne_km::text, r.co2e_kg::text,
+                r.fuel::int, r.default::int
+           FROM (SELECT destination_id, sum(trucks) AS trucks, sum(tonne_km) AS tonne_km,
+                        sum(co2e_kg) AS co2e_kg, sum(fuel_trucks) AS fuel,
+                        sum(default_trucks) AS default
+                   FROM (${rows(
+                     'destination_id, trucks, tonne_km, co2e_kg, fuel_trucks, default_trucks',
+                     'dispatch_month_rollup',
+                     'dispatch_rollup',
+                   )}) x
+                  GROUP BY destination_id HAVING sum(trucks) <> 0) r
+           JOIN destination d ON d.id = r.destination_id`,
+        params,
+      ),
+      this.pendingEvents(window.hub),
+    ]);
+    const dests = destinations
+      .map((d) => ({ ...d, co2e: toMicro(d.co2e_kg), tkm: toMicro(d.tonne_km) }))
+      .sort((a, b) =>
+        a.co2e === b.co2e ? a.code.localeCompare(b.code) : a.co2e > b.co2e ? -1 : 1,
+      );
+    const sum = (pick: (d: (typeof dests)[number]) => bigint) =>
+      dests.reduce((total, d) => total + pick(d), 0n);
+    const count = (pick: (d: (typeof dests)[number]) => number) =>
+      dests.reduce((total, d) => total + pick(d), 0);
+    const tonneKm = sum((d) => d.tkm);
+    const co2eKg = sum((d) => d.co2e);
+    const fuel = count((d) => d.fuel);
+    const dflt = count((d) => d.default);
+    return {
+      trucks: count((d) => d.trucks),
+      tonneKmMicro: tonneKm,
+      co2eKgMicro: co2eKg,
+      tonneKm: roundMicro(tonneKm),
+      co2eKg: roundMicro(co2eKg),
+      intensityKgPerTkm: tonneKm > 0n ? ratio(co2eKg, tonneKm, 4) : null,
+      byDestination: dests.map((d) => ({
+        code: d.code,
+        name: d.name,
+        trucks: d.trucks,
+        tonneKm: roundMicro(d.tkm),
+        co2eKg: roundMicro(d.co2e),
+      })),
+      byMethod: { fuel, default: dflt, unknown: count((d) => d.trucks) - fuel - dflt },
+      pendingEvents: pending,
     };
   }
 

@@ -1,13 +1,17 @@
 import { Get, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Can } from '../auth/auth.decorators.js';
+import { CarbonService } from '../carbon/carbon.service.js';
 import { StatsService } from '../stats/stats.service.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { ViewsService } from './views.service.js';
 import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
 
-/** The hub at a glance: cumulative figures, the sitrep sentence, destinations, 12 weeks. */
+/**
+ * The hub at a glance: cumulative figures, the sitrep sentence, destinations, 12 weeks, and its
+ * carbon (trucks emitted against solar avoided).
+ */
 @WebController()
 @Can('hub.read')
 export class DashboardController {
@@ -15,21 +19,24 @@ export class DashboardController {
     private readonly stats: StatsService,
     private readonly views: ViewsService,
     private readonly catalogue: CatalogueLookup,
+    private readonly carbon: CarbonService,
   ) {}
 
   @Get()
   async show(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
     const hub = await this.views.hub(request);
     const asOf = this.stats.today(hub);
-    const [stats, weeks, destinations] = await Promise.all([
+    const [stats, weeks, destinations, carbon] = await Promise.all([
       this.stats.dispatchStats({ hub, from: null, asOf, emergency: null }),
       this.stats.timeseries(hub, 'week', undefined, undefined, undefined),
       this.catalogue.destinations(),
+      this.carbon.emissions({ hub, from: null, asOf, emergency: null }),
     ]);
     await this.views.send(request, response, 'dashboard', {
       title: 'dashboard.title',
       stats,
       weeks,
+      carbon,
       iso2: Object.fromEntries(destinations.map((d) => [d.code, d.iso2])),
     });
   }

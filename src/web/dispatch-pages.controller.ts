@@ -36,6 +36,8 @@ const TRUCK_FIELDS = [
   'emergency',
   'waybillNo',
   'cargoWeightKg',
+  'distanceKm',
+  'fuelLitres',
   'dispatchedAt',
 ] as const;
 
@@ -139,6 +141,8 @@ export class DispatchPagesController {
       emergency: values.emergency,
       waybillNo: values.waybillNo,
       cargoWeightKg: decimal(values.cargoWeightKg),
+      distanceKm: decimal(values.distanceKm),
+      fuelLitres: decimal(values.fuelLitres),
       dispatchedAt,
       lines: plain,
     });

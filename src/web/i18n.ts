@@ -55,6 +55,12 @@ const en = {
   'dashboard.pending': '{count} recorded changes are not in these figures yet; reload in a moment.',
   'dashboard.current': 'These figures include every recorded change.',
   'dashboard.noDispatches': 'No dispatches yet.',
+  'dashboard.carbon': 'Carbon to date',
+  'dashboard.transportCo2': 'Trucks emitted (t CO₂e)',
+  'dashboard.solarAvoided': 'Solar avoided (t CO₂)',
+  'dashboard.netCo2': 'Net (t CO₂e)',
+  'dashboard.carbonNote':
+    'Trucks: {tkm} tonne-km, well-to-wheel (ISO 14083 / GLEC); {fuel} from the carrier’s fuel, {unknown} without a known distance. Solar: {kwh} kWh generated.',
 
   'col.destination': 'Destination',
   'col.trucks': 'Trucks',
@@ -116,6 +122,8 @@ const en = {
   'field.emergency': 'Emergency',
   'field.dispatchedAt': 'Left the hub at (hub time; empty means now)',
   'field.cargoWeightKg': 'Weighbridge net weight, kg',
+  'field.distanceKm': 'Road distance, km (the route’s when empty)',
+  'field.fuelLitres': 'Diesel used, litres (from the carrier)',
   'field.waybillNo': 'Waybill number (empty: one is generated)',
   'field.item': 'Item, line {n}',
   'field.quantity': 'Quantity, line {n}',
@@ -153,6 +161,11 @@ const en = {
   'dispatch.deliveredAt': 'Delivered',
   'dispatch.recordedAt': 'Recorded',
   'dispatch.tonnes': 'Tonnes',
+  'dispatch.emissions': 'Emissions',
+  'dispatch.emissionsValue': '{kg} kg CO₂e over {km} km ({tkm} tonne-km)',
+  'dispatch.methodFuel': 'from the carrier’s fuel',
+  'dispatch.methodDefault': 'tonne-km × default intensity',
+  'dispatch.noDistance': 'Unknown: no distance for this destination',
   'dispatch.loadFactor': 'Semi-trailer load, weight / volume',
 
   'dispatches.title': 'Dispatches',
@@ -250,7 +263,7 @@ const en = {
   'energy.noReadings': 'No readings',
   'energy.underperforming': 'below expected',
   'energy.underperformingNote':
-    '“Below expected”: more than 20 % short of what the plant’s capacity should give (dust on the panels, a fault).',
+    '“Below expected”: more than 20 % short of what the plant should give for the sunshine measured (or, without it, for the time of year): dust on the panels, a fault.',
 
   'readOnly.note': 'Your role may read this page but not record anything.',
 
@@ -284,6 +297,7 @@ const en = {
   'rule.delivery.beforeDispatch': 'The delivery cannot be before the truck left.',
   'rule.delivery.linesMismatch': 'Count every line of the dispatch, once each.',
   'rule.delivery.overCounted': 'Received plus damaged is more than was sent on a line.',
+  'rule.pvSystem.profileNotWhole': 'The twelve monthly shares must add up to 1.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -338,6 +352,12 @@ const ru: Record<MessageKey, string> = {
     'Записанных изменений, ещё не вошедших в эти цифры: {count}; обновите страницу чуть позже.',
   'dashboard.current': 'Эти цифры учитывают все записанные изменения.',
   'dashboard.noDispatches': 'Отправок пока нет.',
+  'dashboard.carbon': 'Углеродный след, нарастающим итогом',
+  'dashboard.transportCo2': 'Выбросы грузовиков (т CO₂-экв.)',
+  'dashboard.solarAvoided': 'Предотвращено солнечной станцией (т CO₂)',
+  'dashboard.netCo2': 'Итого (т CO₂-экв.)',
+  'dashboard.carbonNote':
+    'Грузовики: {tkm} тонно-км, полный цикл топлива (ISO 14083 / GLEC); по расходу топлива перевозчика — {fuel}, без известного расстояния — {unknown}. Солнечная станция: выработано {kwh} кВт·ч.',
 
   'col.destination': 'Направление',
   'col.trucks': 'Грузовики',
@@ -400,6 +420,8 @@ const ru: Record<MessageKey, string> = {
   'field.emergency': 'Чрезвычайная ситуация',
   'field.dispatchedAt': 'Время выезда с хаба (время хаба; пусто — сейчас)',
   'field.cargoWeightKg': 'Вес нетто по весам, кг',
+  'field.distanceKm': 'Расстояние по дороге, км (если пусто — по маршруту)',
+  'field.fuelLitres': 'Израсходовано дизтоплива, л (по данным перевозчика)',
   'field.waybillNo': 'Номер накладной (пусто — будет создан)',
   'field.item': 'Товар, строка {n}',
   'field.quantity': 'Количество, строка {n}',
@@ -437,6 +459,11 @@ const ru: Record<MessageKey, string> = {
   'dispatch.deliveredAt': 'Доставлено',
   'dispatch.recordedAt': 'Записано',
   'dispatch.tonnes': 'Тонны',
+  'dispatch.emissions': 'Выбросы',
+  'dispatch.emissionsValue': '{kg} кг CO₂-экв. на {km} км ({tkm} тонно-км)',
+  'dispatch.methodFuel': 'по расходу топлива перевозчика',
+  'dispatch.methodDefault': 'тонно-км × стандартная интенсивность',
+  'dispatch.noDistance': 'Неизвестно: нет расстояния до этого направления',
   'dispatch.loadFactor': 'Загрузка полуприцепа, вес / объём',
 
   'dispatches.title': 'Отправки',
@@ -535,7 +562,7 @@ const ru: Record<MessageKey, string> = {
   'energy.noReadings': 'Нет показаний',
   'energy.underperforming': 'ниже ожидаемого',
   'energy.underperformingNote':
-    '«Ниже ожидаемого»: выработка более чем на 20 % меньше той, что должна давать мощность станции (пыль на панелях, неисправность).',
+    '«Ниже ожидаемого»: выработка более чем на 20 % меньше той, что станция должна давать при измеренной инсоляции (а без неё — в это время года): пыль на панелях, неисправность.',
 
   'readOnly.note': 'Ваша роль позволяет просматривать эту страницу, но не записывать.',
 
@@ -570,6 +597,7 @@ const ru: Record<MessageKey, string> = {
   'rule.delivery.beforeDispatch': 'Доставка не может быть раньше отправки машины.',
   'rule.delivery.linesMismatch': 'Укажите количество по каждой строке рейса, по одному разу.',
   'rule.delivery.overCounted': 'Получено и повреждено больше, чем отправлено по строке.',
+  'rule.pvSystem.profileNotWhole': 'Двенадцать месячных долей должны в сумме давать 1.',
 };
 
 export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ru };

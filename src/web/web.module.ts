@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { DispatchesModule } from '../dispatches/dispatches.module.js';
+import { CarbonModule } from '../carbon/carbon.module.js';
 import { EnergyModule } from '../energy/energy.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
@@ -39,6 +40,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     StatsModule,
     ReportsModule,
     EnergyModule,
+    CarbonModule,
   ],
   controllers: [
     AssetsController,

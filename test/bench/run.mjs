@@ -190,6 +190,22 @@ function table(results) {
       'p99 < 50 ms',
       verdict(st.api.p99 < 50),
     ]);
+    if (st.emissionsApi) {
+      rows.push([
+        '2',
+        `GET /api/stats/emissions?asOf= p50 / p99 (${st.emissionsApi.n} calls)`,
+        `${ms(st.emissionsApi.p50)} / ${ms(st.emissionsApi.p99)}`,
+        'p99 < 50 ms',
+        verdict(st.emissionsApi.p99 < 50),
+      ]);
+      rows.push([
+        '2',
+        `same trucks and kg CO2e as summing the dispatches (${st.emissionChecks.length} dates)`,
+        st.emissionsSame ? 'yes' : 'NO',
+        'yes',
+        verdict(st.emissionsSame),
+      ]);
+    }
     rows.push([
       '2',
       `plain SQL sum p50 / p99 (${st.plainSql.n} calls)`,

@@ -176,6 +176,24 @@ describe('audit trail', () => {
       .set(t.as())
       .send({ hub: 'AMM', code: 'AMM-PV-1', name: 'Roof', capacityKwp: 50.5 })
       .expect(201);
+    await t
+      .http()
+      .patch('/api/energy/systems/AMM-PV-1')
+      .set(t.as())
+      .send({ capacityKwp: 60, targetPerformanceRatio: 0.75 })
+      .expect(200);
+    await t
+      .http()
+      .put('/api/routes/AMM/SY')
+      .set(t.as())
+      .send({ distanceKm: 420, basis: 'estimate' })
+      .expect(200);
+    await t
+      .http()
+      .put('/api/routes/AMM/SY')
+      .set(t.as())
+      .send({ distanceKm: 433.5, basis: 'odometer' })
+      .expect(200);
 
     const rows = (await made()).reverse();
     expect(rows.map((r) => [r.action, r.target])).toEqual([
@@ -184,8 +202,11 @@ describe('audit trail', () => {
       ['item.updated', { type: 'item', id: ITEM.sku }],
       ['destination.created', { type: 'destination', id: 'SY' }],
       ['pvSystem.created', { type: 'pvSystem', id: 'AMM-PV-1' }],
+      ['pvSystem.updated', { type: 'pvSystem', id: 'AMM-PV-1' }],
+      ['route.created', { type: 'route', id: 'AMM-SY' }],
+      ['route.updated', { type: 'route', id: 'AMM-SY' }],
     ]);
-    const [hub, item, update, destination, pv] = rows;
+    const [hub, item, update, destination, pv, pvUpdate, route, routeUpdate] = rows;
     expect(hub.changes).toEqual({
       code: [null, 'AMM'],
       name: [null, 'Amman hub'],
@@ -213,6 +234,21 @@ describe('audit trail', () => {
       hub: [null, 'AMM'],
       name: [null, 'Roof'],
       capacityKwp: [null, 50.5],
+      targetPerformanceRatio: [null, 0.8],
+    });
+    expect(pvUpdate.changes).toEqual({
+      capacityKwp: [50.5, 60],
+      targetPerformanceRatio: [0.8, 0.75],
+    });
+    expect(route.changes).toEqual({
+      hub: [null, 'AMM'],
+      destination: [null, 'SY'],
+      distanceKm: [null, 420],
+      basis: [null, 'estimate'],
+    });
+    expect(routeUpdate.changes).toEqual({
+      distanceKm: [420, 433.5],
+      basis: ['estimate', 'odometer'],
     });
   });
 

@@ -94,8 +94,32 @@ function examples(now: Date): Record<string, Example> {
         emergency: 'Afghanistan',
         dispatchedAt: iso(3_600_000),
         cargoWeightKg: 12.5,
+        distanceKm: 251,
+        fuelLitres: 600,
       }),
-      optional: ['driverName', 'emergency', 'dispatchedAt', 'cargoWeightKg'],
+      optional: [
+        'driverName',
+        'emergency',
+        'dispatchedAt',
+        'cargoWeightKg',
+        'distanceKm',
+        'fuelLitres',
+      ],
+    },
+    PutRouteDto: {
+      body: { distanceKm: 92.5, basis: "carrier's records" },
+      optional: ['basis'],
+    },
+    UpdatePvSystemDto: {
+      body: {
+        name: 'Rooftop',
+        capacityKwp: 700,
+        targetPerformanceRatio: 0.8,
+        monthlyProfile: [
+          0.04, 0.051, 0.071, 0.091, 0.116, 0.128, 0.131, 0.119, 0.097, 0.071, 0.048, 0.037,
+        ],
+      },
+      optional: ['name', 'capacityKwp', 'targetPerformanceRatio', 'monthlyProfile'],
     },
     CancelDispatchDto: { body: { reason: 'Truck broke down' }, optional: [] },
     RecordDeliveryDto: {
@@ -287,12 +311,14 @@ function generate(doc: OpenApi, fixtures: Fixtures, now: Date): Probe[] {
       };
       const params = operation.parameters ?? [];
       const pathParams = params.filter((p) => p.in === 'path').map((p) => p.name);
+      const named: Record<string, string> = {
+        sku: 'CRI-BLANKET-HT',
+        hub: 'TMZ',
+        destination: 'AF',
+        code: 'TMZ-PV-1',
+      };
       const validParam = (name: string) =>
-        name === 'sku'
-          ? 'CRI-BLANKET-HT'
-          : template.includes('/users/')
-            ? fixtures.userId
-            : fixtures.dispatchId;
+        named[name] ?? (template.includes('/users/') ? fixtures.userId : fixtures.dispatchId);
       const fill = (override: Record<string, string> = {}) =>
         template.replace(/\{(\w+)\}/g, (_m, name: string) => override[name] ?? validParam(name));
       const path = fill();

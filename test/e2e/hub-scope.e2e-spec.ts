@@ -30,7 +30,7 @@ interface HubFixtures {
 }
 
 interface Call {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'patch';
   path: string;
   body?: object | string;
   csv?: boolean;
@@ -85,6 +85,8 @@ const HUB_ROUTES: HubRoute[] = [
       ],
       ['GET /api/energy/systems', (h: HubFixtures) => `/api/energy/systems?hub=${h.code}`],
       ['GET /api/energy/reports', (h: HubFixtures) => `/api/energy/reports?system=${h.system}`],
+      ['GET /api/stats/emissions', (h: HubFixtures) => `/api/stats/emissions?hub=${h.code}`],
+      ['GET /api/routes', (h: HubFixtures) => `/api/routes?hub=${h.code}`],
     ] as const
   ).map(([route, path]): HubRoute => ({
     route,
@@ -205,6 +207,26 @@ const HUB_ROUTES: HubRoute[] = [
     roles: ['admin', 'coordinator'],
     ok: 202,
     call: async (h) => ({ method: 'post', path: '/api/reports/weekly', body: { hub: h.code } }),
+  },
+  {
+    route: 'PATCH /api/energy/systems/:code',
+    roles: ['admin'],
+    ok: 200,
+    call: async (h) => ({
+      method: 'patch',
+      path: `/api/energy/systems/${h.system}`,
+      body: { name: unique('Array') },
+    }),
+  },
+  {
+    route: 'PUT /api/routes/:hub/:destination',
+    roles: ['admin'],
+    ok: 200,
+    call: async (h) => ({
+      method: 'put',
+      path: `/api/routes/${h.code}/AF`,
+      body: { distanceKm: 100 + (++sequence % 500), basis: 'measured' },
+    }),
   },
   {
     route: 'POST /api/energy/systems',

@@ -60,6 +60,7 @@ const LISTS: Record<string, { field: string; type: string }> = {
   '/api/reports/weekly': { field: 'weekStart', type: 'string' },
   '/api/energy/systems': { field: 'capacityKwp', type: 'number' },
   '/api/audit': { field: 'action', type: 'string' },
+  '/api/routes': { field: 'distanceKm', type: 'number' },
 };
 
 /** A client's calls to every list route, typed only by the generated `paths`. */

@@ -179,7 +179,10 @@ describe('weekly dispatch summaries', () => {
         {
           system: 'TMZ-PV-1',
           generatedKwh: 650.5,
-          expectedKwh: 18982.466, // 700 kWp x 1,414 kWh/kWp / 365 x 7 days
+          // no irradiation measured: May's and June's shares of 700 kWp x 1,414 kWh/kWp,
+          // 989,800 x (0.116 x 5 / 31 + 0.128 x 2 / 30)
+          expectedKwh: 26965.132,
+          readings: 2,
           underperforming: true,
           co2AvoidedKg: 362.979,
           kwhPerTonneDispatched: Math.round((650.5 / tonnes) * 1000) / 1000,
@@ -198,6 +201,58 @@ describe('weekly dispatch summaries', () => {
       .set(t.as())
       .expect(200);
     expect(md.text).toContain('650.5 kWh generated, 362.979 kg CO2 avoided.');
+    expect(md.text).toContain('TMZ-PV-1 (underperforming)');
+
+    // Carbon: the week's trucks (each at its route's distance), against the solar plant.
+    const [emitted] = await t.dataSource.query(
+      `SELECT round(sum(co2e_kg), 3)::float8 AS co2e, count(*)::int AS trucks FROM dispatch
+        WHERE dispatched_at >= '2024-05-27T00:00:00+05:00' AND dispatched_at < '2024-06-03T00:00:00+05:00'`,
+    );
+    expect(emitted.trucks).toBe(4);
+    expect(report.carbon).toMatchObject({
+      co2eKg: emitted.co2e,
+      byMethod: { fuel: 0, default: 4, unknown: 0 },
+      solarGeneratedKwh: 650.5,
+      co2AvoidedKg: 362.979,
+      netCo2eKg: Math.round((emitted.co2e - 362.979) * 1000) / 1000,
+    });
+    expect(
+      report.carbon.destinations.reduce((sum: number, d: { trucks: number }) => sum + d.trucks, 0),
+    ).toBe(4);
+    expect(md.text).toContain('## Carbon');
+    expect(md.text).toContain('the solar plant avoided 363 kg CO2 (651 kWh)');
+    expect(html.text).toContain('<h2>Carbon</h2>');
+    const csv = await t
+      .http()
+      .get('/api/reports/weekly/2024-05-27?format=csv')
+      .set(t.as())
+      .expect(200);
+    const rows: Record<string, string>[] = parse(csv.text, { columns: true });
+    expect(rows).toHaveLength(4);
+    const co2 = rows.reduce((sum, r) => sum + Math.round(Number(r.co2e_kg) * 1000), 0);
+    expect(Math.abs(co2 - Math.round(emitted.co2e * 1000))).toBeLessThanOrEqual(4);
+    expect(rows.every((r) => Number(r.distance_km) > 0)).toBe(true);
+
+    // A week without readings says "no readings", never "underperforming".
+    const quiet = await requestReport(t, coordinator, '2024-05-20');
+    expect(quiet.energy.systems[0]).toMatchObject({
+      generatedKwh: 0,
+      readings: 0,
+      underperforming: null,
+    });
+    const quietMd = await t
+      .http()
+      .get('/api/reports/weekly/2024-05-20?format=md')
+      .set(t.as())
+      .expect(200);
+    expect(quietMd.text).toContain('TMZ-PV-1 (no readings)');
+    expect(quietMd.text).not.toContain('underperforming');
+    const quietHtml = await t
+      .http()
+      .get('/api/reports/weekly/2024-05-20?format=html')
+      .set(t.as())
+      .expect(200);
+    expect(quietHtml.text).toContain('TMZ-PV-1 (no readings)');
   });
 
   it('puts Sunday 23:30 Tashkent in its week and Monday 00:10 in the next', async () => {
@@ -269,12 +324,16 @@ describe('weekly dispatch summaries', () => {
           destination: string;
           truckPlate: string;
           tonnes: number;
+          distanceKm: number;
+          co2eKg: number;
         }) => ({
           waybill_no: d.waybillNo,
           dispatched_at: d.dispatchedAt,
           destination: d.destination,
           truck_plate: d.truckPlate,
           tonnes: d.tonnes,
+          distance_km: String(d.distanceKm),
+          co2e_kg: String(d.co2eKg),
         }),
       ),
     );
@@ -377,17 +436,21 @@ describe('weekly dispatch summaries', () => {
       'emergency',
       'carrier',
       'driver_name',
+      'distance_km',
+      'fuel_litres',
       'status',
       'unit_weight_kg',
       'weight_kg',
       'volume_m3',
+      'co2e_kg',
+      'emission_method',
     ]);
 
     const sheet = await exportedSheet(t);
     const values: string[][] = [];
     sheet.eachRow((row) =>
       values.push(
-        Array.from({ length: 14 }, (_, i) => row.getCell(i + 1).value).map((v) =>
+        Array.from({ length: 18 }, (_, i) => row.getCell(i + 1).value).map((v) =>
           v === null || v === undefined ? '' : String(v),
         ),
       ),

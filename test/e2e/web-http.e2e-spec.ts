@@ -283,12 +283,29 @@ describe('web app over HTTP', () => {
           idempotencyKey: formKeyOf(second.text),
           destination: 'TJ',
           truckPlate: '02 B 456 CD',
+          distanceKm: '260.5',
+          fuelLitres: '',
           sku: 'CRI-BUCKET-14L',
           quantity: '100',
         })
         .expect(303)
     ).headers.location as string;
     const secondPage = await agent.get(secondLocation).expect(200);
+    // The distance typed on the form is the truck's own; the first truck took its route's.
+    const secondApi = await t
+      .http()
+      .get(`/api/dispatches/${secondLocation.split('/')[3].split('?')[0]}`)
+      .set(t.as())
+      .expect(200);
+    expect(secondApi.body.emissions).toMatchObject({
+      distanceKm: 260.5,
+      method: 'default',
+      basis: 'given on the dispatch',
+      fuelLitres: null,
+    });
+    expect(after.body.emissions).toMatchObject({ distanceKm: 1000, method: 'default' });
+    expect(secondPage.text).toContain(`data-co2e="${secondApi.body.emissions.co2eKg}"`);
+    expect(secondPage.text).toContain('over 261 km');
     const cancelForm = secondPage.text.slice(secondPage.text.indexOf('/cancel"'));
     const secondId = secondLocation.split('/')[3].split('?')[0];
     const noReason = await agent

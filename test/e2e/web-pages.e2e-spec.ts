@@ -233,4 +233,56 @@ describe('web app: weekly reports and solar energy', () => {
     expect(ru).toContain('Выработано, кВт·ч');
     expect(ru).toMatch(/<td class="num">453,459<\/td>/);
   });
+
+  it('shows a Carbon card on the dashboard: trucks emitted, solar avoided and net, as the API counts them', async () => {
+    const clerk = await webUser(t, 'warehouse', 'Carbon clerk');
+    const history = generateHistory(
+      6,
+      3,
+      Date.UTC(2024, 4, 19, 19),
+      Date.UTC(2024, 4, 26, 19),
+      'C',
+    );
+    await importCsv(t, clerk.apiKey, toCsv(history)).expect(201);
+    await t
+      .http()
+      .post('/api/energy/readings')
+      .set(t.as(clerk.apiKey))
+      .send({
+        system: 'TMZ-PV-1',
+        readings: [
+          {
+            start: '2024-05-21T00:00:00+05:00',
+            end: '2024-05-22T00:00:00+05:00',
+            generatedKwh: 3000,
+          },
+        ],
+      })
+      .expect(201);
+    await drainOutbox(t);
+    const api = (await t.http().get('/api/stats/emissions').set(t.as()).expect(200)).body;
+    expect(api.trucks).toBe(6);
+    expect(api.co2eKg).toBeGreaterThan(0);
+    expect(api.solar.co2AvoidedKg).toBe(1674); // 3,000 kWh x 0.558
+
+    const agent = await signIn(t, clerk.name, clerk.password);
+    const page = await agent.get('/app').expect(200);
+    const card = /<section aria-labelledby="carbon-h"[\s\S]*?<\/section>/.exec(page.text)![0];
+    expect(card).toContain('Carbon to date');
+    const value = (figure: string) =>
+      Number(new RegExp(`data-figure="${figure}" data-value="([^"]+)"`).exec(card)![1]);
+    expect(value('transport-co2e')).toBe(api.co2eKg);
+    expect(value('solar-avoided')).toBe(1674);
+    expect(value('net-co2e')).toBe(api.netCo2eKg);
+    expect(card).toContain('>1.7</dd>'); // t CO2 avoided, one decimal
+
+    await agent
+      .post('/app/language')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), language: 'ru', next: '/app' })
+      .expect(303);
+    const ru = (await agent.get('/app').expect(200)).text;
+    expect(ru).toContain('Углеродный след, нарастающим итогом');
+    expect(ru).toContain('>1,7</dd>');
+  });
 });

@@ -31,6 +31,8 @@ const KINDS = {
   'delivery.linesMismatch': 'unprocessable',
   /** Received plus damaged is at most what was sent (details: `lines`). */
   'delivery.overCounted': 'unprocessable',
+  /** A PV system's 12 monthly shares of the year's yield sum to 1. */
+  'pvSystem.profileNotWhole': 'unprocessable',
 } as const satisfies Record<string, DomainErrorKind>;
 
 export type DomainErrorCode = keyof typeof KINDS;

@@ -1,4 +1,4 @@
-import { ValidateBy } from 'class-validator';
+import { ValidateBy, ValidationOptions } from 'class-validator';
 
 /**
  * Whether a finite number has at most `places` decimals, however JSON wrote it: 1e-7 has 7 and
@@ -16,12 +16,15 @@ export function hasAtMostDecimals(value: number, places: number): boolean {
  * decimal rule of the API, for weights, volumes, energy and capacity. Bounds go beside it
  * (`Min`, `Max`).
  */
-export const IsDecimal = (places: number) =>
-  ValidateBy({
-    name: 'isDecimal',
-    constraints: [places],
-    validator: {
-      validate: (value: unknown) => typeof value === 'number' && hasAtMostDecimals(value, places),
-      defaultMessage: () => `$property must be a number with at most ${places} decimals`,
+export const IsDecimal = (places: number, options?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isDecimal',
+      constraints: [places],
+      validator: {
+        validate: (value: unknown) => typeof value === 'number' && hasAtMostDecimals(value, places),
+        defaultMessage: () => `$property must be a number with at most ${places} decimals`,
+      },
     },
-  });
+    options,
+  );

@@ -37,6 +37,22 @@ export class LoadFactor {
   volume: number;
 }
 
+/** A truck's transport emissions (ISO 14083 / GLEC), as computed when it was recorded. */
+export class EmissionsResponse {
+  /** The distance counted, km. */
+  distanceKm: number;
+  /** The truck's tonnes x the distance. */
+  tonneKm: number;
+  /** kg CO2e, well-to-wheel. */
+  co2eKg: number;
+  /** `fuel`: the carrier's litres x the diesel factor; `default`: tonne-km x the intensity. */
+  method: 'fuel' | 'default';
+  /** Where the distance comes from: "given on the dispatch", or "route: ..." with its basis. */
+  basis: string | null;
+  /** The carrier's litres, when given. */
+  fuelLitres: number | null;
+}
+
 export class DeliveryResponse {
   deliveredAt: string;
   note: string | null;
@@ -66,6 +82,8 @@ export class DispatchResponse {
   /** The truck's tonnage: the weighbridge figure when given, else the lines' weight. */
   tonnes: number;
   loadFactor: LoadFactor;
+  /** Null when no distance is known (none given and no route of the hub to the destination). */
+  emissions: EmissionsResponse | null;
   recordedAt: string;
   recordedBy: Actor;
   cancelledAt: string | null;
@@ -118,6 +136,7 @@ export function mapDispatch(dispatch: DispatchView, lines: DispatchLineView[]): 
       weight: ratio(tonnage, toMicro(SEMI_TRAILER.payloadKg)),
       volume: ratio(volume, toMicro(SEMI_TRAILER.volumeM3)),
     },
+    emissions: mapEmissions(dispatch),
     recordedAt: dispatch.recordedAt.toISOString(),
     recordedBy: mapActor(dispatch.recordedBy),
     cancelledAt: dispatch.cancelledAt?.toISOString() ?? null,
@@ -125,5 +144,24 @@ export function mapDispatch(dispatch: DispatchView, lines: DispatchLineView[]): 
     delivery: dispatch.deliveredAt
       ? { deliveredAt: dispatch.deliveredAt.toISOString(), note: dispatch.deliveryNote }
       : null,
+  };
+}
+
+export function mapEmissions(
+  dispatch: Pick<
+    Dispatch,
+    'distanceKm' | 'distanceBasis' | 'fuelLitres' | 'tonneKm' | 'co2eKg' | 'emissionMethod'
+  >,
+): EmissionsResponse | null {
+  if (dispatch.distanceKm === null || dispatch.co2eKg === null || dispatch.tonneKm === null) {
+    return null;
+  }
+  return {
+    distanceKm: roundDecimal(dispatch.distanceKm),
+    tonneKm: roundDecimal(dispatch.tonneKm),
+    co2eKg: roundDecimal(dispatch.co2eKg),
+    method: dispatch.emissionMethod!,
+    basis: dispatch.distanceBasis,
+    fuelLitres: dispatch.fuelLitres === null ? null : roundDecimal(dispatch.fuelLitres),
   };
 }

@@ -81,6 +81,20 @@ export class CreateDispatchDto {
   @Max(100_000)
   cargoWeightKg?: number;
 
+  /** Road distance of this trip, km; the hub's route to the destination when absent. */
+  @IsOptional()
+  @IsDecimal(3)
+  @Min(0.001)
+  @Max(50_000)
+  distanceKm?: number;
+
+  /** The carrier's diesel figure for this trip, litres: emissions are then fuel-based. */
+  @IsOptional()
+  @IsDecimal(3)
+  @Min(0.001)
+  @Max(1_000_000)
+  fuelLitres?: number;
+
   @IsLines()
   lines: LineDto[];
 }

@@ -42,7 +42,10 @@ export class EnergyReportItem implements PeriodKpis {
   tonnesDispatched: number;
   kwhPerTonneDispatched: number | null;
   expectedKwh: number;
-  underperforming: boolean;
+  /** `irradiation` (every reading carried it: P x H x target PR) or `profile` (monthly shares). */
+  expectedBasis: 'irradiation' | 'profile';
+  /** Generation more than 20 % short of `expectedKwh`; null when the period has no readings. */
+  underperforming: boolean | null;
 }
 
 export class EnergyReportResponse {
@@ -54,6 +57,10 @@ export class EnergyReportResponse {
   capacityKwp: number;
   emissionFactorKgPerKwh: number;
   expectedSpecificYieldKwhPerKwpYear: number;
+  /** The system's target performance ratio, for the expectation from irradiation. */
+  targetPerformanceRatio: number;
+  /** The system's 12 monthly shares of the year's yield (January first). */
+  monthlyProfile: number[];
   /** Days of the report whose readings changed and are not in the figures yet (0 when current). */
   pendingDays: number;
   items: EnergyReportItem[];

@@ -44,6 +44,12 @@ export class WeeklyDispatch {
   destination: string;
   truckPlate: string;
   tonnes: number;
+  /**
+   * The truck's own distance, km, and kg CO2e well-to-wheel; null when no distance is known
+   * (absent from reports built before transport emissions).
+   */
+  distanceKm?: number | null;
+  co2eKg?: number | null;
 }
 
 export class StockOnHand {
@@ -61,7 +67,10 @@ export class WeeklyEnergySystem {
   system: string;
   generatedKwh: number;
   expectedKwh: number;
-  underperforming: boolean;
+  /** Readings in the week: 0 is "no readings", never "underperforming". */
+  readings: number;
+  /** More than 20 % short of expectedKwh; null when the week has no readings. */
+  underperforming: boolean | null;
   co2AvoidedKg: number;
   kwhPerTonneDispatched: number | null;
 }
@@ -70,6 +79,30 @@ export class WeeklyEnergy {
   generatedKwh: number;
   co2AvoidedKg: number;
   systems: WeeklyEnergySystem[];
+}
+
+export class WeeklyCarbonDestination {
+  code: string;
+  name: string;
+  trucks: number;
+  tonneKm: number;
+  co2eKg: number;
+}
+
+/** Transport emitted against solar avoided over the week (GET /api/stats/emissions). */
+export class WeeklyCarbon {
+  /** kg CO2e the week's trucks emitted, well-to-wheel. */
+  co2eKg: number;
+  tonneKm: number;
+  intensityKgPerTkm: number | null;
+  /** Largest emitter first. */
+  destinations: WeeklyCarbonDestination[];
+  /** Trucks by method: fuel-based, default intensity, unknown distance. */
+  byMethod: { fuel: number; default: number; unknown: number };
+  solarGeneratedKwh: number;
+  co2AvoidedKg: number;
+  /** Transport minus avoided. */
+  netCo2eKg: number;
 }
 
 // Classes rather than interfaces, so that the OpenAPI document describes a report's JSON.
@@ -93,6 +126,8 @@ export class WeeklyReportContent {
   chart: WeekTonnes[];
   /** The hub's PV systems over the week; absent when the hub has none. */
   energy?: WeeklyEnergy;
+  /** Transport emissions and the solar comparison; absent from reports built before it. */
+  carbon?: WeeklyCarbon;
 }
 
 export class ReportDelivery {

@@ -69,6 +69,9 @@ describe('weekly report rendering of user-entered text', () => {
       destination: `'=HYPERLINK("http://evil.example","open")`,
       truck_plate: '01 A 123 BC',
       tonnes: '10',
+      // a truck without a known distance has no emissions
+      distance_km: '',
+      co2e_kg: '',
     });
   });
 });

@@ -13,6 +13,25 @@ const change = (now: number, before: number) => {
   return `${sign}${n(Math.abs(diff))}`;
 };
 
+/** How a PV system's week reads: "no readings" is no data, never "underperforming". */
+const solarFlag = (system: { readings?: number; underperforming: boolean | null }) =>
+  system.underperforming === null || system.readings === 0
+    ? ' (no readings)'
+    : system.underperforming
+      ? ' (underperforming)'
+      : '';
+
+/** The carbon sentence: transport emitted, solar avoided, net. */
+const carbonSentence = (c: NonNullable<WeeklyReportResponse['carbon']>) =>
+  `Trucks emitted ${n(c.co2eKg, 0)} kg CO2e (${n(c.tonneKm, 0)} tonne-km` +
+  (c.intensityKgPerTkm === null ? '' : `, ${n(c.intensityKgPerTkm, 4)} kg CO2e/tkm`) +
+  `); the solar plant avoided ${n(c.co2AvoidedKg, 0)} kg CO2 (${n(c.solarGeneratedKwh, 0)} kWh); ` +
+  `net ${n(c.netCo2eKg, 0)} kg CO2e.`;
+const methodSentence = (c: NonNullable<WeeklyReportResponse['carbon']>) =>
+  `Trucks by method: ${n(c.byMethod.fuel)} from the carrier's fuel, ${n(c.byMethod.default)} ` +
+  `from tonne-km at the default intensity, ${n(c.byMethod.unknown)} without a known distance ` +
+  `(ISO 14083 / GLEC Framework, well-to-wheel).`;
+
 /** One row per dispatch of the week. */
 export function renderCsv(report: WeeklyReportResponse): string {
   return stringify(
@@ -22,10 +41,20 @@ export function renderCsv(report: WeeklyReportResponse): string {
       d.destination,
       d.truckPlate,
       d.tonnes,
+      d.distanceKm ?? null,
+      d.co2eKg ?? null,
     ]),
     {
       header: true,
-      columns: ['waybill_no', 'dispatched_at', 'destination', 'truck_plate', 'tonnes'],
+      columns: [
+        'waybill_no',
+        'dispatched_at',
+        'destination',
+        'truck_plate',
+        'tonnes',
+        'distance_km',
+        'co2e_kg',
+      ],
       cast: { string: csvCell },
     },
   );
@@ -86,13 +115,28 @@ export function renderMarkdown(report: WeeklyReportResponse): string {
           table(
             ['System', 'kWh', 'Expected kWh', 'kg CO2 avoided', 'kWh per tonne dispatched'],
             report.energy.systems.map((e) => [
-              e.system + (e.underperforming ? ' (underperforming)' : ''),
+              e.system + solarFlag(e),
               e.generatedKwh,
               e.expectedKwh,
               e.co2AvoidedKg,
               e.kwhPerTonneDispatched === null ? '-' : e.kwhPerTonneDispatched,
             ]),
           ),
+          '',
+        ]
+      : []),
+    ...(report.carbon
+      ? [
+          '## Carbon',
+          '',
+          carbonSentence(report.carbon),
+          '',
+          table(
+            ['Destination', 'Trucks', 'Tonne-km', 'kg CO2e'],
+            report.carbon.destinations.map((d) => [d.name, d.trucks, d.tonneKm, d.co2eKg]),
+          ),
+          '',
+          methodSentence(report.carbon),
           '',
         ]
       : []),
@@ -178,13 +222,24 @@ ${
 ${table(
   ['System', 'kWh', 'Expected kWh', 'kg CO2 avoided', 'kWh per tonne dispatched'],
   report.energy.systems.map((x) => [
-    x.system + (x.underperforming ? ' (underperforming)' : ''),
+    x.system + solarFlag(x),
     x.generatedKwh,
     x.expectedKwh,
     x.co2AvoidedKg,
     x.kwhPerTonneDispatched === null ? '-' : x.kwhPerTonneDispatched,
   ]),
 )}`
+    : ''
+}
+${
+  report.carbon
+    ? `<h2>Carbon</h2>
+<p>${e(carbonSentence(report.carbon))}</p>
+${table(
+  ['Destination', 'Trucks', 'Tonne-km', 'kg CO2e'],
+  report.carbon.destinations.map((d) => [d.name, d.trucks, d.tonneKm, d.co2eKg]),
+)}
+<p>${e(methodSentence(report.carbon))}</p>`
     : ''
 }
 <h2>Stock on hand at the end of the week</h2>

@@ -97,3 +97,36 @@ export class RebuildStatus {
   result?: unknown;
   failedReason?: string;
 }
+
+export class DestinationEmissions {
+  code: string;
+  name: string;
+  trucks: number;
+  tonneKm: number;
+  /** kg CO2e, well-to-wheel. */
+  co2eKg: number;
+}
+
+/** Trucks by how their emissions were computed. */
+export class EmissionMethods {
+  /** From the carrier's litres of diesel. */
+  fuel: number;
+  /** Tonne-km x the default intensity. */
+  default: number;
+  /** No distance known: no emissions counted. */
+  unknown: number;
+}
+
+/** The transport half of GET /api/stats/emissions, as the rollups hold it. */
+export interface TransportEmissions {
+  trucks: number;
+  tonneKm: number;
+  co2eKg: number;
+  /** Exact sums in millionths, for figures derived from them (net). */
+  tonneKmMicro: bigint;
+  co2eKgMicro: bigint;
+  intensityKgPerTkm: number | null;
+  byDestination: DestinationEmissions[];
+  byMethod: EmissionMethods;
+  pendingEvents: number;
+}

@@ -48,28 +48,47 @@ export async function loadHistory(ctx, count) {
          JOIN item i ON i.id = items.ids[1 + (abs(hashint4(g)) + k) % array_length(items.ids, 1)]`,
       [count],
     );
+    // Each dispatch with its emissions as the app records them (src/common/emissions.ts): the
+    // route's distance; one in ten fuel-based (0.35 L/km x 3.17 kg/L), the rest tonne-km x
+    // 0.081 kg/tkm.
     await step(
       'dispatches',
       `WITH dests AS (SELECT array_agg(id ORDER BY id) AS ids FROM destination),
             totals AS (SELECT g, sum(quantity * unit_weight_kg) AS kg, sum(quantity * unit_volume_m3) AS m3
-                         FROM bench_line GROUP BY g)
+                         FROM bench_line GROUP BY g),
+            picked AS (
+              SELECT t.g, t.kg, t.m3,
+                     dests.ids[1 + abs(hashint4(t.g * 3 + 1)) % array_length(dests.ids, 1)] AS destination_id,
+                     CASE WHEN abs(hashint4(t.g * 11 + 4)) % 10 < 3
+                          THEN round((5000 + abs(hashint4(t.g * 13 + 5)) % 15000000 / 1000.0)::numeric, 3) END AS cargo,
+                     abs(hashint4(t.g * 19 + 7)) % 10 = 0 AS fuel
+                FROM totals t CROSS JOIN dests),
+            emitted AS (
+              SELECT p.*, r.distance_km, r.basis,
+                     round(COALESCE(p.cargo, p.kg) * r.distance_km / 1000, 6) AS tonne_km,
+                     CASE WHEN p.fuel THEN round(r.distance_km * 0.35, 3) END AS litres
+                FROM picked p LEFT JOIN transport_route r
+                  ON r.hub_id = $1 AND r.destination_id = p.destination_id)
        INSERT INTO dispatch (id, hub_id, waybill_no, destination_id, status, dispatched_at,
                              truck_plate, cargo_weight_kg, lines_weight_kg, volume_m3, emergency,
-                             historical, recorded_by_id)
-       SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(t.g), 12, '0'))::uuid, $1,
-              'BH-' || lpad(t.g::text, 7, '0'),
-              dests.ids[1 + abs(hashint4(t.g * 3 + 1)) % array_length(dests.ids, 1)],
+                             historical, recorded_by_id, distance_km, distance_basis, fuel_litres,
+                             tonne_km, co2e_kg, emission_method)
+       SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(e.g), 12, '0'))::uuid, $1,
+              'BH-' || lpad(e.g::text, 7, '0'),
+              e.destination_id,
               'DISPATCHED',
-              to_timestamp(($2::float8 + (t.g - 1) * ($3::float8 - $2::float8) / $4::int
-                            + abs(hashint4(t.g * 5 + 2)) % 60000) / 1000),
-              'BH ' || (1000 + abs(hashint4(t.g * 7 + 3)) % 9000),
-              CASE WHEN abs(hashint4(t.g * 11 + 4)) % 10 < 3
-                   THEN round((5000 + abs(hashint4(t.g * 13 + 5)) % 15000000 / 1000.0)::numeric, 3) END,
-              t.kg, t.m3,
-              (ARRAY['Afghanistan situation', 'Ukraine situation', NULL])[1 + abs(hashint4(t.g * 17 + 6)) % 3],
-              true, $5
-         FROM totals t CROSS JOIN dests
-        ORDER BY t.g`,
+              to_timestamp(($2::float8 + (e.g - 1) * ($3::float8 - $2::float8) / $4::int
+                            + abs(hashint4(e.g * 5 + 2)) % 60000) / 1000),
+              'BH ' || (1000 + abs(hashint4(e.g * 7 + 3)) % 9000),
+              e.cargo, e.kg, e.m3,
+              (ARRAY['Afghanistan situation', 'Ukraine situation', NULL])[1 + abs(hashint4(e.g * 17 + 6)) % 3],
+              true, $5, e.distance_km, 'route: ' || e.basis, e.litres, e.tonne_km,
+              CASE WHEN e.distance_km IS NULL THEN NULL
+                   WHEN e.fuel THEN round(e.litres * 3.17, 6)
+                   ELSE round(COALESCE(e.cargo, e.kg) * e.distance_km * 0.081 / 1000, 6) END,
+              CASE WHEN e.distance_km IS NULL THEN NULL WHEN e.fuel THEN 'fuel' ELSE 'default' END
+         FROM emitted e
+        ORDER BY e.g`,
       [ctx.hubId, start, end, count, ctx.adminId],
     );
     await step(
@@ -135,6 +154,20 @@ function micro(text) {
   return BigInt(whole) * 1_000_000n + BigInt(fraction.slice(0, 6).padEnd(6, '0'));
 }
 
+/** GET /api/stats/emissions' transport figures summed straight from the dispatch table. */
+const PLAIN_EMISSIONS = `
+  SELECT count(*)::int AS trucks, COALESCE(sum(d.co2e_kg), 0)::text AS co2e
+    FROM dispatch d
+   WHERE d.hub_id = $1 AND d.status <> 'CANCELLED'
+     AND d.dispatched_at < (($2::date + 1)::timestamp AT TIME ZONE $3)`;
+
+async function plainEmissions(pool, ctx, asOf) {
+  const { rows } = await pool.query(PLAIN_EMISSIONS, [ctx.hubId, asOf, ctx.timeZone]);
+  // kg to 3 decimals, half up, as the app rounds them
+  const milliKg = (micro(rows[0].co2e) + 500n) / 1000n;
+  return { trucks: rows[0].trucks, co2eKg: Number(milliKg) / 1000 };
+}
+
 async function plainSql(pool, ctx, asOf) {
   const params = [ctx.hubId, asOf, ctx.timeZone];
   const [destinations] = await Promise.all([
@@ -183,6 +216,19 @@ export async function statisticsScenario(ctx, sizes) {
     `statistics: API p50 ${api.p50} ms, p99 ${api.p99} ms over ${api.n} calls (${apiSeconds.toFixed(1)} s)`,
   );
 
+  // The same reads of transport emissions with the solar comparison (GET /api/stats/emissions).
+  await ctx.admin.get(`/stats/emissions?asOf=${randomDay()}`);
+  const emissionLatencies = [];
+  for (let i = 0; i < sizes.statsCalls; i += 1) {
+    const response = await ctx.admin.get(`/stats/emissions?asOf=${randomDay()}`);
+    expectStatus(response, 200, 'GET /api/stats/emissions');
+    emissionLatencies.push(response.ms);
+  }
+  const emissionsApi = summarize(emissionLatencies);
+  log(
+    `statistics: emissions API p50 ${emissionsApi.p50} ms, p99 ${emissionsApi.p99} ms over ${emissionsApi.n} calls`,
+  );
+
   const pool = new pg.Pool({ connectionString: ctx.databaseUrl, max: 2 });
   try {
     await plainSql(pool, ctx, randomDay());
@@ -214,6 +260,21 @@ export async function statisticsScenario(ctx, sizes) {
         same: figures.trucks === summed.trucks && figures.tonnes === summed.tonnes,
       });
     }
+    const emissionChecks = [];
+    for (const asOf of [history.start, randomDay(), randomDay(), hubDay(Date.now())]) {
+      const figures = expectStatus(
+        await ctx.admin.get(`/stats/emissions?asOf=${asOf}`),
+        200,
+        'emissions',
+      );
+      const summed = await plainEmissions(pool, ctx, asOf);
+      emissionChecks.push({
+        asOf,
+        api: { trucks: figures.trucks, co2eKg: figures.co2eKg },
+        sql: summed,
+        same: figures.trucks === summed.trucks && figures.co2eKg === summed.co2eKg,
+      });
+    }
     const rollupRows = await ctx.db.query(
       `SELECT (SELECT count(*) FROM dispatch_rollup)::int AS trucks, (SELECT count(*) FROM dispatch_item_rollup)::int AS items`,
     );
@@ -233,6 +294,9 @@ export async function statisticsScenario(ctx, sizes) {
       p99Ratio: round(sql.p99 / api.p99, 1),
       checks,
       allSame: checks.every((c) => c.same),
+      emissionsApi,
+      emissionChecks,
+      emissionsSame: emissionChecks.every((c) => c.same),
     };
   } finally {
     await pool.end();

@@ -15,6 +15,7 @@ const TABLE: Record<Action, Role[]> = {
   'energy.record': [Admin, Warehouse],
   'report.build': [Admin, Coordinator],
   'catalogue.manage': [Admin],
+  'kits.manage': [Admin],
   'hubs.manage': [Admin],
   'energy.manage': [Admin],
   'stats.rebuild': [Admin],

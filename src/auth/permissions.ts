@@ -26,6 +26,8 @@ const ALLOWED = {
   'report.build': [Role.Coordinator],
   /** Items and destinations. */
   'catalogue.manage': [],
+  /** Kits: their composition and household size. */
+  'kits.manage': [],
   'hubs.manage': [],
   /** PV systems. */
   'energy.manage': [],

@@ -10,6 +10,7 @@ import {
 } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { Destination } from '../catalogue/destination.entity.js';
+import { numericTransformer } from '../database/transformers.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { DispatchStatus } from './dispatch-status.js';
 
@@ -75,6 +76,10 @@ export class Dispatch {
 
   @Column({ type: 'numeric', precision: 24, scale: 6 })
   volumeM3: string;
+
+  /** Kits carried (households equipped): the sum of its dispatch_kit quantities. */
+  @Column({ type: 'bigint', default: 0, transformer: numericTransformer })
+  households: number;
 
   /** Recorded from the historical import: counts in statistics, took no stock. */
   @Column({ default: false })

@@ -30,6 +30,10 @@ export class DispatchRollup {
   @Column({ type: 'numeric', precision: 24, scale: 6 })
   volumeM3: string;
 
+  /** Households equipped: kits carried by those trucks. */
+  @Column({ type: 'bigint', default: 0, transformer: numericTransformer })
+  households: number;
+
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   firstDispatchAt: Date | null;
 
@@ -93,6 +97,10 @@ export class DispatchMonthRollup {
 
   @Column({ type: 'numeric', precision: 24, scale: 6 })
   volumeM3: string;
+
+  /** Households equipped: kits carried by those trucks. */
+  @Column({ type: 'bigint', default: 0, transformer: numericTransformer })
+  households: number;
 
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   firstDispatchAt: Date | null;

@@ -258,6 +258,9 @@ const en = {
   'rule.delivery.beforeDispatch': 'The delivery cannot be before the truck left.',
   'rule.delivery.linesMismatch': 'Count every line of the dispatch, once each.',
   'rule.delivery.overCounted': 'Received plus damaged is more than was sent on a line.',
+  'rule.lines.tooLarge': 'With the kits counted in, an item comes to more than 1,000,000,000 units.',
+  'rule.plan.tooLarge': 'That is more trucks than one load plan lists (1,000).',
+  'rule.plan.unitTooLarge': 'One unit is larger than the truck, even empty.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -518,6 +521,9 @@ const ru: Record<MessageKey, string> = {
   'rule.delivery.beforeDispatch': 'Доставка не может быть раньше отправки машины.',
   'rule.delivery.linesMismatch': 'Укажите количество по каждой строке рейса, по одному разу.',
   'rule.delivery.overCounted': 'Получено и повреждено больше, чем отправлено по строке.',
+  'rule.lines.tooLarge': 'С учётом наборов по одной позиции выходит больше 1 000 000 000 единиц.',
+  'rule.plan.tooLarge': 'Столько машин один план загрузки не перечисляет (не больше 1 000).',
+  'rule.plan.unitTooLarge': 'Одна единица груза больше машины, даже пустой.',
 };
 
 export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ru };

@@ -20,6 +20,7 @@ const MAY_IMPORT = {
   health: [...INFRASTRUCTURE, 'auth', 'jobs', 'outbox'],
   stock: [...INFRASTRUCTURE, 'auth', 'catalogue', 'hubs'],
   dispatches: [...INFRASTRUCTURE, 'auth', 'catalogue', 'hubs', 'jobs', 'outbox', 'stock'],
+  plans: [...INFRASTRUCTURE, 'auth', 'catalogue', 'stock'],
   stats: [...INFRASTRUCTURE, 'auth', 'hubs', 'jobs', 'outbox'],
   energy: [...INFRASTRUCTURE, 'auth', 'hubs', 'jobs', 'outbox', 'stats'],
   reports: [
@@ -28,7 +29,8 @@ const MAY_IMPORT = {
   ],
   web: [
     ...INFRASTRUCTURE,
-    ...['auth', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'reports', 'stats', 'stock'],
+    ...['auth', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'plans', 'reports'],
+    ...['stats', 'stock'],
   ],
 };
 const FOLDERS = Object.keys(MAY_IMPORT);

@@ -13,6 +13,7 @@ const TABLE: Record<Action, Role[]> = {
   'stock.record': [Admin, Warehouse],
   'dispatch.record': [Admin, Warehouse],
   'energy.record': [Admin, Warehouse],
+  'plan.load': [Admin, Warehouse, Coordinator],
   'report.build': [Admin, Coordinator],
   'catalogue.manage': [Admin],
   'kits.manage': [Admin],

@@ -17,24 +17,7 @@ import {
 } from './dto/kit.dto.js';
 import { ItemsService } from './items.service.js';
 import { Kit, KitComponent } from './kit.entity.js';
-
-/** A kit with its current composition, each component with the catalogue's unit figures. */
-export interface KitView {
-  id: number;
-  code: string;
-  name: string;
-  householdSize: number;
-  version: number;
-  updatedAt: Date;
-  components: {
-    itemId: number;
-    sku: string;
-    name: string;
-    quantity: number;
-    unitWeightKg: string;
-    unitVolumeM3: string;
-  }[];
-}
+import { KitView } from './kit-view.js';
 
 /** A line of a dispatch, release or load plan: an item's or a kit's. */
 export interface ItemOrKitLine {

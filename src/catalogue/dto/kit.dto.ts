@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { roundMicro, toMicro } from '../../common/decimal.js';
 import { IsCode, IsName } from '../../common/validation/codes.js';
-import type { KitView } from '../kits.service.js';
+import type { KitView } from '../kit-view.js';
 
 export const MAX_KIT_COMPONENTS = 50;
 /** Units of one item in one kit: a kit is what one household receives. */

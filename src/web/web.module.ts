@@ -4,10 +4,12 @@ import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { DispatchesModule } from '../dispatches/dispatches.module.js';
 import { EnergyModule } from '../energy/energy.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
+import { PlansModule } from '../plans/plans.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { StockModule } from '../stock/stock.module.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
+import { CoverageViews } from './coverage-view.service.js';
 import { DashboardController } from './dashboard.controller.js';
 import { DispatchPagesController } from './dispatch-pages.controller.js';
 import { EnergyPagesController } from './energy-pages.controller.js';
@@ -35,6 +37,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     CatalogueModule,
     StockModule,
     DispatchesModule,
+    PlansModule,
     StatsModule,
     ReportsModule,
     EnergyModule,
@@ -54,6 +57,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     SessionsService,
     ViewsService,
     CatalogueLookup,
+    CoverageViews,
     FormRecorder,
     WebSessionGuard,
     WebExceptionFilter,

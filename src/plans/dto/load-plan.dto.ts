@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { IsDecimal } from '../../common/validation/numbers.js';
 import { IsLines, ItemOrKitLineDto } from '../../stock/dto/line.dto.js';
 
@@ -34,6 +34,7 @@ export class PlanLoadDto {
 
   /** The truck to plan with; a standard semi-trailer (22,000 kg, 82 m3) when absent. */
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TruckDto)
   truck?: TruckDto;

@@ -1,6 +1,7 @@
 import { dispatchBody, ledgerMismatches, onHand, receive } from '../support/fixtures.js';
 import { drainOutbox } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
+import { csrfOf, formKeyOf, signIn, webUser } from '../support/web.js';
 
 /**
  * Issue 15: kits, households covered, kit lines on dispatches and load plans, over HTTP on the
@@ -489,5 +490,65 @@ describe('kits, households covered and load planning (issue 15)', () => {
     const tooMany = await plan({ lines: [{ sku: 'CRI-RHU', quantity: 1_000_000 }] });
     expect([tooMany.status, tooMany.body.code]).toEqual([422, 'plan.tooLarge']);
     await t.http().post('/api/plans/load').send({ lines: [] }).expect(401);
+  });
+
+  it('web: households per kit on the dashboard and stock page, kit lines and a load plan on the dispatch form', async () => {
+    const clerk = await webUser(t, 'warehouse', 'Kit Clerk');
+    await receive(
+      t,
+      clerk.apiKey,
+      Object.entries(HH_CRI_5).map(([sku, n]) => ({ sku, quantity: n * 300 })),
+    );
+    const agent = await signIn(t, clerk.name, clerk.password);
+    const dashboard = await agent.get('/app').expect(200);
+    expect(dashboard.text).toContain('Households covered');
+    expect(dashboard.text).toMatch(/<tr data-kit="HH-CRI-5" data-households="300">/);
+    expect(dashboard.text).toContain('data-limiting="CRI-BLANKET-HT"');
+
+    // 300 kits: 134.55 m3, 2 semi-trailers by volume
+    const stock = await agent.get('/app/stock').expect(200);
+    expect(stock.text).toContain('300 households = 2 semi-trailers');
+    expect(stock.text).toContain('data-trucks="2"');
+
+    // the form offers kits; "Plan the load" shows the plan and records nothing
+    const form = await agent.get('/app/dispatches/new').expect(200);
+    expect(form.text).toContain('<option value="kit:HH-CRI-5"');
+    const fields = {
+      _csrf: csrfOf(form.text),
+      idempotencyKey: formKeyOf(form.text),
+      destination: 'AF',
+      truckPlate: '01 A 123 BC',
+      sku: ['kit:HH-CRI-5', 'CRI-RHU'],
+      quantity: ['1000', '20'],
+    };
+    const planned = await agent
+      .post('/app/dispatches')
+      .type('form')
+      .send({ ...fields, plan: '1' });
+    expect(planned.status).toBe(200);
+    // 1,000 kits and 20 RHUs: 471.1 m3 over 82 m3, 6 trucks at least
+    expect(planned.text).toMatch(/data-plan-trucks="(6|7)"/);
+    expect(planned.text).toContain('volume sets the number (at least 6)');
+    const [{ n: none }] = await t.dataSource.query('SELECT count(*)::int AS n FROM dispatch');
+    expect(none).toBe(0);
+
+    // recorded: the kit line is expanded, the dispatch keeps the kit
+    const recorded = await agent
+      .post('/app/dispatches')
+      .type('form')
+      .send({ ...fields, sku: ['kit:HH-CRI-5'], quantity: ['12'] })
+      .expect(303);
+    const id = /\/app\/dispatches\/([0-9a-f-]{36})/.exec(recorded.headers.location)![1];
+    const { body } = await t.http().get(`/api/dispatches/${id}`).set(t.as()).expect(200);
+    expect(body.kits).toEqual([{ code: 'HH-CRI-5', quantity: 12, householdSize: 5 }]);
+    expect(body.lines).toHaveLength(8);
+
+    // Russian labels
+    await agent
+      .post('/app/language')
+      .type('form')
+      .send({ _csrf: csrfOf(stock.text), language: 'ru' });
+    const ru = await agent.get('/app/stock').expect(200);
+    expect(ru.text).toContain('Обеспечено семей');
   });
 });

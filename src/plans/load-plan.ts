@@ -8,11 +8,15 @@
  * one by one would do, in time that does not grow with the quantity.
  *
  * First fit alone fills some trucks by weight with dense goods and others by volume with light
- * ones, where mixing them would fill both; so when it needs more trucks than the bound below,
- * the same order is also spread over as many trucks as the bound (and one more) says, each line
- * shared evenly with what does not fit placed first fit, and the fewest trucks win. The bound is
- * the larger of total weight / payload and total volume / capacity, rounded up: no plan can
- * use fewer, and on ordinary loads (units small beside a truck) this one uses at most one more.
+ * ones, where mixing them would fill both (plastic sheets and blankets: 20 trucks where 15 carry
+ * the mix). So when it needs more trucks than the bound below, the goods are also paired: each
+ * truck takes lines from the densest and the bulkiest ends in the amounts that fill its weight and
+ * volume together, then whatever else fits (a few lines a truck). Should that still need more
+ * than one truck over the bound, each line is spread evenly over the bound's trucks (and one
+ * more), what does not fit placed first fit. The fewest trucks win; on a tie, first fit's plan.
+ * The bound is the larger of total weight / payload and total volume / capacity, rounded up: no
+ * plan can use fewer, and on ordinary loads (units small beside a truck) this one uses at most
+ * one more.
  *
  * Arithmetic is exact, in millionths of a kg and of a m3 (bigint), like the rest of the app.
  */
@@ -62,6 +66,9 @@ export interface LoadPlan {
   volume: bigint;
   loads: TruckLoad[];
 }
+
+/** More units than any line may hold (1,000,000,000), as a bound that never limits a take. */
+const MAX_QUANTITY_OF_A_LINE = 1_000_000_000;
 
 export type PlanProblem =
   { problem: 'unitTooLarge'; codes: string[] } | { problem: 'tooLarge'; trucks: number };
@@ -182,9 +189,83 @@ export function planLoad(lines: PackLine[], truck: Truck = STANDARD_TRUCK): Load
     return bins.filter((bin) => bin.counts.size > 0);
   };
 
+  /**
+   * Dense and bulky goods paired on each truck: lines from the densest (weight-bound) and the
+   * bulkiest (volume-bound) ends, in the amounts that fill the truck's weight and volume
+   * together, then what else fits. A few lines a truck, and each step uses up a line or a truck.
+   */
+  const paired = (): Bin[] => {
+    const dense = [...order].sort((a, b) => {
+      const da = a.line.unitWeight * b.line.unitVolume;
+      const db = b.line.unitWeight * a.line.unitVolume;
+      return da === db ? a.line.code.localeCompare(b.line.code) : da > db ? -1 : 1;
+    });
+    const left = dense.map(({ line }) => line.quantity);
+    const bins: Bin[] = [];
+    let i = 0;
+    let j = dense.length - 1;
+    const topUpAndClose = (bin: Bin) => {
+      for (let k = i; k <= j; k += 1) {
+        const n = Number(minBig(BigInt(left[k]), fits(bin, dense[k].line)));
+        put(bin, dense[k].index, dense[k].line, n);
+        left[k] -= n;
+      }
+    };
+    const take = (bin: Bin, k: number, most: bigint) => {
+      const n = Number(minBig(minBig(BigInt(left[k]), most), fits(bin, dense[k].line)));
+      put(bin, dense[k].index, dense[k].line, n);
+      left[k] -= n;
+      return left[k] === 0;
+    };
+    for (;;) {
+      while (i <= j && left[i] === 0) i += 1;
+      while (j >= i && left[j] === 0) j -= 1;
+      if (i > j) break;
+      if (bins.length >= MAX_PLAN_TRUCKS) {
+        throw new PlanError({ problem: 'tooLarge', trucks: bins.length + 1 });
+      }
+      const bin = emptyBin();
+      bins.push(bin);
+      for (;;) {
+        while (i <= j && left[i] === 0) i += 1;
+        while (j >= i && left[j] === 0) j -= 1;
+        if (i > j) break;
+        const a = dense[i].line;
+        const b = dense[j].line;
+        const det = a.unitWeight * b.unitVolume - b.unitWeight * a.unitVolume;
+        const all = BigInt(MAX_QUANTITY_OF_A_LINE);
+        if (i === j || det <= 0n) {
+          if (!take(bin, i, all)) break; // the truck is full of it
+          continue;
+        }
+        // x of a and y of b fill both the weight and the volume left
+        const roomW = payload - bin.weight;
+        const roomV = capacity - bin.volume;
+        const xNum = roomW * b.unitVolume - b.unitWeight * roomV;
+        const yNum = a.unitWeight * roomV - roomW * a.unitVolume;
+        if (xNum < det && yNum < det) break;
+        if (xNum < det) {
+          if (!take(bin, j, all)) break;
+        } else if (yNum < det) {
+          if (!take(bin, i, all)) break;
+        } else {
+          const usedA = take(bin, i, xNum / det);
+          const usedB = take(bin, j, yNum / det);
+          if (!usedA && !usedB) break;
+        }
+      }
+      topUpAndClose(bin);
+    }
+    return bins;
+  };
+
   let bins = firstFitDecreasing();
+  if (bins.length > lowerBound) {
+    const mixed = paired();
+    if (mixed.length < bins.length) bins = mixed;
+  }
   for (const n of [lowerBound, lowerBound + 1]) {
-    if (bins.length <= n) break;
+    if (bins.length <= n + 1) break;
     const spreadOver = spread(n);
     if (spreadOver && spreadOver.length < bins.length) {
       bins = spreadOver;

@@ -1,5 +1,6 @@
 import { dispatchBody, ledgerMismatches, onHand, receive } from '../support/fixtures.js';
-import { drainOutbox } from '../support/jobs.js';
+import { drainOutbox, waitForReportJob } from '../support/jobs.js';
+import { addDays, localDay } from '../../src/common/time/zoned.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { csrfOf, formKeyOf, signIn, webUser } from '../support/web.js';
 
@@ -334,6 +335,49 @@ describe('kits, households covered and load planning (issue 15)', () => {
     });
     expect(await households()).toEqual(incremental);
     expect(await stats()).toEqual(figures);
+  });
+
+  it('the weekly report counts the households of its week and says so in words', async () => {
+    await receive(
+      t,
+      warehouse,
+      Object.keys(HH_CRI_5).map((sku) => ({ sku, quantity: 1000 })),
+    );
+    // a Monday 7 to 13 days ago, hub time: a week that has ended
+    const today = localDay(new Date(), 'Asia/Tashkent');
+    const weekday = (new Date(`${today}T00:00:00Z`).getUTCDay() + 6) % 7;
+    const weekStart = addDays(today, -weekday - 7);
+    await t
+      .http()
+      .post('/api/dispatches')
+      .set(t.as(warehouse))
+      .send(
+        dispatchBody([{ kit: 'HH-CRI-5', quantity: 40 }] as never, {
+          dispatchedAt: `${addDays(weekStart, 2)}T10:00:00+05:00`,
+        }),
+      )
+      .expect(201);
+    const accepted = await t
+      .http()
+      .post('/api/reports/weekly')
+      .set(t.as(coordinator))
+      .send({ weekStart })
+      .expect(202);
+    await waitForReportJob(t, accepted.body.jobUrl);
+    const { body: report } = await t
+      .http()
+      .get(`/api/reports/weekly/${weekStart}`)
+      .set(t.as())
+      .expect(200);
+    expect(report.households).toBe(40);
+    expect(report.destinations).toEqual([expect.objectContaining({ code: 'AF', households: 40 })]);
+    expect(report.cumulative.summary).toMatch(/, enough for 40 households\.$/);
+    const md = await t
+      .http()
+      .get(`/api/reports/weekly/${weekStart}?format=md`)
+      .set(t.as())
+      .expect(200);
+    expect(md.text).toMatch(/\*\*1 trucks, [\d.]+ t, [\d.]+ m3, enough for 40 households\*\*/);
   });
 
   it('a kit edit applies from then on and never changes an earlier dispatch', async () => {

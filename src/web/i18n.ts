@@ -260,6 +260,8 @@ const en = {
   'col.limiting': 'Runs out first',
   'lines.items': 'Items',
   'lines.kits': 'Kits (expanded into their items)',
+  'dispatch.kits': 'Kits (households)',
+  'dispatch.kit': '{quantity} × {code} (households of {size})',
   'plan.title': 'Load plan',
   'plan.submit': 'Plan the load',
   'plan.summary':
@@ -542,6 +544,8 @@ const ru: Record<MessageKey, string> = {
   'col.limiting': 'Закончится первым',
   'lines.items': 'Позиции',
   'lines.kits': 'Наборы (раскладываются на позиции)',
+  'dispatch.kits': 'Наборы (семьи)',
+  'dispatch.kit': '{quantity} × {code} (семьи по {size} чел.)',
   'plan.title': 'План загрузки',
   'plan.submit': 'Рассчитать загрузку',
   'plan.summary':

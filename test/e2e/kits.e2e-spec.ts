@@ -586,6 +586,8 @@ describe('kits, households covered and load planning (issue 15)', () => {
     const { body } = await t.http().get(`/api/dispatches/${id}`).set(t.as()).expect(200);
     expect(body.kits).toEqual([{ code: 'HH-CRI-5', quantity: 12, householdSize: 5 }]);
     expect(body.lines).toHaveLength(8);
+    const page = await agent.get(`/app/dispatches/${id}`).expect(200);
+    expect(page.text).toContain('12 × HH-CRI-5 (households of 5)');
 
     // Russian labels
     await agent

@@ -83,6 +83,8 @@ export class PlanError extends Error {
 interface Bin {
   weight: bigint;
   volume: bigint;
+  /** No unit of the load fits any more: first fit passes it by. */
+  full: boolean;
   /** Units per line index. */
   counts: Map<number, number>;
 }
@@ -126,18 +128,22 @@ export function planLoad(lines: PackLine[], truck: Truck = STANDARD_TRUCK): Load
 
   const fits = (bin: Bin, line: PackLine) =>
     minBig((payload - bin.weight) / line.unitWeight, (capacity - bin.volume) / line.unitVolume);
+  const lightest = order.reduce((m, { line }) => minBig(m, line.unitWeight), payload);
+  const smallest = order.reduce((m, { line }) => minBig(m, line.unitVolume), capacity);
   const put = (bin: Bin, index: number, line: PackLine, n: number) => {
     if (n <= 0) return;
     bin.weight += BigInt(n) * line.unitWeight;
     bin.volume += BigInt(n) * line.unitVolume;
     bin.counts.set(index, (bin.counts.get(index) ?? 0) + n);
+    bin.full = payload - bin.weight < lightest || capacity - bin.volume < smallest;
   };
-  const emptyBin = (): Bin => ({ weight: 0n, volume: 0n, counts: new Map() });
+  const emptyBin = (): Bin => ({ weight: 0n, volume: 0n, full: false, counts: new Map() });
   /** First fit over `bins` in order; returns what did not fit. */
   const firstFit = (bins: Bin[], index: number, line: PackLine, quantity: number) => {
     let left = quantity;
     for (const bin of bins) {
       if (left === 0) break;
+      if (bin.full) continue;
       const n = Number(minBig(BigInt(left), fits(bin, line)));
       put(bin, index, line, n);
       left -= n;
@@ -205,7 +211,8 @@ export function planLoad(lines: PackLine[], truck: Truck = STANDARD_TRUCK): Load
     let i = 0;
     let j = dense.length - 1;
     const topUpAndClose = (bin: Bin) => {
-      for (let k = i; k <= j; k += 1) {
+      for (let k = i; k <= j && !bin.full; k += 1) {
+        if (left[k] === 0) continue;
         const n = Number(minBig(BigInt(left[k]), fits(bin, dense[k].line)));
         put(bin, dense[k].index, dense[k].line, n);
         left[k] -= n;

@@ -26,6 +26,7 @@ const MAY_IMPORT = {
     ...INFRASTRUCTURE,
     ...['auth', 'catalogue', 'hubs', 'jobs', 'outbox', 'stock', 'transport'],
   ],
+  plans: [...INFRASTRUCTURE, 'auth', 'catalogue', 'stock'],
   stats: [...INFRASTRUCTURE, 'auth', 'hubs', 'jobs', 'outbox'],
   energy: [...INFRASTRUCTURE, 'audit', 'auth', 'hubs', 'jobs', 'outbox', 'stats'],
   carbon: [...INFRASTRUCTURE, 'auth', 'energy', 'hubs', 'stats'],
@@ -37,8 +38,8 @@ const MAY_IMPORT = {
   web: [
     ...INFRASTRUCTURE,
     'audit',
-    ...['auth', 'carbon', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'reports'],
-    ...['stats', 'stock', 'transport'],
+    ...['auth', 'carbon', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'plans'],
+    ...['reports', 'stats', 'stock', 'transport'],
   ],
 };
 const FOLDERS = Object.keys(MAY_IMPORT);

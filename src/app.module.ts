@@ -20,6 +20,7 @@ import { JobSchedulesModule } from './jobs/job-schedules.module.js';
 import { MaintenanceWorkerModule } from './jobs/maintenance-worker.module.js';
 import { StockModule } from './stock/stock.module.js';
 import { DispatchesModule } from './dispatches/dispatches.module.js';
+import { PlansModule } from './plans/plans.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { OutboxRelayModule } from './outbox/outbox-relay.module.js';
 import { StatsWorkerModule } from './stats/stats-worker.module.js';
@@ -62,6 +63,7 @@ function apiModules() {
     CatalogueModule,
     StockModule,
     DispatchesModule,
+    PlansModule,
     StatsModule,
     ReportsModule,
     WebModule,

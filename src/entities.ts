@@ -3,7 +3,9 @@ import { UserHub } from './auth/user-hub.entity.js';
 import { User } from './auth/user.entity.js';
 import { Destination } from './catalogue/destination.entity.js';
 import { Item } from './catalogue/item.entity.js';
+import { Kit, KitComponent } from './catalogue/kit.entity.js';
 import { IdempotencyRecord } from './common/idempotency/idempotency-record.entity.js';
+import { DispatchKit } from './dispatches/dispatch-kit.entity.js';
 import { DispatchLine } from './dispatches/dispatch-line.entity.js';
 import { Dispatch } from './dispatches/dispatch.entity.js';
 import { WaybillCounter } from './dispatches/waybill-counter.entity.js';
@@ -53,4 +55,7 @@ export const ENTITIES = [
   AuditRecord,
   UserHub,
   TransportRoute,
+  Kit,
+  KitComponent,
+  DispatchKit,
 ];

@@ -15,6 +15,7 @@ export const AUDITED_FIELDS = {
     ...['targetPerformanceRatio', 'monthlyProfile'],
   ],
   route: ['hub', 'destination', 'distanceKm', 'basis'],
+  kit: ['code', 'name', 'householdSize', 'version', 'components'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type AuditTargetType = keyof typeof AUDITED_FIELDS;

@@ -22,10 +22,14 @@ const ALLOWED = {
   'dispatch.record': [Role.Warehouse],
   /** Meter readings of a hub's PV systems. */
   'energy.record': [Role.Warehouse],
+  /** Load plans: trucks for goods (records nothing). */
+  'plan.load': [Role.Warehouse, Role.Coordinator],
   /** Building (or rebuilding) a week's report. */
   'report.build': [Role.Coordinator],
   /** Items and destinations. */
   'catalogue.manage': [],
+  /** Kits: their composition and household size. */
+  'kits.manage': [],
   'hubs.manage': [],
   /** PV systems. */
   'energy.manage': [],

@@ -6,11 +6,14 @@ import { DestinationsService } from './destinations.service.js';
 import { Item } from './item.entity.js';
 import { ItemsController } from './items.controller.js';
 import { ItemsService } from './items.service.js';
+import { Kit } from './kit.entity.js';
+import { KitsController } from './kits.controller.js';
+import { KitsService } from './kits.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Item, Destination])],
-  controllers: [ItemsController, DestinationsController],
-  providers: [ItemsService, DestinationsService],
-  exports: [ItemsService, DestinationsService],
+  imports: [TypeOrmModule.forFeature([Item, Destination, Kit])],
+  controllers: [ItemsController, DestinationsController, KitsController],
+  providers: [ItemsService, DestinationsService, KitsService],
+  exports: [ItemsService, DestinationsService, KitsService],
 })
 export class CatalogueModule {}

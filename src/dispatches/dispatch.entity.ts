@@ -10,6 +10,7 @@ import {
 } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { Destination } from '../catalogue/destination.entity.js';
+import { numericTransformer } from '../database/transformers.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { DispatchStatus } from './dispatch-status.js';
 
@@ -102,6 +103,9 @@ export class Dispatch {
   /** `fuel` or `default` (tonne-km x intensity); null without a distance. */
   @Column({ type: 'varchar', length: 16, nullable: true })
   emissionMethod: 'fuel' | 'default' | null;
+  /** Kits carried (households equipped): the sum of its dispatch_kit quantities. */
+  @Column({ type: 'bigint', default: 0, transformer: numericTransformer })
+  households: number;
 
   /** Recorded from the historical import: counts in statistics, took no stock. */
   @Column({ default: false })

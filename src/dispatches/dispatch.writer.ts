@@ -25,6 +25,8 @@ export interface NewDispatch extends EmissionColumns {
   recordedById: string;
   /** In line order; weights and volumes are snapshots of the catalogue's unit figures. */
   lines: { itemId: number; quantity: number; unitWeightKg: string; unitVolumeM3: string }[];
+  /** Kits carried, as taken (none for history): their lines are among `lines`. */
+  kits?: { kitId: number; quantity: number; kitVersion: number; householdSize: number }[];
 }
 
 /**
@@ -41,6 +43,10 @@ export async function insertDispatches(
   const lines = dispatches.flatMap((d) =>
     d.lines.map((line, i) => ({ dispatchId: d.id, lineNo: i + 1, ...line })),
   );
+  const kits = dispatches.flatMap((d) =>
+    (d.kits ?? []).map((kit) => ({ dispatchId: d.id, ...kit })),
+  );
+  const households = (d: NewDispatch) => (d.kits ?? []).reduce((sum, k) => sum + k.quantity, 0);
   const { rows } = await runStatement<{ id: string; recorded_at: Date }>(
     manager,
     `WITH stored AS (
@@ -48,21 +54,21 @@ export async function insertDispatches(
          (id, hub_id, waybill_no, destination_id, status, dispatched_at, truck_plate, trailer_plate,
           driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
           lines_weight_kg, volume_m3, historical, import_id, recorded_by_id, distance_km,
-          distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method)
+          distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method, households)
        SELECT v.id, v.hub_id, v.waybill_no, v.destination_id, 'DISPATCHED', v.dispatched_at,
               v.truck_plate, v.trailer_plate, v.driver_name, v.driver_phone, v.carrier,
               v.consignee, v.emergency, v.cargo_weight_kg, v.lines_weight_kg, v.volume_m3,
               v.historical, v.import_id, v.recorded_by_id, v.distance_km, v.distance_basis,
-              v.fuel_litres, v.tonne_km, v.co2e_kg, v.emission_method
+              v.fuel_litres, v.tonne_km, v.co2e_kg, v.emission_method, v.households
          FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::timestamptz[], $6::text[],
                      $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
                      $13::numeric[], $14::numeric[], $15::numeric[], $16::boolean[], $17::uuid[],
                      $18::uuid[], $25::numeric[], $26::text[], $27::numeric[], $28::numeric[],
-                     $29::numeric[], $30::text[])
+                     $29::numeric[], $30::text[], $31::bigint[])
            AS v(id, hub_id, waybill_no, destination_id, dispatched_at, truck_plate, trailer_plate,
                 driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
                 lines_weight_kg, volume_m3, historical, import_id, recorded_by_id, distance_km,
-                distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method)
+                distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method, households)
        ON CONFLICT (hub_id, waybill_no) DO NOTHING
        RETURNING id, recorded_at
      ), stored_lines AS (
@@ -75,6 +81,12 @@ export async function insertDispatches(
                      $24::numeric[])
            AS l(dispatch_id, line_no, item_id, quantity, unit_weight_kg, unit_volume_m3)
          JOIN stored s ON s.id = l.dispatch_id
+     ), stored_kits AS (
+       INSERT INTO dispatch_kit (dispatch_id, kit_id, quantity, kit_version, household_size)
+       SELECT k.dispatch_id, k.kit_id, k.quantity, k.kit_version, k.household_size
+         FROM unnest($32::uuid[], $33::int[], $34::bigint[], $35::int[], $36::smallint[])
+           AS k(dispatch_id, kit_id, quantity, kit_version, household_size)
+         JOIN stored s ON s.id = k.dispatch_id
      )
      SELECT id, recorded_at FROM stored`,
     [
@@ -108,6 +120,12 @@ export async function insertDispatches(
       column((d) => d.tonneKm),
       column((d) => d.co2eKg),
       column((d) => d.emissionMethod),
+      column(households),
+      kits.map((k) => k.dispatchId),
+      kits.map((k) => k.kitId),
+      kits.map((k) => k.quantity),
+      kits.map((k) => k.kitVersion),
+      kits.map((k) => k.householdSize),
     ],
   );
   return new Map(rows.map((row) => [row.id, row.recorded_at]));

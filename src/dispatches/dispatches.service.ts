@@ -7,6 +7,7 @@ import type { Permitted } from '../auth/permissions.js';
 import { User } from '../auth/user.entity.js';
 import { DestinationsService } from '../catalogue/destinations.service.js';
 import { ItemsService } from '../catalogue/items.service.js';
+import { KitsService } from '../catalogue/kits.service.js';
 import { Clock } from '../common/clock.service.js';
 import { microToString, toMicro } from '../common/decimal.js';
 import { tonnageKg } from '../common/dispatch-rules.js';
@@ -25,6 +26,7 @@ import { OutboxEventType } from '../outbox/outbox-event.entity.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import { MovementType } from '../stock/movement-type.js';
 import { StockService } from '../stock/stock.service.js';
+import { DispatchKit } from './dispatch-kit.entity.js';
 import { DispatchLine } from './dispatch-line.entity.js';
 import { DispatchStatus } from './dispatch-status.js';
 import { Dispatch } from './dispatch.entity.js';
@@ -51,6 +53,7 @@ export class DispatchesService {
     private readonly hubs: HubsService,
     private readonly destinations: DestinationsService,
     private readonly items: ItemsService,
+    private readonly kits: KitsService,
     private readonly stock: StockService,
     private readonly outbox: OutboxService,
     private readonly waybills: WaybillNumbers,
@@ -66,13 +69,14 @@ export class DispatchesService {
   async create(dto: CreateDispatchDto, user: User): Promise<DispatchResponse> {
     const hub = await this.hubs.resolveFor(user, 'dispatch.record', dto.hub);
     const destination = await this.destinations.resolve(dto.destination);
-    const items = await this.items.snapshots(dto.lines.map((line) => line.sku));
+    const expanded = await this.kits.expand(dto.lines);
+    const items = await this.items.snapshots(expanded.lines.map((line) => line.sku));
     const now = this.clock.now();
     const dispatchedAt = dto.dispatchedAt ? new Date(dto.dispatchedAt) : now;
     assertRecordableTime(dispatchedAt, 'dispatchedAt', now);
 
     const id = randomUUID();
-    const lines = dto.lines.map((line, i) => {
+    const lines = expanded.lines.map((line, i) => {
       const item = items.get(line.sku)!;
       const quantity = BigInt(line.quantity);
       return {
@@ -130,6 +134,7 @@ export class DispatchesService {
       recordedById: user.id,
       ...emissions,
       lines,
+      kits: expanded.kits,
     };
 
     const recordedAt = await this.transactions.run(async (manager) => {
@@ -163,9 +168,11 @@ export class DispatchesService {
       deliveryNote: null,
       deliveryRecordedById: null,
     };
+    const households = expanded.kits.reduce((sum, k) => sum + k.quantity, 0);
     return mapDispatch(
-      { ...dispatch, hub, destination, recordedBy: user } as unknown as DispatchView,
+      { ...dispatch, households, hub, destination, recordedBy: user } as unknown as DispatchView,
       lines as unknown as DispatchLineView[],
+      expanded.kits,
     );
   }
 
@@ -371,15 +378,25 @@ export class DispatchesService {
 
   private async withLines(dispatches: DispatchView[]): Promise<DispatchResponse[]> {
     if (dispatches.length === 0) return [];
-    const lines = (await currentManager(this.dataSource.manager).find(DispatchLine, {
-      where: { dispatchId: In(dispatches.map((d) => d.id)) },
+    const manager = currentManager(this.dataSource.manager);
+    const ids = dispatches.map((d) => d.id);
+    const lines = (await manager.find(DispatchLine, {
+      where: { dispatchId: In(ids) },
       relations: { item: true },
       order: { lineNo: 'ASC' },
     })) as DispatchLineView[];
+    const kits = await manager.find(DispatchKit, {
+      where: { dispatchId: In(ids) },
+      relations: { kit: true },
+      order: { kitId: 'ASC' },
+    });
     return dispatches.map((d) =>
       mapDispatch(
         d,
         lines.filter((l) => l.dispatchId === d.id),
+        kits
+          .filter((k) => k.dispatchId === d.id)
+          .map((k) => ({ code: k.kit.code, quantity: k.quantity, householdSize: k.householdSize })),
       ),
     );
   }

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { EntityManager } from 'typeorm';
 import { Destination } from '../catalogue/destination.entity.js';
 import { Item } from '../catalogue/item.entity.js';
+import { Kit, KitComponent } from '../catalogue/kit.entity.js';
 import { PvSystem } from '../energy/pv-system.entity.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { TransportRoute } from '../transport/transport-route.entity.js';
@@ -47,6 +48,26 @@ export const TERMEZ_ROUTES: { destination: string; distanceKm: string; basis: st
   { destination: 'PL', distanceKm: '4800', basis: 'estimate: Rzeszow' },
   { destination: 'RO', distanceKm: '4700', basis: 'estimate: Suceava' },
 ];
+
+/**
+ * The household kit of FACTS.md, a planning default (estimated): admins edit it to the
+ * operation's standard, and the seeder never puts it back as it was.
+ */
+export const HOUSEHOLD_KIT = {
+  code: 'HH-CRI-5',
+  name: 'Household CRI kit, family of 5',
+  householdSize: 5,
+  components: [
+    { sku: 'CRI-FAMILY-TENT', quantity: 1 },
+    { sku: 'CRI-BLANKET-HT', quantity: 5 },
+    { sku: 'CRI-SLEEPING-MAT', quantity: 5 },
+    { sku: 'CRI-KITCHEN-SET-B', quantity: 1 },
+    { sku: 'CRI-JERRYCAN-20L', quantity: 2 },
+    { sku: 'CRI-BUCKET-14L', quantity: 1 },
+    { sku: 'CRI-PLASTIC-SHEET', quantity: 1 },
+    { sku: 'CRI-SOLAR-LAMP', quantity: 1 },
+  ],
+};
 
 function readCsv(file: string): Record<string, string>[] {
   const text = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
@@ -118,4 +139,32 @@ export async function seedReferenceData(manager: EntityManager): Promise<void> {
     )
     .orIgnore()
     .execute();
+  const kit = await manager
+    .createQueryBuilder()
+    .insert()
+    .into(Kit)
+    .values({
+      code: HOUSEHOLD_KIT.code,
+      name: HOUSEHOLD_KIT.name,
+      householdSize: HOUSEHOLD_KIT.householdSize,
+      version: 1,
+    })
+    .orIgnore()
+    .returning(['id'])
+    .execute();
+  const kitId = (kit.raw as { id: number }[])[0]?.id;
+  // Only a kit inserted now gets the default composition: an existing one may have been edited.
+  if (kitId !== undefined) {
+    const items = await manager.findBy(Item, {});
+    const idOf = new Map(items.map((item) => [item.sku, item.id]));
+    await manager.insert(
+      KitComponent,
+      HOUSEHOLD_KIT.components.map((c) => ({
+        kitId,
+        version: 1,
+        itemId: idOf.get(c.sku)!,
+        quantity: c.quantity,
+      })),
+    );
+  }
 }

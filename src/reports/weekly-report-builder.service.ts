@@ -110,6 +110,7 @@ export class WeeklyReportBuilder {
       trucks: week.trucks,
       tonnes: week.tonnes,
       volumeM3: week.volumeM3,
+      households: week.households,
       destinations: week.destinations,
       items: week.items,
       previousWeek: { trucks: previous.trucks, tonnes: previous.tonnes },

@@ -43,6 +43,9 @@ export class DispatchRollup {
 
   @Column({ type: 'integer', default: 0, transformer: numericTransformer })
   defaultTrucks: number;
+  /** Households equipped: kits carried by those trucks. */
+  @Column({ type: 'bigint', default: 0, transformer: numericTransformer })
+  households: number;
 
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   firstDispatchAt: Date | null;
@@ -121,6 +124,9 @@ export class DispatchMonthRollup {
 
   @Column({ type: 'integer', default: 0, transformer: numericTransformer })
   defaultTrucks: number;
+  /** Households equipped: kits carried by those trucks. */
+  @Column({ type: 'bigint', default: 0, transformer: numericTransformer })
+  households: number;
 
   @Column({ type: 'timestamptz', precision: 3, nullable: true })
   firstDispatchAt: Date | null;

@@ -69,10 +69,11 @@ const FOLD = GRAINS.flatMap((g) => [
   `WITH ${TARGETS}
   INSERT INTO ${g.trucks} AS r
     (hub_id, ${g.period}, destination_id, emergency, trucks, tonnage_kg, volume_m3,
-     ${EMISSION_COLUMNS}, first_dispatch_at, last_dispatch_at)
+     ${EMISSION_COLUMNS}, first_dispatch_at, last_dispatch_at, households)
   SELECT d.hub_id, ${g.of}, d.destination_id, ${EMERGENCY},
          $3::int * count(*), $3::int * sum(${TONNAGE}), $3::int * sum(d.volume_m3),
-         ${EMISSION_SUMS('$3::int * ')}, min(d.dispatched_at), max(d.dispatched_at)
+         ${EMISSION_SUMS('$3::int * ')}, min(d.dispatched_at), max(d.dispatched_at),
+         $3::int * sum(d.households)
     FROM targets t JOIN dispatch d ON d.id = t.id JOIN hub h ON h.id = d.hub_id
    GROUP BY 1, 2, 3, 4
    ORDER BY 1, 2, 3, 4
@@ -84,6 +85,7 @@ const FOLD = GRAINS.flatMap((g) => [
     co2e_kg = r.co2e_kg + EXCLUDED.co2e_kg,
     fuel_trucks = r.fuel_trucks + EXCLUDED.fuel_trucks,
     default_trucks = r.default_trucks + EXCLUDED.default_trucks,
+    households = r.households + EXCLUDED.households,
     first_dispatch_at = CASE WHEN EXCLUDED.trucks > 0
       THEN LEAST(r.first_dispatch_at, EXCLUDED.first_dispatch_at) ELSE r.first_dispatch_at END,
     last_dispatch_at = CASE WHEN EXCLUDED.trucks > 0
@@ -147,10 +149,10 @@ const REBUILD = [
   ...GRAINS.flatMap((g) => [`DELETE FROM ${g.trucks}`, `DELETE FROM ${g.items}`]),
   `INSERT INTO dispatch_rollup
      (hub_id, day, destination_id, emergency, trucks, tonnage_kg, volume_m3,
-      ${EMISSION_COLUMNS}, first_dispatch_at, last_dispatch_at)
+      ${EMISSION_COLUMNS}, first_dispatch_at, last_dispatch_at, households)
    SELECT d.hub_id, ${DAY}, d.destination_id, ${EMERGENCY}, count(*),
           sum(${TONNAGE}), sum(d.volume_m3), ${EMISSION_SUMS()},
-          min(d.dispatched_at), max(d.dispatched_at)
+          min(d.dispatched_at), max(d.dispatched_at), sum(d.households)
      FROM dispatch d JOIN hub h ON h.id = d.hub_id
     WHERE ${NOT_CANCELLED}
     GROUP BY 1, 2, 3, 4`,
@@ -164,10 +166,10 @@ const REBUILD = [
   // The months from the days just built: the same sums, without reading the dispatches again.
   `INSERT INTO dispatch_month_rollup
      (hub_id, month, destination_id, emergency, trucks, tonnage_kg, volume_m3,
-      ${EMISSION_COLUMNS}, first_dispatch_at, last_dispatch_at)
+      ${EMISSION_COLUMNS}, first_dispatch_at, last_dispatch_at, households)
    SELECT hub_id, date_trunc('month', day)::date, destination_id, emergency, sum(trucks),
           sum(tonnage_kg), sum(volume_m3), sum(tonne_km), sum(co2e_kg), sum(fuel_trucks),
-          sum(default_trucks), min(first_dispatch_at), max(last_dispatch_at)
+          sum(default_trucks), min(first_dispatch_at), max(last_dispatch_at), sum(households)
      FROM dispatch_rollup
     GROUP BY 1, 2, 3, 4`,
   `INSERT INTO dispatch_item_month_rollup

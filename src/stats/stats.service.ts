@@ -80,12 +80,12 @@ export class StatsService {
     const [destinations, items, pending] = await Promise.all([
       this.dataSource.query(
         `SELECT d.code, d.name, r.trucks::int, r.tonnage_kg::text, r.volume_m3::text,
-                r.first_at, r.last_at
+                r.first_at, r.last_at, r.households::float8 AS households
            FROM (SELECT destination_id, sum(trucks) AS trucks, sum(tonnage_kg) AS tonnage_kg,
                         sum(volume_m3) AS volume_m3, min(first_dispatch_at) AS first_at,
-                        max(last_dispatch_at) AS last_at
+                        max(last_dispatch_at) AS last_at, sum(households) AS households
                    FROM (${rows(
-                     'destination_id, trucks, tonnage_kg, volume_m3, first_dispatch_at, last_dispatch_at',
+                     'destination_id, trucks, tonnage_kg, volume_m3, first_dispatch_at, last_dispatch_at, households',
                      'dispatch_month_rollup',
                      'dispatch_rollup',
                    )}) x
@@ -101,6 +101,7 @@ export class StatsService {
           volume_m3: string;
           first_at: Date | null;
           last_at: Date | null;
+          households: number;
         }[]
       >,
       this.dataSource.query(
@@ -137,6 +138,7 @@ export class StatsService {
     const tonnage = dests.reduce((sum, d) => sum + d.kg, 0n);
     const volume = dests.reduce((sum, d) => sum + toMicro(d.volume_m3), 0n);
     const trucks = dests.reduce((sum, d) => sum + d.trucks, 0);
+    const households = dests.reduce((sum, d) => sum + d.households, 0);
     const times = (key: 'first_at' | 'last_at') =>
       dests
         .map((d) => d[key])
@@ -153,11 +155,13 @@ export class StatsService {
       trucks,
       tonnes: ratio(tonnage, KG_PER_TONNE),
       volumeM3: roundMicro(volume),
+      households,
       destinations: dests.map((d) => ({
         code: d.code,
         name: d.name,
         trucks: d.trucks,
         tonnes: ratio(d.kg, KG_PER_TONNE),
+        households: d.households,
       })),
       items: goods.map((i) => ({
         sku: i.sku,
@@ -173,6 +177,7 @@ export class StatsService {
         hubShortName: window.hub.shortName,
         trucks,
         tonnageKg: Number(tonnage / 1_000_000n),
+        households,
         destinations: dests.map((d) => ({ name: d.name, tonnageKg: Number(d.kg / 1_000_000n) })),
         items: goods.map((i) => ({
           plural: i.plural_name ?? pluralOf(i.name),

@@ -57,6 +57,23 @@ describe('summary sentence', () => {
     ).toBe('As of 1 October 2021, no trucks have been dispatched from the Termez hub.');
   });
 
+  it('says how many households the kits dispatched equip, when there are any', () => {
+    const input = {
+      asOf: '2026-11-30',
+      hubShortName: 'Termez',
+      trucks: 6,
+      tonnageKg: 78_920,
+      destinations: [{ name: 'Afghanistan', tonnageKg: 78_920 }],
+      items: [{ plural: 'family tents', tonnageKg: 55_000 }],
+    };
+    expect(summarySentence({ ...input, households: 1000 })).toBe(
+      'As of 30 November 2026, 6 trucks have been dispatched from the Termez hub to Afghanistan, ' +
+        'transporting 79 metric tons of relief items, including family tents, enough for 1,000 households.',
+    );
+    expect(summarySentence({ ...input, households: 1 })).toMatch(/, enough for 1 household\.$/);
+    expect(summarySentence({ ...input, households: 0 })).toMatch(/including family tents\.$/);
+  });
+
   it('names at most eight item kinds', () => {
     const items = 'abcdefghij'.split('').map((c, i) => ({ plural: `${c}s`, tonnageKg: 10 - i }));
     const sentence = summarySentence({

@@ -25,6 +25,8 @@ export interface SummaryInput {
   hubShortName: string;
   trucks: number;
   tonnageKg: number;
+  /** Kits dispatched; the sentence ends "enough for N households" when there are any. */
+  households?: number;
   /** Largest first. */
   destinations: { name: string; tonnageKg: number }[];
   /** Largest first. */
@@ -81,5 +83,10 @@ export function summarySentence(input: SummaryInput): string {
   );
   const to = destinations ? ` to ${destinations}` : '';
   const including = kinds ? `, including ${kinds}` : '';
-  return `As of ${date}, ${trucks} from ${hub}${to}, transporting ${tonnes} of relief items${including}.`;
+  const households = input.households ?? 0;
+  const enough =
+    households > 0
+      ? `, enough for ${thousands(households)} household${households === 1 ? '' : 's'}`
+      : '';
+  return `As of ${date}, ${trucks} from ${hub}${to}, transporting ${tonnes} of relief items${including}${enough}.`;
 }

@@ -1,14 +1,23 @@
 import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { User } from '../auth/user.entity.js';
 import { Can, CurrentUser } from '../auth/auth.decorators.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { Page } from '../common/pagination/page.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { AdjustmentsService } from './adjustments.service.js';
-import { CreateAdjustmentDto, MovementsQuery, StockQuery } from './dto/stock.dto.js';
+import { CoverageQuery, CreateAdjustmentDto, MovementsQuery, StockQuery } from './dto/stock.dto.js';
 import {
   AdjustmentResponse,
+  CoverageResponse,
+  KitCoverageResponse,
+  mapCoverage,
   mapMovement,
   MovementResponse,
   StockLevelResponse,
@@ -39,6 +48,31 @@ export class StockController {
       asOf: query.asOf ?? null,
       items: await this.stock.levels(hub, query.asOf),
     };
+  }
+
+  /**
+   * Households the hub's available stock covers per kit, with the items that limit it: one kit
+   * (`kit=HH-CRI-5`) or, without `kit`, `{ hub, items }` with every kit.
+   */
+  @ApiExtraModels(KitCoverageResponse, CoverageResponse)
+  @ApiOkResponse({
+    description: "One kit's coverage with `kit`; every kit's (`items`) without",
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(KitCoverageResponse) },
+        { $ref: getSchemaPath(CoverageResponse) },
+      ],
+    },
+  })
+  @ApiErrors(400, 403, 422)
+  @Get('coverage')
+  async coverage(
+    @Query() query: CoverageQuery,
+    @CurrentUser() user: User,
+  ): Promise<KitCoverageResponse | CoverageResponse> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
+    const kits = (await this.stock.coverage(hub, query.kit)).map((k) => mapCoverage(hub.code, k));
+    return query.kit !== undefined ? kits[0] : { hub: hub.code, items: kits };
   }
 
   /** The ledger, newest first. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ItemSnapshot } from '../catalogue/item-snapshot.js';
@@ -9,6 +9,7 @@ import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { ADVISORY_LOCK_CLASS } from '../database/advisory-locks.js';
 import { runStatement } from '../database/run-statement.js';
 import { Hub } from '../hubs/hub.entity.js';
+import { CoverageRow, coverageOf, KitCoverage } from './coverage.js';
 import { MovementsQuery } from './dto/stock.dto.js';
 import { AdjustmentReason, MovementType } from './movement-type.js';
 import { StockMovement } from './stock-movement.entity.js';
@@ -51,6 +52,15 @@ export interface StockLevelView {
   onHand: number;
   weightKg: number;
   volumeM3: number;
+}
+
+/**
+ * What of a level may be promised or taken, over the `stock_level` row aliased `alias` (absent
+ * when the hub never held the item): today all that is on hand. Releases (reservations) make it
+ * on hand minus reserved, here, for coverage and every other reader alike.
+ */
+export function availableSql(alias: string): string {
+  return `COALESCE(${alias}.on_hand, 0)`;
 }
 
 /** Lines in one fixed order (by item id), so two transactions never lock rows crosswise. */
@@ -221,6 +231,27 @@ export class StockService {
         volumeM3: roundMicro(units * toMicro(row.unit_volume_m3)),
       };
     });
+  }
+
+  /**
+   * Households the hub's available stock covers, for one kit (by code) or every kit: one query
+   * whatever the number of kits and items. An unknown kit is the client's 422.
+   */
+  async coverage(hub: Hub, kit?: string): Promise<KitCoverage[]> {
+    const rows: CoverageRow[] = await this.dataSource.query(
+      `SELECT k.code AS kit, k.name AS "kitName", k.household_size AS "householdSize", i.sku,
+              i.name, ${availableSql('s')}::float8 AS available, c.quantity AS "perKit"
+         FROM kit k
+         JOIN kit_component c ON c.kit_id = k.id AND c.version = k.version
+         JOIN item i ON i.id = c.item_id
+         LEFT JOIN stock_level s ON s.hub_id = $1 AND s.item_id = c.item_id
+        WHERE ($2::text IS NULL OR k.code = $2)`,
+      [hub.id, kit ?? null],
+    );
+    if (kit !== undefined && rows.length === 0) {
+      throw new UnprocessableEntityException(`Unknown kit ${kit}`);
+    }
+    return coverageOf(rows);
   }
 
   movements(hub: Hub, query: MovementsQuery): Promise<Page<StockMovement>> {

@@ -4,6 +4,7 @@ import { Can } from '../auth/auth.decorators.js';
 import { CarbonService } from '../carbon/carbon.service.js';
 import { StatsService } from '../stats/stats.service.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
+import { CoverageViews } from './coverage-view.service.js';
 import { ViewsService } from './views.service.js';
 import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
@@ -20,23 +21,26 @@ export class DashboardController {
     private readonly views: ViewsService,
     private readonly catalogue: CatalogueLookup,
     private readonly carbon: CarbonService,
+    private readonly coverage: CoverageViews,
   ) {}
 
   @Get()
   async show(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
     const hub = await this.views.hub(request);
     const asOf = this.stats.today(hub);
-    const [stats, weeks, destinations, carbon] = await Promise.all([
+    const [stats, weeks, destinations, carbon, coverage] = await Promise.all([
       this.stats.dispatchStats({ hub, from: null, asOf, emergency: null }),
       this.stats.timeseries(hub, 'week', undefined, undefined, undefined),
       this.catalogue.destinations(),
       this.carbon.emissions({ hub, from: null, asOf, emergency: null }),
+      this.coverage.forHub(hub),
     ]);
     await this.views.send(request, response, 'dashboard', {
       title: 'dashboard.title',
       stats,
       weeks,
       carbon,
+      coverage,
       iso2: Object.fromEntries(destinations.map((d) => [d.code, d.iso2])),
     });
   }

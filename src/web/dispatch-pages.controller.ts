@@ -13,6 +13,8 @@ import {
 } from '../dispatches/dto/dispatch.dto.js';
 import { DispatchResponse, SEMI_TRAILER } from '../dispatches/dto/dispatch-response.dto.js';
 import { Hub } from '../hubs/hub.entity.js';
+import { LoadPlanResponse, PlanLoadDto } from '../plans/dto/load-plan.dto.js';
+import { PlansService } from '../plans/plans.service.js';
 import { StockService } from '../stock/stock.service.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { localInputToIso, toLocalInput } from './format.js';
@@ -57,6 +59,7 @@ export class DispatchPagesController {
     private readonly recorder: FormRecorder,
     private readonly views: ViewsService,
     private readonly clock: Clock,
+    private readonly plans: PlansService,
   ) {}
 
   @Get()
@@ -148,6 +151,11 @@ export class DispatchPagesController {
     });
     const errors = result.errors ? rowErrors(result.errors, rowOf) : {};
     if (plain.length === 0) errors.lines = ['form.noLines'];
+    if (field(body, 'plan') && plain.length > 0) {
+      // "Plan the load": the trucks these lines take, shown on the form; nothing is recorded
+      await this.showPlan(request, response, hub, values, plain, rowOf);
+      return;
+    }
     if (!result.dto || plain.length === 0) {
       await this.showForm(request, response, hub, values, errors, null, 400);
       return;
@@ -265,6 +273,29 @@ export class DispatchPagesController {
     response.redirect(303, `/app/dispatches/${id}?done=delivered`);
   }
 
+  private async showPlan(
+    request: WebRequest,
+    response: Response,
+    hub: Hub,
+    values: DispatchFormValues,
+    plain: object[],
+    rowOf: number[],
+  ): Promise<void> {
+    const result = await validateAs(PlanLoadDto, { lines: plain });
+    if (!result.dto) {
+      const errors = rowErrors(result.errors ?? {}, rowOf);
+      await this.showForm(request, response, hub, values, errors, null, 400);
+      return;
+    }
+    try {
+      const plan = await this.plans.plan(result.dto.lines);
+      await this.showForm(request, response, hub, values, {}, null, 200, plan);
+    } catch (error) {
+      const failure = FormFailure.from(error);
+      await this.showForm(request, response, hub, values, failure.errors, failure, failure.status);
+    }
+  }
+
   private async showForm(
     request: WebRequest,
     response: Response,
@@ -273,9 +304,11 @@ export class DispatchPagesController {
     errors: FieldErrors,
     failure: FormFailure | null,
     status: number,
+    plan: LoadPlanResponse | null = null,
   ): Promise<void> {
-    const [items, levels, destinations] = await Promise.all([
+    const [items, kits, levels, destinations] = await Promise.all([
       this.catalogue.itemList(),
+      this.catalogue.kitList(),
       this.stock.levels(hub),
       this.catalogue.destinations(),
     ]);
@@ -291,6 +324,8 @@ export class DispatchPagesController {
         pageHub: hub,
         navCurrent: '/app/dispatches/new',
         items,
+        kits,
+        plan,
         onHand,
         destinations,
         semiTrailer: SEMI_TRAILER,

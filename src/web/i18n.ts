@@ -287,6 +287,27 @@ const en = {
   'error.server.title': 'Something went wrong',
   'error.server.body': 'The error was logged for the team. Try again in a moment.',
 
+  'coverage.title': 'Households covered',
+  'coverage.note':
+    'Households the stock available now equips with each kit, and the items that run out first.',
+  'coverage.none': 'No kits are defined.',
+  'coverage.limiting': '{item}: {available} available, {perKit} per kit ({households} households)',
+  'coverage.trucks': '{households} households = {trucks} semi-trailers',
+  'col.kit': 'Kit',
+  'col.households': 'Households',
+  'col.people': 'People',
+  'col.limiting': 'Runs out first',
+  'lines.items': 'Items',
+  'lines.kits': 'Kits (expanded into their items)',
+  'dispatch.kits': 'Kits (households)',
+  'dispatch.kit': '{quantity} × {code} (households of {size})',
+  'plan.title': 'Load plan',
+  'plan.submit': 'Plan the load',
+  'plan.summary':
+    '{trucks} semi-trailers for {tonnes} t and {volume} m³; {binding} sets the number (at least {lowerBound}).',
+  'plan.byWeight': 'weight',
+  'plan.byVolume': 'volume',
+  'plan.load': '{weight} kg, {volume} m³ ({loadWeight} of the payload, {loadVolume} of the volume)',
   'rule.week.notMonday': 'Choose a Monday: a week runs from Monday to Sunday.',
   'rule.week.notEnded': 'That week has not ended yet.',
   'rule.stock.insufficient': 'There is not that much on hand.',
@@ -298,6 +319,10 @@ const en = {
   'rule.delivery.linesMismatch': 'Count every line of the dispatch, once each.',
   'rule.delivery.overCounted': 'Received plus damaged is more than was sent on a line.',
   'rule.pvSystem.profileNotWhole': 'The twelve monthly shares must add up to 1.',
+  'rule.lines.tooLarge':
+    'With the kits counted in, an item comes to more than 1,000,000,000 units.',
+  'rule.plan.tooLarge': 'That is more trucks than one load plan lists (1,000).',
+  'rule.plan.unitTooLarge': 'One unit is larger than the truck, even empty.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -586,6 +611,27 @@ const ru: Record<MessageKey, string> = {
   'error.server.title': 'Что-то пошло не так',
   'error.server.body': 'Ошибка записана для команды. Попробуйте ещё раз чуть позже.',
 
+  'coverage.title': 'Обеспечено семей',
+  'coverage.note':
+    'Сколько семей можно обеспечить каждым набором из доступных сейчас запасов, и что закончится первым.',
+  'coverage.none': 'Наборы не заданы.',
+  'coverage.limiting': '{item}: доступно {available}, на набор {perKit} ({households} семей)',
+  'coverage.trucks': '{households} семей = {trucks} полуприцепов',
+  'col.kit': 'Набор',
+  'col.households': 'Семьи',
+  'col.people': 'Человек',
+  'col.limiting': 'Закончится первым',
+  'lines.items': 'Позиции',
+  'lines.kits': 'Наборы (раскладываются на позиции)',
+  'dispatch.kits': 'Наборы (семьи)',
+  'dispatch.kit': '{quantity} × {code} (семьи по {size} чел.)',
+  'plan.title': 'План загрузки',
+  'plan.submit': 'Рассчитать загрузку',
+  'plan.summary':
+    '{trucks} полуприцепов на {tonnes} т и {volume} м³; число определяет {binding} (не меньше {lowerBound}).',
+  'plan.byWeight': 'вес',
+  'plan.byVolume': 'объём',
+  'plan.load': '{weight} кг, {volume} м³ ({loadWeight} грузоподъёмности, {loadVolume} объёма)',
   'rule.week.notMonday': 'Выберите понедельник: неделя длится с понедельника по воскресенье.',
   'rule.week.notEnded': 'Эта неделя ещё не закончилась.',
   'rule.stock.insufficient': 'Столько нет в наличии.',
@@ -598,6 +644,9 @@ const ru: Record<MessageKey, string> = {
   'rule.delivery.linesMismatch': 'Укажите количество по каждой строке рейса, по одному разу.',
   'rule.delivery.overCounted': 'Получено и повреждено больше, чем отправлено по строке.',
   'rule.pvSystem.profileNotWhole': 'Двенадцать месячных долей должны в сумме давать 1.',
+  'rule.lines.tooLarge': 'С учётом наборов по одной позиции выходит больше 1 000 000 000 единиц.',
+  'rule.plan.tooLarge': 'Столько машин один план загрузки не перечисляет (не больше 1 000).',
+  'rule.plan.unitTooLarge': 'Одна единица груза больше машины, даже пустой.',
 };
 
 export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ru };

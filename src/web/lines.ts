@@ -19,14 +19,25 @@ export function readLines(body: FormBody): LineValues[] {
   }));
 }
 
-/** The filled rows as DTO lines, and for each the form row it came from. */
+/** A picker's value for a kit rather than an item (the dispatch form offers both). */
+export const KIT_PREFIX = 'kit:';
+
+/**
+ * The filled rows as DTO lines (a row whose picker names `kit:CODE` a kit line), and for each
+ * the form row it came from.
+ */
 export function toDtoLines(lines: LineValues[]) {
   const rowOf: number[] = [];
-  const plain: { sku: string; quantity: number | string }[] = [];
+  const plain: (({ sku: string } | { kit: string }) & { quantity: number | string })[] = [];
   lines.forEach((line, row) => {
     if (!line.sku && !line.quantity) return;
     rowOf.push(row);
-    plain.push({ sku: line.sku, quantity: wholeNumber(line.quantity) ?? '' });
+    const quantity = wholeNumber(line.quantity) ?? '';
+    plain.push(
+      line.sku.startsWith(KIT_PREFIX)
+        ? { kit: line.sku.slice(KIT_PREFIX.length), quantity }
+        : { sku: line.sku, quantity },
+    );
   });
   return { plain, rowOf };
 }

@@ -10,6 +10,7 @@ import { AdjustmentsService } from '../stock/adjustments.service.js';
 import { ReceiptsService } from '../stock/receipts.service.js';
 import { StockService } from '../stock/stock.service.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
+import { CoverageViews } from './coverage-view.service.js';
 import { localInputToIso } from './format.js';
 import { FormFailure, FormRecorder } from './form-recorder.service.js';
 import { field, FieldErrors, validateAs, wholeNumber } from './forms.js';
@@ -31,6 +32,7 @@ export class StockPagesController {
     private readonly catalogue: CatalogueLookup,
     private readonly recorder: FormRecorder,
     private readonly views: ViewsService,
+    private readonly coverage: CoverageViews,
   ) {}
 
   @Get('stock')
@@ -51,6 +53,8 @@ export class StockPagesController {
       asOfValue: asOfParam ?? '',
       levels,
       totals: { weightKg: total('weightKg'), volumeM3: total('volumeM3') },
+      // households are what is available now, whatever day the levels are shown for
+      coverage: await this.coverage.forHub(hub),
     });
   }
 
@@ -234,7 +238,9 @@ export function rowErrors(errors: FieldErrors, rowOf: number[]): FieldErrors {
   const out: FieldErrors = {};
   for (const [path, messages] of Object.entries(errors)) {
     const m = /^lines\.(\d+)(\..*)?$/.exec(path);
-    out[m ? `lines.${rowOf[Number(m[1])]}${m[2] ?? ''}` : path] = messages;
+    // a kit line's code is typed in the same picker as an item's SKU
+    const member = m?.[2] === '.kit' ? '.sku' : (m?.[2] ?? '');
+    out[m ? `lines.${rowOf[Number(m[1])]}${member}` : path] = messages;
   }
   return out;
 }

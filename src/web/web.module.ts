@@ -5,11 +5,13 @@ import { DispatchesModule } from '../dispatches/dispatches.module.js';
 import { CarbonModule } from '../carbon/carbon.module.js';
 import { EnergyModule } from '../energy/energy.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
+import { PlansModule } from '../plans/plans.module.js';
 import { ReportsModule } from '../reports/reports.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { StockModule } from '../stock/stock.module.js';
 import { AuditPagesController } from './audit-pages.controller.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
+import { CoverageViews } from './coverage-view.service.js';
 import { DashboardController } from './dashboard.controller.js';
 import { DispatchPagesController } from './dispatch-pages.controller.js';
 import { EnergyPagesController } from './energy-pages.controller.js';
@@ -37,6 +39,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     CatalogueModule,
     StockModule,
     DispatchesModule,
+    PlansModule,
     StatsModule,
     ReportsModule,
     EnergyModule,
@@ -58,6 +61,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     SessionsService,
     ViewsService,
     CatalogueLookup,
+    CoverageViews,
     FormRecorder,
     WebSessionGuard,
     WebExceptionFilter,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --build] [-- --keep] [-- --only=dispatch,import,stats,weekly]
+// npm run bench [-- --quick] [-- --build] [-- --keep] [-- --only=dispatch,import,kits,stats,weekly]
 //
 // Builds the app (when src/ changed since the bench last built it), starts it as a child process
 // on a free port with a database and Redis prefix of its own, runs each scenario, prints a table
@@ -23,6 +23,7 @@ import { expectStatus } from './lib/http.mjs';
 import { load, log, round } from './lib/util.mjs';
 import { dispatchScenario } from './scenarios/dispatch.mjs';
 import { importScenario } from './scenarios/import.mjs';
+import { kitsScenario } from './scenarios/kits.mjs';
 import { statisticsScenario } from './scenarios/statistics.mjs';
 import { weeklyScenario } from './scenarios/weekly.mjs';
 
@@ -42,6 +43,7 @@ const SIZES = quick
   ? {
       dispatch: { clients: CLIENTS, durationMs: 2500, warmupMs: 500, sampleEvery: 50, pollMs: 50 },
       import: { rows: 3000 },
+      kits: { calls: 100 },
       stats: { dispatches: 10_000, statsCalls: 40, plainSqlBudgetMs: 2000 },
     }
   : {
@@ -53,6 +55,7 @@ const SIZES = quick
         pollMs: 50,
       },
       import: { rows: 100_000 },
+      kits: { calls: 500 },
       stats: { dispatches: 1_000_000, statsCalls: 200, plainSqlBudgetMs: 120_000 },
     };
 
@@ -245,6 +248,31 @@ function table(results) {
     ]);
   } else if (im?.error) rows.push(['5', 'import', `FAILED: ${im.error}`, '', '']);
 
+  const k = s.kits;
+  if (k?.plan) {
+    rows.push([
+      '7',
+      `GET /api/stock/coverage?kit= p50 / p99 (${k.items} items, ${k.coverage.n} calls)`,
+      `${ms(k.coverage.p50)} / ${ms(k.coverage.p99)}`,
+      'p99 < 20 ms',
+      verdict(k.coverage.p99 < 20),
+    ]);
+    rows.push([
+      '7',
+      `GET /api/stock/coverage, every kit (${k.kits}) p50 / p99`,
+      `${ms(k.coverageAll.p50)} / ${ms(k.coverageAll.p99)}`,
+      'p99 < 20 ms',
+      verdict(k.coverageAll.p99 < 20),
+    ]);
+    rows.push([
+      '7',
+      `POST /api/plans/load, ${k.plan.lines} lines (${k.plan.trucks} trucks) p50 / p99`,
+      `${ms(k.plan.p50)} / ${ms(k.plan.p99)}`,
+      'p99 < 20 ms',
+      verdict(k.plan.p99 < 20),
+    ]);
+  } else if (k?.error) rows.push(['7', 'coverage and load plans', `FAILED: ${k.error}`, '', '']);
+
   const header = ['#', 'what', 'measured', 'target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -320,6 +348,7 @@ async function main() {
       await scenario(results, 'dispatch', () => dispatchScenario(ctx, SIZES.dispatch), app);
     if (wants('import'))
       await scenario(results, 'import', () => importScenario(ctx, SIZES.import), app);
+    if (wants('kits')) await scenario(results, 'kits', () => kitsScenario(ctx, SIZES.kits), app);
     if (wants('stats'))
       await scenario(results, 'stats', () => statisticsScenario(ctx, SIZES.stats), app);
     if (wants('weekly')) {

@@ -194,6 +194,24 @@ describe('audit trail', () => {
       .set(t.as())
       .send({ distanceKm: 433.5, basis: 'odometer' })
       .expect(200);
+    await t
+      .http()
+      .post('/api/kits')
+      .set(t.as())
+      .send({ code: 'AUD-KIT', name: 'Audit kit', components: [{ sku: ITEM.sku, quantity: 2 }] })
+      .expect(201);
+    await t
+      .http()
+      .patch('/api/kits/AUD-KIT')
+      .set(t.as())
+      .send({
+        householdSize: 4,
+        components: [
+          { sku: ITEM.sku, quantity: 3 },
+          { sku: 'CRI-BLANKET-HT', quantity: 4 },
+        ],
+      })
+      .expect(200);
 
     const rows = (await made()).reverse();
     expect(rows.map((r) => [r.action, r.target])).toEqual([
@@ -205,8 +223,22 @@ describe('audit trail', () => {
       ['pvSystem.updated', { type: 'pvSystem', id: 'AMM-PV-1' }],
       ['route.created', { type: 'route', id: 'AMM-SY' }],
       ['route.updated', { type: 'route', id: 'AMM-SY' }],
+      ['kit.created', { type: 'kit', id: 'AUD-KIT' }],
+      ['kit.updated', { type: 'kit', id: 'AUD-KIT' }],
     ]);
-    const [hub, item, update, destination, pv, pvUpdate, route, routeUpdate] = rows;
+    const [hub, item, update, destination, pv, pvUpdate, route, routeUpdate, kit, kitUpdate] = rows;
+    expect(kit.changes).toEqual({
+      code: [null, 'AUD-KIT'],
+      name: [null, 'Audit kit'],
+      householdSize: [null, 5],
+      version: [null, 1],
+      components: [null, { [ITEM.sku]: 2 }],
+    });
+    expect(kitUpdate.changes).toEqual({
+      householdSize: [5, 4],
+      version: [1, 2],
+      components: [{ [ITEM.sku]: 2 }, { [ITEM.sku]: 3, 'CRI-BLANKET-HT': 4 }],
+    });
     expect(hub.changes).toEqual({
       code: [null, 'AMM'],
       name: [null, 'Amman hub'],

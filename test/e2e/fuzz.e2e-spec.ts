@@ -76,6 +76,26 @@ function examples(now: Date): Record<string, Example> {
       body: { name: 'Renamed', unitWeightKg: 2 },
       optional: ['name', 'unitWeightKg'],
     },
+    CreateKitDto: {
+      body: {
+        code: 'FUZZ-KIT',
+        name: 'Fuzz kit',
+        householdSize: 5,
+        components: [{ sku: 'CRI-BLANKET-HT', quantity: 2 }],
+      },
+      optional: ['householdSize'],
+    },
+    UpdateKitDto: {
+      body: { name: 'Renamed kit', components: [{ sku: 'CRI-BLANKET-HT', quantity: 3 }] },
+      optional: ['name', 'components'],
+    },
+    PlanLoadDto: {
+      body: {
+        lines: [{ kit: 'HH-CRI-5', quantity: 2 }],
+        truck: { payloadKg: 22000, volumeM3: 82 },
+      },
+      optional: ['truck'],
+    },
     CreateDestinationDto: {
       body: { code: 'FZ', name: 'Fuzzland', iso2: 'FZ' },
       optional: ['iso2'],
@@ -318,7 +338,8 @@ function generate(doc: OpenApi, fixtures: Fixtures, now: Date): Probe[] {
         code: 'TMZ-PV-1',
       };
       const validParam = (name: string) =>
-        named[name] ?? (template.includes('/users/') ? fixtures.userId : fixtures.dispatchId);
+        (template.includes('/kits/') && name === 'code' ? 'HH-CRI-5' : named[name]) ??
+        (template.includes('/users/') ? fixtures.userId : fixtures.dispatchId);
       const fill = (override: Record<string, string> = {}) =>
         template.replace(/\{(\w+)\}/g, (_m, name: string) => override[name] ?? validParam(name));
       const path = fill();

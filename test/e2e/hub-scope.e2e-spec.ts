@@ -87,6 +87,7 @@ const HUB_ROUTES: HubRoute[] = [
       ['GET /api/energy/reports', (h: HubFixtures) => `/api/energy/reports?system=${h.system}`],
       ['GET /api/stats/emissions', (h: HubFixtures) => `/api/stats/emissions?hub=${h.code}`],
       ['GET /api/routes', (h: HubFixtures) => `/api/routes?hub=${h.code}`],
+      ['GET /api/stock/coverage', (h: HubFixtures) => `/api/stock/coverage?hub=${h.code}`],
     ] as const
   ).map(([route, path]): HubRoute => ({
     route,
@@ -251,6 +252,11 @@ const NOT_HUB_DATA = [
   'POST /api/users/:id/password',
   'DELETE /api/users/:id',
   'GET /api/audit',
+  'GET /api/kits',
+  'GET /api/kits/:code',
+  'POST /api/kits',
+  'PATCH /api/kits/:code',
+  'POST /api/plans/load',
   'GET /api/hubs',
   'GET /api/hubs/:code',
   'POST /api/hubs',

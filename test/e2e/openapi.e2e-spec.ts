@@ -54,6 +54,7 @@ const LISTS: Record<string, { field: string; type: string }> = {
   '/api/hubs': { field: 'timeZone', type: 'string' },
   '/api/items': { field: 'sku', type: 'string' },
   '/api/destinations': { field: 'code', type: 'string' },
+  '/api/kits': { field: 'householdSize', type: 'number' },
   '/api/stock/movements': { field: 'quantity', type: 'number' },
   '/api/receipts': { field: 'reference', type: 'string' },
   '/api/dispatches': { field: 'waybillNo', type: 'string' },

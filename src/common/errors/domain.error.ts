@@ -33,6 +33,12 @@ const KINDS = {
   'delivery.overCounted': 'unprocessable',
   /** A PV system's 12 monthly shares of the year's yield sum to 1. */
   'pvSystem.profileNotWhole': 'unprocessable',
+  /** Kits expanded, one SKU comes to more than 1,000,000,000 units (details: `skus`). */
+  'lines.tooLarge': 'unprocessable',
+  /** A load plan would need more trucks than one plan lists (details: `trucks`). */
+  'plan.tooLarge': 'unprocessable',
+  /** A unit that fits no truck of the plan, even empty (details: `skus`). */
+  'plan.unitTooLarge': 'unprocessable',
 } as const satisfies Record<string, DomainErrorKind>;
 
 export type DomainErrorCode = keyof typeof KINDS;

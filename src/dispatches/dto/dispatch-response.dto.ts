@@ -53,6 +53,15 @@ export class EmissionsResponse {
   fuelLitres: number | null;
 }
 
+/** A kit the truck carried, as it was when the truck left. */
+export class DispatchKitResponse {
+  code: string;
+  /** Kits: households equipped. */
+  quantity: number;
+  /** People one kit served then. */
+  householdSize: number;
+}
+
 export class DeliveryResponse {
   deliveredAt: string;
   note: string | null;
@@ -75,7 +84,12 @@ export class DispatchResponse {
   historical: boolean;
   /** The weighbridge's net cargo weight, when recorded. */
   cargoWeightKg: number | null;
+  /** Kit lines expanded into their components, merged with item lines of the same SKU. */
   lines: DispatchLineResponse[];
+  /** The kits the lines came from (empty when none). */
+  kits: DispatchKitResponse[];
+  /** Households equipped: the kits carried. */
+  households: number;
   /** Sum of the lines' weights. */
   totalWeightKg: number;
   totalVolumeM3: number;
@@ -99,7 +113,11 @@ export type DispatchView = Dispatch & {
 };
 export type DispatchLineView = DispatchLine & { item: { sku: string } };
 
-export function mapDispatch(dispatch: DispatchView, lines: DispatchLineView[]): DispatchResponse {
+export function mapDispatch(
+  dispatch: DispatchView,
+  lines: DispatchLineView[],
+  kits: DispatchKitResponse[],
+): DispatchResponse {
   const tonnage = toMicro(tonnageKg(dispatch));
   const volume = toMicro(dispatch.volumeM3);
   return {
@@ -129,6 +147,8 @@ export function mapDispatch(dispatch: DispatchView, lines: DispatchLineView[]): 
       damagedQuantity: line.damagedQuantity,
       missingQuantity: line.missingQuantity,
     })),
+    kits: kits.map((k) => ({ code: k.code, quantity: k.quantity, householdSize: k.householdSize })),
+    households: dispatch.households,
     totalWeightKg: roundDecimal(dispatch.linesWeightKg),
     totalVolumeM3: roundMicro(volume),
     tonnes: ratio(tonnage, toMicro(1000)),

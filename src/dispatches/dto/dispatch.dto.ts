@@ -15,7 +15,7 @@ import {
 import { IsCode, IsName } from '../../common/validation/codes.js';
 import { IsDecimal } from '../../common/validation/numbers.js';
 import { IsDay, IsInstant } from '../../common/validation/time.js';
-import { IsLines, IsQuantity, LineDto, MAX_LINES } from '../../stock/dto/line.dto.js';
+import { IsLines, IsQuantity, ItemOrKitLineDto, MAX_LINES } from '../../stock/dto/line.dto.js';
 import { HubQuery } from '../../hubs/dto/hub-query.dto.js';
 import { PageQuery } from '../../common/pagination/page.js';
 import { IntersectionType } from '@nestjs/swagger';
@@ -95,8 +95,12 @@ export class CreateDispatchDto {
   @Max(1_000_000)
   fuelLitres?: number;
 
-  @IsLines()
-  lines: LineDto[];
+  /**
+   * 1 to 100 lines, `{ sku, quantity }` or `{ kit, quantity }`; a kit is expanded into its
+   * components at its composition of now, merged with item lines of the same SKU.
+   */
+  @IsLines(() => ItemOrKitLineDto)
+  lines: ItemOrKitLineDto[];
 }
 
 export class CancelDispatchDto {

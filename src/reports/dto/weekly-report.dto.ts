@@ -116,6 +116,8 @@ export class WeeklyReportContent {
   trucks: number;
   tonnes: number;
   volumeM3: number;
+  /** Households equipped by the week's trucks (kits dispatched); absent in reports built before kits. */
+  households?: number;
   destinations: DestinationStats[];
   items: ItemStats[];
   previousWeek: WeekFigures;

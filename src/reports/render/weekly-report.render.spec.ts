@@ -12,7 +12,9 @@ const report: WeeklyReportResponse = {
   trucks: 1,
   tonnes: 10,
   volumeM3: 20,
-  destinations: [{ code: 'XSS', name: '<svg onload=alert(2)>', trucks: 1, tonnes: 10 }],
+  destinations: [
+    { code: 'XSS', name: '<svg onload=alert(2)>', trucks: 1, tonnes: 10, households: 0 },
+  ],
   items: [{ sku: 'CRI-X', name: 'Tent | *big* _wide_ [link](x) `code`', quantity: 4, tonnes: 10 }],
   previousWeek: { trucks: 0, tonnes: 0 },
   cumulative: { trucks: 1, tonnes: 10, summary: 'As of 2 June 2024, 1 truck ...' },

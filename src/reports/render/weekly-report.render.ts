@@ -73,7 +73,7 @@ export function renderMarkdown(report: WeeklyReportResponse): string {
     '',
     `Week of ${longDate(report.weekStart)} to ${longDate(report.weekEnd)}.`,
     '',
-    `**${n(report.trucks)} trucks, ${n(report.tonnes)} t, ${n(report.volumeM3)} m3** ` +
+    `**${n(report.trucks)} trucks, ${n(report.tonnes)} t, ${n(report.volumeM3)} m3${enoughFor(report)}** ` +
       `(previous week: ${n(report.previousWeek.trucks)} trucks, ${n(report.previousWeek.tonnes)} t; ` +
       `change ${change(report.trucks, report.previousWeek.trucks)} trucks, ${change(report.tonnes, report.previousWeek.tonnes)} t).`,
     '',
@@ -188,7 +188,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}blockquote{border-left
 </style></head><body>
 <h1>Weekly dispatch summary: ${e(report.hubName)}</h1>
 <p>Week of ${e(longDate(report.weekStart))} to ${e(longDate(report.weekEnd))}</p>
-<p class="figures"><strong>${n(report.trucks)} trucks, ${n(report.tonnes)} t, ${n(report.volumeM3)} m³</strong>
+<p class="figures"><strong>${n(report.trucks)} trucks, ${n(report.tonnes)} t, ${n(report.volumeM3)} m³${enoughFor(report)}</strong>
 (previous week ${n(report.previousWeek.trucks)} trucks, ${n(report.previousWeek.tonnes)} t;
 change ${e(change(report.trucks, report.previousWeek.trucks))} trucks, ${e(change(report.tonnes, report.previousWeek.tonnes))} t)</p>
 <blockquote>${e(report.cumulative.summary)}</blockquote>
@@ -250,4 +250,11 @@ ${table(
 <p><small>Generated ${e(report.generatedAt)}</small></p>
 </body></html>
 `;
+}
+
+/** ", enough for N households" when the week's trucks carried kits; nothing otherwise. */
+function enoughFor(report: { households?: number }): string {
+  const households = report.households ?? 0;
+  if (households <= 0) return '';
+  return `, enough for ${households.toLocaleString('en-US')} household${households === 1 ? '' : 's'}`;
 }

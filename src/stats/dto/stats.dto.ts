@@ -44,6 +44,8 @@ export class DestinationStats {
   name: string;
   trucks: number;
   tonnes: number;
+  /** Households equipped: kits carried by those trucks. */
+  households: number;
 }
 
 export class ItemStats {
@@ -61,6 +63,8 @@ export class DispatchStatsResponse {
   trucks: number;
   tonnes: number;
   volumeM3: number;
+  /** Households equipped: kits dispatched (each kit line's quantity), cancelled ones left out. */
+  households: number;
   /** By tonnes, largest first. */
   destinations: DestinationStats[];
   /** By tonnes (lines' weight), largest first. */

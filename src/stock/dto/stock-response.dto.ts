@@ -1,3 +1,4 @@
+import type { KitCoverage, LimitingItem } from '../coverage.js';
 import { Actor, mapActor } from '../../auth/dto/actor.dto.js';
 import { AdjustmentReason, MovementType } from '../movement-type.js';
 import { StockLevelView } from '../stock.service.js';
@@ -83,4 +84,39 @@ export class ReceiptResponse {
   recordedAt: string;
   recordedBy: Actor;
   lines: ReceiptLineResponse[];
+}
+
+export class LimitingItemResponse implements LimitingItem {
+  sku: string;
+  name: string;
+  /** Units available at the hub (on hand, less what is reserved once releases exist). */
+  available: number;
+  /** Units of it in one kit. */
+  perKit: number;
+  /** Households this item alone would cover: floor(available / perKit). */
+  households: number;
+}
+
+export class KitCoverageResponse {
+  hub: string;
+  /** The kit's code. */
+  kit: string;
+  name: string;
+  householdSize: number;
+  /** The least, over the kit's components, of floor(available / per kit). */
+  households: number;
+  /** households x householdSize. */
+  people: number;
+  /** The components that set `households`, then the next two, fewest households first. */
+  limitingItems: LimitingItemResponse[];
+}
+
+export class CoverageResponse {
+  hub: string;
+  /** Every kit, by code. */
+  items: KitCoverageResponse[];
+}
+
+export function mapCoverage(hub: string, coverage: KitCoverage): KitCoverageResponse {
+  return { hub, ...coverage };
 }

@@ -12,6 +12,13 @@ export class StockQuery extends HubQuery {
   asOf?: string;
 }
 
+export class CoverageQuery extends HubQuery {
+  /** A kit's code; every kit when absent. */
+  @IsOptional()
+  @IsCode('kit code')
+  kit?: string;
+}
+
 export class MovementsQuery extends HubPageQuery {
   @IsOptional()
   @IsCode('SKU')

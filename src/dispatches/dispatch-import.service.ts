@@ -88,7 +88,7 @@ export class DispatchImportService {
   ) {}
 
   async import(csv: string, hub: Hub, user: User): Promise<ImportResult> {
-    const read = readCsv(csv, LAYOUT);
+    const read = await readCsv(csv, LAYOUT);
     // one after the other: inside the request's transaction they share one connection
     const items = await this.catalogue();
     const destinations = await this.destinations();

@@ -1,6 +1,6 @@
 import { CsvError, parse } from 'csv-parse';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Problem, refuseProblems } from '../errors/problem-list.js';
+import { nextTurn, ROWS_PER_TURN } from '../turns.js';
 
 /** What a caller's CSV holds: its columns, how the header may list them, how many rows. */
 export interface CsvLayout<C extends string> {
@@ -112,6 +112,7 @@ export async function readCsv<C extends string>(
   const rows: CsvRow<C>[] = [];
   const problems: Problem[] = [];
   for (let i = headerAt + 1; i < records.length; i += 1) {
+    if ((i - headerAt) % ROWS_PER_TURN === 0) await nextTurn();
     const fields = records[i];
     if (isBlank(fields)) continue;
     count += 1;

@@ -8,6 +8,7 @@ import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter.js';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
+import { NoBodyInterceptor } from './common/http/no-body.interceptor.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { Environment } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -93,6 +94,8 @@ export class AppModule {
         ? [
             { provide: APP_GUARD, useClass: ApiKeyGuard },
             { provide: APP_FILTER, useClass: AllExceptionsFilter },
+            // before idempotency: a refused body is never run, nor stored as a response
+            { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
             { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
           ]
         : [],

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { User } from '../auth/user.entity.js';
 import { ItemSnapshot } from '../catalogue/item-snapshot.js';
+import { ItemsService } from '../catalogue/items.service.js';
 import { Clock } from '../common/clock.service.js';
 import { CsvLayout, CsvRow, readCsv } from '../common/csv/csv-reader.js';
 import { microToString, toMicro } from '../common/decimal.js';
@@ -86,12 +87,14 @@ export class DispatchImportService {
     private readonly transactions: TransactionRunner,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
+    private readonly catalogue: ItemsService,
   ) {}
 
   async import(csv: string, hub: Hub, user: User): Promise<ImportResult> {
     const read = await readCsv(csv, LAYOUT);
     // one after the other: inside the request's transaction they share one connection
-    const items = await this.catalogue();
+    // the items the file names; an unknown SKU is reported on its row below
+    const items = await this.catalogue.find([...new Set(read.rows.map((row) => row.values.sku))]);
     const destinations = await this.destinations();
     const now = this.clock.now();
     const waybills = new Map<string, ImportedDispatch>();
@@ -285,13 +288,6 @@ export class DispatchImportService {
         skipped: dispatches.length - stored.size,
       };
     });
-  }
-
-  private async catalogue(): Promise<Map<string, ItemSnapshot>> {
-    const rows: ItemSnapshot[] = await currentManager(this.dataSource.manager).query(
-      `SELECT id, sku, name, unit, unit_weight_kg::text AS "unitWeightKg", unit_volume_m3::text AS "unitVolumeM3" FROM item`,
-    );
-    return new Map(rows.map((row) => [row.sku, row]));
   }
 
   private async destinations(): Promise<Map<string, number>> {

@@ -34,6 +34,11 @@ export class HubsService {
     return paginate(this.hubs.createQueryBuilder('h'), page, ['h.code'], 'ASC', (h) => [h.code]);
   }
 
+  /** Every hub, by code: a network has a handful (the weekly reports' schedules). */
+  all(): Promise<Hub[]> {
+    return this.hubs.find({ order: { code: 'ASC' } });
+  }
+
   /** The hub a request names (or the default hub); an unknown code is the client's 422. */
   async resolve(code?: string): Promise<Hub> {
     const wanted = code ?? this.config.get('DEFAULT_HUB', { infer: true });

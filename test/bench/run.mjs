@@ -257,6 +257,13 @@ function table(results) {
     ]);
     rows.push([
       '7',
+      `${o.underCap.lines.toLocaleString('en-US')} lines (${(o.underCap.bytes / 1e6).toFixed(2)} MB, under the parser's cap): app CPU per 400`,
+      ms(o.underCap.cpuPerRefusalMs),
+      'a few ms',
+      '',
+    ]);
+    rows.push([
+      '7',
       `${o.atOnce.requests} of them at once: all refused after; health max`,
       `${ms(o.atOnce.allRefusedMs)}; ${ms(o.atOnce.health.max)}`,
       '',

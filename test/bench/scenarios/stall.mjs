@@ -35,12 +35,20 @@ function wideCsv(ctx, rows, bytes) {
   return `${out.join('\n')}\n`;
 }
 
-/** Asks /api/health one request after another until `stop()` says so; its latencies, ms. */
+/**
+ * Asks /api/health one request after another until `stop()` says so; its latencies, ms (one that
+ * got no answer within the client's timeout counts as that long).
+ */
 async function probeHealth(client, stop) {
   const latencies = [];
   while (!stop()) {
-    const response = await client.get('/health', { apiKey: null });
-    latencies.push(response.ms);
+    const started = performance.now();
+    try {
+      await client.get('/health', { apiKey: null, timeoutMs: 60_000 });
+    } catch (error) {
+      log(`stall: health: ${error.message}`);
+    }
+    latencies.push(performance.now() - started);
   }
   return latencies;
 }
@@ -91,15 +99,16 @@ export async function stallScenario(ctx, { importRows, oversizedLines, atOnce })
     `stall: import ${imported.ms} ms; health max ${imported.health.max} ms, p99 ${imported.health.p99} ms (${imported.health.n} probes)`,
   );
 
-  const body = JSON.stringify({
-    destination: ctx.destinations[0].code,
-    truckPlate: '01 A 123 BC',
-    lines: Array.from({ length: oversizedLines }, (_, i) => ({
-      sku: ctx.items[i % ctx.items.length].sku,
-      quantity: 1,
-    })),
-  });
-  const refuse = async () => {
+  const dispatchOf = (lines) =>
+    JSON.stringify({
+      destination: ctx.destinations[0].code,
+      truckPlate: '01 A 123 BC',
+      lines: Array.from({ length: lines }, (_, i) => ({
+        sku: ctx.items[i % ctx.items.length].sku,
+        quantity: 1,
+      })),
+    });
+  const refuser = (body) => async () => {
     const response = await ctx.warehouse.request('POST', '/dispatches', {
       text: body,
       contentType: 'application/json',
@@ -107,13 +116,16 @@ export async function stallScenario(ctx, { importRows, oversizedLines, atOnce })
     expectStatus(response, 400, 'oversized dispatch');
     return response.ms;
   };
-  // warm: the first request of a route pays for its first compilation
-  await refuse();
-  // the app's CPU per refusal, without health probes beside it
-  const REFUSALS = 20;
-  const cpuBefore = await cpuMsOf(ctx.app.pid);
-  for (let i = 0; i < REFUSALS; i += 1) await refuse();
-  const cpuPerRefusalMs = round(((await cpuMsOf(ctx.app.pid)) - cpuBefore) / REFUSALS, 1);
+  /** The app's CPU per refusal of `body`, ms, over 20 of them without health probes beside. */
+  const cpuPerRefusal = async (refuse) => {
+    await refuse(); // warm: the first request of a route pays for its first compilation
+    const cpuBefore = await cpuMsOf(ctx.app.pid);
+    for (let i = 0; i < 20; i += 1) await refuse();
+    return round(((await cpuMsOf(ctx.app.pid)) - cpuBefore) / 20, 1);
+  };
+  const body = dispatchOf(oversizedLines);
+  const refuse = refuser(body);
+  const cpuPerRefusalMs = await cpuPerRefusal(refuse);
   const single = await whileProbing(ctx, async () => {
     const times = [];
     for (let i = 0; i < 5; i += 1) times.push(await refuse());
@@ -125,6 +137,10 @@ export async function stallScenario(ctx, { importRows, oversizedLines, atOnce })
   log(
     `stall: ${oversizedLines.toLocaleString('en-US')} lines (${(body.length / 1e6).toFixed(1)} MB) refused in ${single.result.p50} ms, ${cpuPerRefusalMs} ms of the app's CPU each; ${atOnce} at once: all refused in ${many.ms} ms, health max ${many.health.max} ms`,
   );
+  // the longest array the body parser lets through (20,000 elements), refused by the DTO
+  const underCap = dispatchOf(19_999);
+  const underCapCpuMs = await cpuPerRefusal(refuser(underCap));
+  log(`stall: 19,999 lines refused with ${underCapCpuMs} ms of the app's CPU each`);
   return {
     idleHealth: idle,
     import: {
@@ -137,6 +153,7 @@ export async function stallScenario(ctx, { importRows, oversizedLines, atOnce })
       lines: oversizedLines,
       bytes: body.length,
       cpuPerRefusalMs,
+      underCap: { lines: 19_999, bytes: underCap.length, cpuPerRefusalMs: underCapCpuMs },
       one: { refusedMs: single.result, health: single.health },
       atOnce: {
         requests: atOnce,

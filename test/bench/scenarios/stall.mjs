@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { expectStatus, HttpClient } from '../lib/http.mjs';
 import { cpuMsOf, log, random, round, summarize } from '../lib/util.mjs';
+import { drainOutbox } from './dispatch.mjs';
 
 const HEADER =
   'waybill_no,dispatched_at,destination,truck_plate,sku,quantity,cargo_weight_kg,emergency,carrier,driver_name';
@@ -99,6 +100,9 @@ export async function stallScenario(ctx, { importRows, oversizedLines, atOnce })
     `stall: import ${imported.ms} ms; health max ${imported.health.max} ms, p99 ${imported.health.p99} ms (${imported.health.n} probes)`,
   );
 
+  // the statistics fold the import before the app's CPU is measured
+  await drainOutbox(ctx);
+
   const dispatchOf = (lines) =>
     JSON.stringify({
       destination: ctx.destinations[0].code,
@@ -116,12 +120,20 @@ export async function stallScenario(ctx, { importRows, oversizedLines, atOnce })
     expectStatus(response, 400, 'oversized dispatch');
     return response.ms;
   };
-  /** The app's CPU per refusal of `body`, ms, over 20 of them without health probes beside. */
+  /**
+   * The app's CPU per refusal of `body`, ms, over 20 of them without health probes beside, less
+   * what the idle app spends in the same time (the relay's polls, the workers).
+   */
   const cpuPerRefusal = async (refuse) => {
     await refuse(); // warm: the first request of a route pays for its first compilation
-    const cpuBefore = await cpuMsOf(ctx.app.pid);
+    const idleFrom = { cpu: await cpuMsOf(ctx.app.pid), at: performance.now() };
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const idlePerMs =
+      ((await cpuMsOf(ctx.app.pid)) - idleFrom.cpu) / (performance.now() - idleFrom.at);
+    const from = { cpu: await cpuMsOf(ctx.app.pid), at: performance.now() };
     for (let i = 0; i < 20; i += 1) await refuse();
-    return round(((await cpuMsOf(ctx.app.pid)) - cpuBefore) / 20, 1);
+    const used = (await cpuMsOf(ctx.app.pid)) - from.cpu;
+    return round(Math.max(0, used - idlePerMs * (performance.now() - from.at)) / 20, 1);
   };
   const body = dispatchOf(oversizedLines);
   const refuse = refuser(body);

@@ -8,9 +8,10 @@
  */
 const INFRASTRUCTURE = ['common', 'config', 'database'];
 const MAY_IMPORT = {
-  config: [],
   database: [],
   common: ['database'],
+  // the environment is validated with the API's own validators (one decimal rule)
+  config: ['common'],
   jobs: ['common', 'config'],
   outbox: [...INFRASTRUCTURE, 'jobs'],
   // The audit trail's writer: every feature that changes users, hubs or reference data uses it.

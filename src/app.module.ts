@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { CatalogueModule } from './catalogue/catalogue.module.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor.js';
+import { NoBodyInterceptor } from './common/http/no-body.interceptor.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { Environment } from './config/environment.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -101,6 +102,8 @@ export class AppModule {
         ? [
             { provide: APP_GUARD, useClass: ApiKeyGuard },
             { provide: APP_FILTER, useClass: AuditedExceptionsFilter },
+            // before idempotency: a refused body is never run, nor stored as a response
+            { provide: APP_INTERCEPTOR, useClass: NoBodyInterceptor },
             { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
           ]
         : [],

@@ -36,13 +36,7 @@ export class ItemsService {
    * the request's); 422 naming every SKU the catalogue does not have.
    */
   async snapshots(skus: string[], manager?: EntityManager): Promise<Map<string, ItemSnapshot>> {
-    const rows: ItemSnapshot[] = await (manager ?? currentManager(this.items.manager)).query(
-      `SELECT id, sku, name, unit, unit_weight_kg::text AS "unitWeightKg",
-              unit_volume_m3::text AS "unitVolumeM3"
-         FROM item WHERE sku = ANY($1::text[])`,
-      [skus],
-    );
-    const found = new Map(rows.map((row) => [row.sku, row]));
+    const found = await this.find(skus, manager);
     const unknown = [...new Set(skus.filter((sku) => !found.has(sku)))];
     if (unknown.length > 0) {
       throw new UnprocessableEntityException({
@@ -51,6 +45,17 @@ export class ItemsService {
       });
     }
     return found;
+  }
+
+  /** The items of these SKUs that the catalogue has, as they are now; others are left out. */
+  async find(skus: string[], manager?: EntityManager): Promise<Map<string, ItemSnapshot>> {
+    const rows: ItemSnapshot[] = await (manager ?? currentManager(this.items.manager)).query(
+      `SELECT id, sku, name, unit, unit_weight_kg::text AS "unitWeightKg",
+              unit_volume_m3::text AS "unitVolumeM3"
+         FROM item WHERE sku = ANY($1::text[])`,
+      [skus],
+    );
+    return new Map(rows.map((row) => [row.sku, row]));
   }
 
   async create(dto: CreateItemDto): Promise<Item> {

@@ -93,6 +93,20 @@ describe('validateEnvironment', () => {
       { ADMIN_PASSWORD: 'x'.repeat(201) },
       /^Invalid configuration: ADMIN_PASSWORD must be shorter than or equal to 200 characters \(got \(hidden\)\)$/,
     ],
+    // 0.0000001 is read as the number 1e-7, whose text has no "."; class-validator's
+    // maxDecimalPlaces threw a TypeError on it, which ended the start with a stack trace.
+    ...['0.0000001', '0.00000015', '1e-7', '1.5e-7', '5e-7', '1e400'].map(
+      (value): [Record<string, string>, RegExp] => [
+        { GRID_EMISSION_FACTOR_KG_PER_KWH: value },
+        new RegExp(
+          `^Invalid configuration: GRID_EMISSION_FACTOR_KG_PER_KWH must be a number with at most 6 decimals \\(got "${value}"\\)$`,
+        ),
+      ],
+    ),
+    [
+      { EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR: '1414.0000001' },
+      /^Invalid configuration: EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR must be a number with at most 6 decimals \(got "1414.0000001"\)$/,
+    ],
   ])('names the bad variable in one line: %j', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(ConfigurationError);
     expect(() => validateEnvironment(raw)).toThrow(message);

@@ -2,7 +2,6 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -13,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { IsDecimal } from '../common/validation/numbers.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-length.js';
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
@@ -119,14 +119,14 @@ export class Environment {
   @Transform(toNumber)
   @Max(5)
   @Min(0)
-  @IsNumber({ maxDecimalPlaces: 6 })
+  @IsDecimal(6)
   GRID_EMISSION_FACTOR_KG_PER_KWH = 0.558;
 
   /** What a kWp of PV should make in a year at the hub: TMZ-PV-1's 989,993 kWh over 700 kWp. */
   @Transform(toNumber)
   @Max(5000)
   @Min(1)
-  @IsNumber({ maxDecimalPlaces: 6 })
+  @IsDecimal(6)
   EXPECTED_SPECIFIC_YIELD_KWH_PER_KWP_YEAR = 1414;
 
   /**
@@ -136,7 +136,7 @@ export class Environment {
   @Transform(toNumber)
   @Max(10)
   @Min(0)
-  @IsNumber({ maxDecimalPlaces: 6 })
+  @IsDecimal(6)
   DIESEL_CO2E_KG_PER_L = 3.17;
 
   /**
@@ -147,7 +147,7 @@ export class Environment {
   @Transform(toNumber)
   @Max(5)
   @Min(0)
-  @IsNumber({ maxDecimalPlaces: 6 })
+  @IsDecimal(6)
   ROAD_CO2E_KG_PER_TKM = 0.081;
 }
 
@@ -166,7 +166,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     const first = errors[0];
     const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     const secret = /_(KEY|PASSWORD)$/.test(first.property);
-    const shown = secret ? '(hidden)' : JSON.stringify(first.value);
+    // as it was written: 0.0000001, not the 1e-7 it was read as
+    const shown = secret ? '(hidden)' : JSON.stringify(present[first.property] ?? first.value);
     throw new ConfigurationError(
       `Invalid configuration: ${first.property} ${reason.replace(`${first.property} `, '')} (got ${shown})`,
     );

@@ -5,9 +5,9 @@ const HEADER =
   'system,start,end,generated_kwh,consumed_kwh,grid_import_kwh,exported_kwh,irradiation_kwh_m2';
 
 /** The problems of a file that cannot be read at all (422 at once). */
-function refusal(csv: string) {
+async function refusal(csv: string) {
   try {
-    parseReadingsCsv(csv);
+    await parseReadingsCsv(csv);
   } catch (error) {
     if (error instanceof UnprocessableEntityException) {
       return (error.getResponse() as { errors: unknown[] }).errors;
@@ -18,10 +18,10 @@ function refusal(csv: string) {
 }
 
 describe('parseReadingsCsv', () => {
-  it('reads the documented columns, optional ones empty or left out', () => {
+  it('reads the documented columns, optional ones empty or left out', async () => {
     const csv = `\uFEFF${HEADER}\r\nTMZ-PV-1,2024-05-31T10:00:00+05:00,2024-05-31T11:00:00+05:00,410.5,120,,290.25,0.71\r\n\r\nTMZ-PV-1,2024-05-31T11:00:00+05:00,2024-05-31T12:00:00+05:00,400,,,,\r\n`;
-    expect(parseReadingsCsv(csv).problems).toEqual([]);
-    expect(parseReadingsCsv(csv).readings).toEqual([
+    expect((await parseReadingsCsv(csv)).problems).toEqual([]);
+    expect((await parseReadingsCsv(csv)).readings).toEqual([
       {
         source: { row: 2 },
         system: 'TMZ-PV-1',
@@ -45,7 +45,7 @@ describe('parseReadingsCsv', () => {
         irradiationKwhM2: null,
       },
     ]);
-    const short = parseReadingsCsv(
+    const short = await parseReadingsCsv(
       'generated_kwh,end,start,system\n5,2024-05-31T11:00:00Z,2024-05-31T10:00:00Z,PV-2\n',
     );
     expect(short.readings[0]).toMatchObject({
@@ -55,7 +55,7 @@ describe('parseReadingsCsv', () => {
     });
   });
 
-  it('numbers bad rows as a spreadsheet does and names every problem', () => {
+  it('numbers bad rows as a spreadsheet does and names every problem', async () => {
     const csv = [
       HEADER,
       'TMZ-PV-1,2024-05-31T10:00:00+05:00,2024-05-31T11:00:00+05:00,10,,,,',
@@ -65,7 +65,7 @@ describe('parseReadingsCsv', () => {
       'TMZ-PV-1,2024-05-31T13:00:00+05:00',
       ',2024-05-31T14:00:00+05:00,2024-05-31T15:00:00+05:00,,1.1234567,,,',
     ].join('\n');
-    const { readings, problems } = parseReadingsCsv(csv);
+    const { readings, problems } = await parseReadingsCsv(csv);
     expect(readings.map((r) => r.source)).toEqual([{ row: 2 }]);
     expect(problems).toEqual([
       { row: 3, column: 'generated_kwh', message: 'generated_kwh must not be negative (got -3)' },
@@ -91,8 +91,8 @@ describe('parseReadingsCsv', () => {
     ]);
   });
 
-  it('checks the header', () => {
-    expect(refusal('system,start,generated_kwh,colour\nx,y,1,red\n')).toEqual([
+  it('checks the header', async () => {
+    expect(await refusal('system,start,generated_kwh,colour\nx,y,1,red\n')).toEqual([
       {
         row: 1,
         column: 'colour',
@@ -100,19 +100,19 @@ describe('parseReadingsCsv', () => {
       },
       { row: 1, column: 'end', message: 'column end is missing' },
     ]);
-    expect(refusal('')).toEqual([
+    expect(await refusal('')).toEqual([
       { row: 1, message: `the CSV is empty: it needs a header row (${HEADER})` },
     ]);
-    expect(() => parseReadingsCsv(`${HEADER}\n\n`)).toThrow('The CSV has no readings');
-    expect(refusal('system,start\n"unclosed,1\n')).toEqual([
+    await expect(parseReadingsCsv(`${HEADER}\n\n`)).rejects.toThrow('The CSV has no readings');
+    expect(await refusal('system,start\n"unclosed,1\n')).toEqual([
       { row: 2, message: expect.stringMatching(/^the CSV cannot be read: Quote Not Closed/) },
     ]);
   });
 
-  it('takes at most 10,000 readings', () => {
+  it('takes at most 10,000 readings', async () => {
     const row = 'P,2024-05-31T10:00:00Z,2024-05-31T11:00:00Z,1';
     const csv = `system,start,end,generated_kwh\n${Array(10_001).fill(row).join('\n')}`;
-    expect(refusal(csv)).toEqual([
+    expect(await refusal(csv)).toEqual([
       { row: 10_002, message: 'a CSV may hold at most 10,000 rows; this one has 10,001: split it' },
     ]);
   });

@@ -51,8 +51,8 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
  * rows are numbered and which files are refused at once). The problems of single rows are
  * handed on, so that the service reports them with its own, all at once.
  */
-export function parseReadingsCsv(text: string): ReceivedReadings {
-  const { rows, problems } = readCsv(text, LAYOUT);
+export async function parseReadingsCsv(text: string): Promise<ReceivedReadings> {
+  const { rows, problems } = await readCsv(text, LAYOUT);
   if (rows.length === 0 && problems.length === 0) {
     throw new BadRequestException('The CSV has no readings');
   }

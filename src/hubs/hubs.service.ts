@@ -38,6 +38,11 @@ export class HubsService {
     return paginate(this.hubs.createQueryBuilder('h'), page, ['h.code'], 'ASC', (h) => [h.code]);
   }
 
+  /** Every hub, by code: a network has a handful (the weekly reports' schedules). */
+  all(): Promise<Hub[]> {
+    return this.hubs.find({ order: { code: 'ASC' } });
+  }
+
   /**
    * The hub a request acts at, and the one check that the user may `action` there (SPEC "Hubs a
    * user may act at"): the hub `code` names, else the user's default hub. An unknown code is

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Hub } from '../hubs/hub.entity.js';
+import { HubsService } from '../hubs/hubs.service.js';
 import { JobSchedule, JobScheduleSource, ScheduleSource } from '../jobs/job-schedule.js';
 import { JobName } from '../jobs/jobs.constants.js';
 
@@ -15,10 +14,10 @@ export const weeklySchedulerId = (hub: Pick<Hub, 'code'>) => `weekly-report:${hu
 @Injectable()
 @ScheduleSource()
 export class WeeklyReportScheduler implements JobScheduleSource {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly hubs: HubsService) {}
 
   async schedules(): Promise<JobSchedule[]> {
-    const hubs = await this.dataSource.getRepository(Hub).find({ order: { code: 'ASC' } });
+    const hubs = await this.hubs.all();
     return hubs.map((hub) => ({
       id: weeklySchedulerId(hub),
       job: JobName.ScheduledWeeklyReport,

@@ -53,7 +53,7 @@ export class StatsController {
   }
 
   /** Recomputes every rollup from the dispatch tables, then swaps them in at once. */
-  @ApiErrors(403, 503)
+  @ApiErrors(400, 403, 503)
   @Post('rebuild')
   @HttpCode(202)
   @Can('stats.rebuild')

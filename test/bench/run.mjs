@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --build] [-- --keep] [-- --only=dispatch,import,kits,stats,weekly]
+// npm run bench [-- --quick] [-- --build] [-- --keep] [-- --only=dispatch,import,kits,stats,weekly,stall]
 //
 // Builds the app (when src/ changed since the bench last built it), starts it as a child process
 // on a free port with a database and Redis prefix of its own, runs each scenario, prints a table
@@ -24,6 +24,7 @@ import { load, log, round } from './lib/util.mjs';
 import { dispatchScenario } from './scenarios/dispatch.mjs';
 import { importScenario } from './scenarios/import.mjs';
 import { kitsScenario } from './scenarios/kits.mjs';
+import { stallScenario } from './scenarios/stall.mjs';
 import { statisticsScenario } from './scenarios/statistics.mjs';
 import { weeklyScenario } from './scenarios/weekly.mjs';
 
@@ -45,6 +46,7 @@ const SIZES = quick
       import: { rows: 3000 },
       kits: { calls: 100 },
       stats: { dispatches: 10_000, statsCalls: 40, plainSqlBudgetMs: 2000 },
+      stall: { importRows: 10_000, oversizedLines: 100_000, atOnce: 10 },
     }
   : {
       dispatch: {
@@ -57,6 +59,7 @@ const SIZES = quick
       import: { rows: 100_000 },
       kits: { calls: 500 },
       stats: { dispatches: 1_000_000, statsCalls: 200, plainSqlBudgetMs: 120_000 },
+      stall: { importRows: 100_000, oversizedLines: 100_000, atOnce: 10 },
     };
 
 // A database of this run's own: two benches on one machine (a developer's and CI's) must not
@@ -247,31 +250,70 @@ function table(results) {
       verdict(im.seconds < 30),
     ]);
   } else if (im?.error) rows.push(['5', 'import', `FAILED: ${im.error}`, '', '']);
+  const sl = s.stall;
+  if (sl?.import) {
+    const o = sl.oversized;
+    rows.push([
+      '7',
+      'GET /api/health when idle, p50 / max',
+      `${ms(sl.idleHealth.p50)} / ${ms(sl.idleHealth.max)}`,
+      '',
+      '',
+    ]);
+    rows.push([
+      '7',
+      `health during an import of ${(sl.import.bytes / 1e6).toFixed(1)} MB (${sl.import.rows.toLocaleString('en-US')} rows, ${round(sl.import.ms / 1000, 1)} s): max / p99`,
+      `${ms(sl.import.health.max)} / ${ms(sl.import.health.p99)}`,
+      '',
+      '',
+    ]);
+    rows.push([
+      '7',
+      `${o.lines.toLocaleString('en-US')} dispatch lines (${(o.bytes / 1e6).toFixed(1)} MB): 400 after (p50); app CPU per 400; health max`,
+      `${ms(o.one.refusedMs.p50)}; ${ms(o.cpuPerRefusalMs)}; ${ms(o.one.health.max)}`,
+      'a few ms',
+      '',
+    ]);
+    rows.push([
+      '7',
+      `${o.underCap.lines.toLocaleString('en-US')} lines (${(o.underCap.bytes / 1e6).toFixed(2)} MB, under the parser's cap): app CPU per 400`,
+      ms(o.underCap.cpuPerRefusalMs),
+      'a few ms',
+      '',
+    ]);
+    rows.push([
+      '7',
+      `${o.atOnce.requests} of them at once: all refused after; health max`,
+      `${ms(o.atOnce.allRefusedMs)}; ${ms(o.atOnce.health.max)}`,
+      '',
+      '',
+    ]);
+  } else if (sl?.error) rows.push(['7', 'stall', `FAILED: ${sl.error}`, '', '']);
 
   const k = s.kits;
   if (k?.plan) {
     rows.push([
-      '7',
+      '8',
       `GET /api/stock/coverage?kit= p50 / p99 (${k.items} items, ${k.coverage.n} calls)`,
       `${ms(k.coverage.p50)} / ${ms(k.coverage.p99)}`,
       'p99 < 20 ms',
       verdict(k.coverage.p99 < 20),
     ]);
     rows.push([
-      '7',
+      '8',
       `GET /api/stock/coverage, every kit (${k.kits}) p50 / p99`,
       `${ms(k.coverageAll.p50)} / ${ms(k.coverageAll.p99)}`,
       'p99 < 20 ms',
       verdict(k.coverageAll.p99 < 20),
     ]);
     rows.push([
-      '7',
+      '8',
       `POST /api/plans/load, ${k.plan.lines} lines (${k.plan.trucks} trucks) p50 / p99`,
       `${ms(k.plan.p50)} / ${ms(k.plan.p99)}`,
       'p99 < 20 ms',
       verdict(k.plan.p99 < 20),
     ]);
-  } else if (k?.error) rows.push(['7', 'coverage and load plans', `FAILED: ${k.error}`, '', '']);
+  } else if (k?.error) rows.push(['8', 'coverage and load plans', `FAILED: ${k.error}`, '', '']);
 
   const header = ['#', 'what', 'measured', 'target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -361,6 +403,9 @@ async function main() {
         : new Date(Date.now() - 14 * 86_400_000).toISOString().slice(0, 10);
       await scenario(results, 'weekly', () => weeklyScenario(ctx, { day }), app);
     }
+    // last: its own historical dispatches (2015-2018) stay out of the other scenarios' figures
+    if (wants('stall'))
+      await scenario(results, 'stall', () => stallScenario(ctx, SIZES.stall), app);
     if (app.exited)
       throw new Error(`the app exited during the bench: ${JSON.stringify(app.exited)}`);
   } finally {

@@ -405,6 +405,13 @@ function generate(doc: OpenApi, fixtures: Fixtures, now: Date): Probe[] {
         }
       }
 
+      // A route that takes no body (rotate a key, revoke a user, rebuild): one sent is refused,
+      // never ignored while the route runs.
+      if (!operation.requestBody && !takesCsv) {
+        add('a JSON body where none is taken', { path, type: 'application/json', body: anyBody });
+        add('a JSON array where none is taken', { path, type: 'application/json', body: '[1]' });
+        continue;
+      }
       if (takesCsv && !example) {
         csvProbes(rand).forEach(([kind, csv]) => add(kind, { path, type: 'text/csv', body: csv }));
         add('JSON where CSV is read', { path, type: 'application/json', body: anyBody });

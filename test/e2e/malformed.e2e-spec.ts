@@ -413,6 +413,76 @@ describe('input no route can take (issue 13)', () => {
     });
   });
 
+  describe('a route that takes no body refuses one (400), and takes none or {}', () => {
+    /** A user of its own, its id, and the key that signs as it. */
+    async function someone() {
+      const key = await t.createUser('coordinator');
+      const me = await t.http().get('/api/users/me').set(t.as(key)).expect(200);
+      return { key, id: me.body.id as string };
+    }
+    const signsIn = async (key: string) =>
+      (await t.http().get('/api/users/me').set(t.as(key))).status === 200;
+
+    it('rotating a key with a body rotates nothing', async () => {
+      const user = await someone();
+      for (const [body, type] of [
+        ['{"apiKey":"rh_mine"}', 'application/json'],
+        ['[]', 'application/json'],
+        ['name\nx\n', 'text/csv'],
+      ]) {
+        const response = await raw(t, `/api/users/${user.id}/rotate-key`, body, undefined, type);
+        expect({ status: response.status, message: response.body.message }).toEqual({
+          status: 400,
+          message: 'POST /api/users/:id/rotate-key takes no body: send none (or {})',
+        });
+      }
+      expect(await signsIn(user.key)).toBe(true);
+      // none, or {}: rotated, and the old key stops working
+      const rotated = await t
+        .http()
+        .post(`/api/users/${user.id}/rotate-key`)
+        .set(t.as())
+        .expect(200);
+      expect(await signsIn(user.key)).toBe(false);
+      await t.http().post(`/api/users/${user.id}/rotate-key`).set(t.as()).send({}).expect(200);
+      expect(await signsIn(rotated.body.apiKey)).toBe(false);
+    });
+
+    it('revoking a user with a body revokes no one', async () => {
+      const user = await someone();
+      const refused = await t
+        .http()
+        .delete(`/api/users/${user.id}`)
+        .set(t.as())
+        .send({ reason: 'left the team' })
+        .expect(400);
+      expect(messages(refused)).toBe('DELETE /api/users/:id takes no body: send none (or {})');
+      expect(await signsIn(user.key)).toBe(true);
+      await t.http().delete(`/api/users/${user.id}`).set(t.as()).expect(204);
+      expect(await signsIn(user.key)).toBe(false);
+    });
+
+    it('a rebuild of the statistics with a body is refused; without one, or with {}, it is queued', async () => {
+      const refused = await raw(t, '/api/stats/rebuild', '{"from":"2024-01-01"}');
+      expect(refused.status).toBe(400);
+      expect(messages(refused)).toMatch(/^POST \/api\/stats\/rebuild takes no body/);
+      const queued = await t.http().post('/api/stats/rebuild').set(t.as()).expect(202);
+      await t.http().post('/api/stats/rebuild').set(t.as()).send({}).expect(202);
+      expect(queued.body.jobId).toEqual(expect.any(String));
+    });
+
+    it('nor does a GET take one', async () => {
+      const refused = await t
+        .http()
+        .get('/api/users/me')
+        .set(t.as())
+        .set('Content-Type', 'application/json')
+        .send('{"id":"someone else"}')
+        .expect(400);
+      expect(messages(refused)).toBe('GET /api/users/me takes no body: send none (or {})');
+    });
+  });
+
   describe('__proto__ and constructor are unknown fields like any other', () => {
     it.each([
       [

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { JobName } from '../../src/jobs/jobs.constants.js';
 import { OutboxRelay } from '../../src/outbox/outbox-relay.service.js';
+import { ROWS_PER_TURN } from '../../src/common/turns.js';
 import { dispatchBody, importCsv, onHand, receive } from '../support/fixtures.js';
 import {
   DESTINATIONS,
@@ -50,11 +51,13 @@ describe('cumulative dispatch statistics', () => {
   const stats = async (query = '') =>
     (await t.http().get(`/api/stats/dispatches${query}`).set(t.as()).expect(200)).body;
 
-  it('an imported history of several hundred waybills equals an independent sum of the CSV', async () => {
-    const history = generateHistory(400, 7);
+  it('an imported history of a thousand waybills (several statements) equals an independent sum of the CSV', async () => {
+    const history = generateHistory(1000, 7);
     const response = await importCsv(t, warehouse, toCsv(history)).expect(201);
     const lineCount = history.reduce((n, d) => n + d.lines.length, 0);
-    expect(response.body).toEqual({ dispatches: 400, lines: lineCount, skipped: 0 });
+    // more lines than one statement writes: the import is stored in several, all or nothing
+    expect(lineCount).toBeGreaterThan(ROWS_PER_TURN);
+    expect(response.body).toEqual({ dispatches: 1000, lines: lineCount, skipped: 0 });
     await drainOutbox(t);
     for (const asOf of ['2022-12-31', '2023-03-17', '2023-06-30', '2024-05-31', '2024-12-31']) {
       const body = await stats(`?asOf=${asOf}`);
@@ -80,9 +83,19 @@ describe('cumulative dispatch statistics', () => {
     expect(shape(partial)).toEqual(expectedStats(inPartial, new Date('2024-02-11T00:00:00+05:00')));
     // Importing the same file again skips every waybill and changes nothing.
     const again = await importCsv(t, warehouse, toCsv(history)).expect(201);
-    expect(again.body).toEqual({ dispatches: 0, lines: 0, skipped: 400 });
+    expect(again.body).toEqual({ dispatches: 0, lines: 0, skipped: 1000 });
+    // One that overlaps, across statements, stores exactly the waybills that are new.
+    const more = generateHistory(300, 8, undefined, undefined, 'N');
+    const overlapping = await importCsv(t, warehouse, toCsv([...history.slice(-600), ...more]));
+    expect(overlapping.body).toEqual({
+      dispatches: 300,
+      lines: more.reduce((n, d) => n + d.lines.length, 0),
+      skipped: 600,
+    });
     await drainOutbox(t);
-    expect((await stats('?asOf=2024-12-31')).trucks).toBe(400);
+    expect(shape(await stats('?asOf=2024-12-31'))).toEqual(
+      expectedStats([...history, ...more], new Date('2025-01-01T00:00:00+05:00')),
+    );
     // History takes no stock.
     expect(Object.values(await onHand(t)).every((n) => n === 0)).toBe(true);
   });

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
+import { refuseMisshapenArrays } from './validation.pipe.js';
 
 /**
  * Keys no DTO has and that JavaScript treats specially: class-transformer would assign them to
@@ -54,11 +55,14 @@ export function unsafeInput(value: unknown, path: string, depth = 0): string | n
 /**
  * The first of the global pipes: every body, query and path parameter of every route (API and
  * web forms) is refused with 400 naming the field before any validation or service reads it.
+ * A DTO's arrays are measured first (refuseMisshapenArrays): walking the 20,000 lines the body
+ * parser lets through took 20-50 ms, only for the body to be refused for more than 100.
  */
 @Injectable()
 export class SafeInputPipe implements PipeTransform {
-  transform(value: unknown, { type, data }: ArgumentMetadata): unknown {
+  transform(value: unknown, { type, data, metatype }: ArgumentMetadata): unknown {
     if (type !== 'body' && type !== 'query' && type !== 'param') return value;
+    if (metatype) refuseMisshapenArrays(metatype as new () => unknown, value);
     const problem = unsafeInput(value, data ?? '');
     if (problem) throw new BadRequestException([problem]);
     return value;

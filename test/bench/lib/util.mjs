@@ -63,3 +63,12 @@ export async function memoryOf(pid) {
     return { rssMb: NaN, hwmMb: NaN };
   }
 }
+
+/** CPU time a process has used so far, ms, from /proc (Linux; ticks of 10 ms). */
+export async function cpuMsOf(pid) {
+  const { readFile } = await import('node:fs/promises');
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // fields after the command (which may hold spaces): state is the 3rd, utime the 14th
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

@@ -12,6 +12,8 @@ const MAY_IMPORT = {
   database: [],
   common: ['database'],
   jobs: ['common', 'config'],
+  /** Embedded PostgreSQL and Redis for a bare machine: started by main.ts before the app. */
+  embedded: ['config'],
   outbox: [...INFRASTRUCTURE, 'jobs'],
   auth: INFRASTRUCTURE,
   hubs: [...INFRASTRUCTURE, 'auth'],

@@ -28,6 +28,8 @@ const MAY_IMPORT = {
     ...INFRASTRUCTURE,
     ...['auth', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'outbox', 'stats', 'stock'],
   ],
+  /** GET /metrics: reads the outbox, the queues and the weekly reports through their services. */
+  metrics: [...INFRASTRUCTURE, 'auth', 'jobs', 'outbox', 'reports'],
   web: [
     ...INFRASTRUCTURE,
     ...['auth', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'reports', 'stats', 'stock'],

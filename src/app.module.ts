@@ -29,6 +29,7 @@ import { ClockModule } from './common/clock.module.js';
 import { WebModule } from './web/web.module.js';
 import { EnergyWorkerModule } from './energy/energy-worker.module.js';
 import { EnergyModule } from './energy/energy.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 /** Modules every role needs: configuration, logging, database, queues (as producers). */
 function coreModules(env: Environment, logger: PinoLogger) {
@@ -62,6 +63,7 @@ function apiModules() {
     ReportsModule,
     WebModule,
     EnergyModule,
+    MetricsModule,
   ];
 }
 

@@ -5,9 +5,12 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
+import { timingSafeEqual } from 'node:crypto';
+import { Environment } from '../config/environment.js';
 import { UsersService } from './users.service.js';
-import { ACTION, AuthenticatedRequest, IS_PUBLIC } from './auth.decorators.js';
+import { ACTION, AuthenticatedRequest, BEARER_SETTING, IS_PUBLIC } from './auth.decorators.js';
 import { Action, assertCan } from './permissions.js';
 import { bearerToken } from './bearer-token.js';
 
@@ -20,6 +23,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly users: UsersService,
+    private readonly config: ConfigService<Environment, true>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,6 +35,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!apiKey) {
       throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>"');
     }
+    if (this.isRouteSecret(apiKey, context)) return true;
     const user = await this.users.findActiveByApiKey(apiKey);
     if (!user) throw new UnauthorizedException('Unknown or revoked API key');
     request.user = user;
@@ -40,5 +45,17 @@ export class ApiKeyGuard implements CanActivate {
     if (!action) throw new ForbiddenException('This route declares no permission');
     assertCan(user, action);
     return true;
+  }
+
+  /** Whether the token is the secret of the route's @AlsoBearer setting (when that is set). */
+  private isRouteSecret(token: string, context: ExecutionContext): boolean {
+    const setting = this.reflector.getAllAndOverride<'METRICS_TOKEN' | undefined>(BEARER_SETTING, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const secret = setting && this.config.get(setting, { infer: true });
+    if (!secret) return false;
+    const [a, b] = [Buffer.from(token), Buffer.from(secret)];
+    return a.length === b.length && timingSafeEqual(a, b);
   }
 }

@@ -19,6 +19,7 @@ const TABLE: Record<Action, Role[]> = {
   'energy.manage': [Admin],
   'stats.rebuild': [Admin],
   'users.manage': [Admin],
+  'ops.read': [Admin],
 };
 
 const cells = ACTIONS.flatMap((action) =>

@@ -32,6 +32,8 @@ const ALLOWED = {
   'stats.rebuild': [],
   /** Users, their keys and anyone's password. */
   'users.manage': [],
+  /** Operations: GET /metrics (also to METRICS_TOKEN) and the queue dashboard. */
+  'ops.read': [],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ALLOWED;

@@ -26,6 +26,7 @@ import { StatsModule } from './stats/stats.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { ReportsWorkerModule } from './reports/reports-worker.module.js';
 import { ClockModule } from './common/clock.module.js';
+import { QueueBoardModule } from './web/queue-board.module.js';
 import { WebModule } from './web/web.module.js';
 import { EnergyWorkerModule } from './energy/energy-worker.module.js';
 import { EnergyModule } from './energy/energy.module.js';
@@ -64,6 +65,7 @@ function apiModules() {
     WebModule,
     EnergyModule,
     MetricsModule,
+    QueueBoardModule,
   ];
 }
 

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { root } from '../support/processes.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 const TOKEN = 'prometheus-scrape-token-0123456789';
@@ -141,5 +143,18 @@ describe('GET /metrics', () => {
     expect(
       sample(text, 'relief_hub_weekly_report_last_generated_timestamp_seconds', { hub: 'TMZ' }),
     ).toBe(Date.parse('2026-01-05T01:00:00Z') / 1000);
+  });
+
+  it('serves every series the sample alert rules in docs/prometheus/ ask for', async () => {
+    const rules = await readFile(`${root}docs/prometheus/alerts.yml`, 'utf8');
+    const asked = [...new Set([...rules.matchAll(/\b(relief_hub_\w+)/g)].map(([name]) => name))];
+    expect(asked.sort()).toEqual([
+      'relief_hub_outbox_oldest_event_age_seconds',
+      'relief_hub_queue_jobs',
+      'relief_hub_weekly_report_overdue',
+    ]);
+    const text = await scrape();
+    for (const name of asked)
+      expect([name, text.includes(`# TYPE ${name} gauge`)]).toEqual([name, true]);
   });
 });

@@ -68,12 +68,13 @@ async function listenOn(port: number): Promise<number> {
  */
 export async function embeddedWanted(
   raw: Record<string, string | undefined>,
+  ports = { postgres: POSTGRES_PORT, redis: REDIS_PORT },
 ): Promise<{ postgres: boolean; redis: boolean }> {
   const wanted = async (value: string | undefined, port: number) =>
     value === EMBEDDED || (!value && !(await answers(port)));
   const [postgres, redis] = await Promise.all([
-    wanted(raw.DATABASE_URL, POSTGRES_PORT),
-    wanted(raw.REDIS_URL, REDIS_PORT),
+    wanted(raw.DATABASE_URL, ports.postgres),
+    wanted(raw.REDIS_URL, ports.redis),
   ]);
   return { postgres, redis };
 }

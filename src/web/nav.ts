@@ -17,4 +17,6 @@ export const NAV: NavEntry[] = [
   { key: 'nav.adjustments', href: '/app/adjustments', action: 'stock.record' },
   { key: 'nav.reports', href: '/app/reports', action: 'hub.read' },
   { key: 'nav.energy', href: '/app/energy', action: 'hub.read' },
+  // Bull Board, outside the web app's layout (admins).
+  { key: 'nav.queues', href: '/app/admin/queues', action: 'ops.read' },
 ];

@@ -146,6 +146,8 @@ describe('the queue dashboard at /api/admin/queues', () => {
 
     // Signing out ends the dashboard's session too.
     const app = await agent.get('/app').expect(200);
+    // The menu offers the dashboard to admins (and to no one else, below).
+    expect(app.text).toContain('href="/app/admin/queues"');
     await agent
       .post('/app/logout')
       .type('form')
@@ -155,5 +157,6 @@ describe('the queue dashboard at /api/admin/queues', () => {
 
     const clerkAgent = await signIn(t, clerk.name, clerk.password);
     await clerkAgent.get('/app/admin/queues').expect(403);
+    expect((await clerkAgent.get('/app').expect(200)).text).not.toContain('/app/admin/queues');
   });
 });

@@ -89,13 +89,19 @@ export async function startEmbeddedServices(
   raw: Record<string, string | undefined>,
   log: PinoLogger,
 ): Promise<Environment> {
+  // Separate API and worker processes share their servers: they never start their own, and an
+  // unset URL keeps its default (a server that is down is then said in one line, as ever).
+  if (env.APP_ROLE !== 'all') {
+    const asked = (['DATABASE_URL', 'REDIS_URL'] as const).find((name) => raw[name] === EMBEDDED);
+    if (asked) {
+      throw new ConfigurationError(
+        `Invalid configuration: ${asked}=embedded serves a single APP_ROLE=all process; APP_ROLE=${env.APP_ROLE} needs a shared server's URL`,
+      );
+    }
+    return env;
+  }
   const wanted = await embeddedWanted(raw);
   if (!wanted.postgres && !wanted.redis) return env;
-  if (env.APP_ROLE !== 'all') {
-    throw new ConfigurationError(
-      `Invalid configuration: APP_ROLE=${env.APP_ROLE} needs DATABASE_URL and REDIS_URL of shared servers (embedded ones serve a single APP_ROLE=all process)`,
-    );
-  }
   process.once('exit', () => running.forEach((service) => service.stopNow()));
   const dataDir = resolve(env.DATA_DIR);
   const next = { ...env };

@@ -131,4 +131,13 @@ describe('the embedded PostgreSQL and Redis', () => {
     },
     3 * START_MS,
   );
+
+  it('is refused to a separate API or worker process, which shares its servers', async () => {
+    const worker = runApp({ APP_ROLE: 'worker', REDIS_URL: 'embedded', DATA_DIR: dataDir });
+    expect(await worker.exited).toEqual([1, null]);
+    expect(worker.err().trim()).toBe(
+      "Invalid configuration: REDIS_URL=embedded serves a single APP_ROLE=all process; APP_ROLE=worker needs a shared server's URL",
+    );
+    expect(worker.out()).toBe('');
+  });
 });

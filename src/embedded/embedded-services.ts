@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { access, chmod, chown, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, chmod, chown, mkdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Logger as PinoLogger } from 'pino';
 import { ConfigurationError, Environment } from '../config/environment.js';
@@ -136,6 +136,7 @@ async function startPostgres(dir: string, log: PinoLogger): Promise<string> {
   removeNewSignalListeners(listenersBefore);
   await mkdir(dir, { recursive: true });
   const passwordFile = `${dir}.password`;
+  await stopOrphan(join(dir, 'postmaster.pid'), 'postgres', 'SIGINT', 'PostgreSQL', log);
   const initialised = await exists(join(dir, 'PG_VERSION'));
   const password = initialised
     ? (await readFile(passwordFile, 'utf8')).trim()
@@ -186,6 +187,8 @@ async function startPostgres(dir: string, log: PinoLogger): Promise<string> {
 
 async function startRedis(dir: string, log: PinoLogger): Promise<string> {
   await mkdir(dir, { recursive: true });
+  const pidFile = join(dir, 'redis.pid');
+  await stopOrphan(pidFile, 'redis-server', 'SIGTERM', 'Redis', log);
   const port = await freePort(REDIS_PORT);
   // Persistence: the append-only file, fsync'd every second, in the data folder.
   const args = [
@@ -201,6 +204,8 @@ async function startRedis(dir: string, log: PinoLogger): Promise<string> {
     'everysec',
     '--save',
     '',
+    '--pidfile',
+    pidFile,
   ];
   const binary = await onPath('redis-server');
   if (binary) {
@@ -277,6 +282,40 @@ async function redisMemoryServer(
       `redis-memory-server could not start Redis in ${dir} (${(error as Error).message}): it downloads and builds Redis, which needs the network and make + a C compiler; install redis-server or set REDIS_URL`,
     );
   }
+}
+
+/**
+ * A server left running on this data folder by a relief-hub that was killed (SIGKILL, a crash)
+ * would keep its lock (PostgreSQL) or write the same files (Redis): stop it first. Only an orphan
+ * is stopped, one whose parent is gone (adopted by init); a server whose relief-hub still runs is
+ * left alone, and PostgreSQL then refuses the folder in one line; so is a process that merely got
+ * a pid the file names (not working in that folder). Linux only (/proc).
+ */
+async function stopOrphan(
+  pidFile: string,
+  command: string,
+  signal: NodeJS.Signals,
+  what: string,
+  log: PinoLogger,
+): Promise<void> {
+  if (process.platform !== 'linux') return;
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  // "pid (comm) state ppid ...": comm may hold spaces, so read around its parentheses.
+  const comm = stat?.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+  const parent = Number(stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  if (!stat || !comm?.startsWith(command.slice(0, 15)) || parent !== 1) return;
+  // Both servers work in their data folder: a process elsewhere only has a recycled pid.
+  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+  if (cwd !== resolve(dirname(pidFile))) return;
+  process.kill(pid, signal);
+  const until = Date.now() + 15_000;
+  while (await exists(`/proc/${pid}`)) {
+    if (Date.now() > until) throw new Error(`${what} left running (pid ${pid}) did not stop`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  log.warn(`Stopped an embedded ${what} (pid ${pid}) left running by a relief-hub that was killed`);
 }
 
 async function waitUntilAnswers(port: number, timeoutMs = 20_000): Promise<void> {

@@ -132,6 +132,30 @@ describe('the embedded PostgreSQL and Redis', () => {
     3 * START_MS,
   );
 
+  it(
+    'stops the servers a killed relief-hub left running, and starts on the same data',
+    async () => {
+      const port = await freePort();
+      const killed = await start(port);
+      const left = portsOf(killed);
+      killed.child.kill('SIGKILL');
+      await killed.exited;
+      // Orphans: still serving, still holding the data folder.
+      expect([await answers(left.postgres), await answers(left.redis)]).toEqual([true, true]);
+
+      const next = await start(port);
+      expect(next.out()).toMatch(/Stopped an embedded PostgreSQL \(pid \d+\) left running/);
+      expect(next.out()).toMatch(/Stopped an embedded Redis \(pid \d+\) left running/);
+      expect([await answers(left.postgres), await answers(left.redis)]).toEqual([false, false]);
+      const stats = await fetch(`http://127.0.0.1:${port}/api/stats/dispatches`, {
+        headers: { Authorization: `Bearer ${ADMIN}` },
+      });
+      expect(await stats.json()).toMatchObject({ trucks: 1, tonnes: 0.322 });
+      await stop(next);
+    },
+    3 * START_MS,
+  );
+
   it('is refused to a separate API or worker process, which shares its servers', async () => {
     const worker = runApp({ APP_ROLE: 'worker', REDIS_URL: 'embedded', DATA_DIR: dataDir });
     expect(await worker.exited).toEqual([1, null]);

@@ -13,6 +13,8 @@ const MAY_IMPORT = {
   // the environment is validated with the API's own validators (one decimal rule)
   config: ['common'],
   jobs: ['common', 'config'],
+  /** Embedded PostgreSQL and Redis for a bare machine: started by main.ts before the app. */
+  embedded: ['config'],
   outbox: [...INFRASTRUCTURE, 'jobs'],
   // The audit trail's writer: every feature that changes users, hubs or reference data uses it.
   audit: INFRASTRUCTURE,
@@ -36,6 +38,8 @@ const MAY_IMPORT = {
     ...['auth', 'carbon', 'catalogue', 'dispatches', 'energy', 'hubs', 'jobs', 'outbox'],
     ...['stats', 'stock'],
   ],
+  /** GET /metrics: reads the outbox, the queues and the weekly reports through their services. */
+  metrics: [...INFRASTRUCTURE, 'auth', 'jobs', 'outbox', 'reports'],
   web: [
     ...INFRASTRUCTURE,
     'audit',

@@ -13,6 +13,7 @@ import { SafeInputPipe } from './common/validation/safe-input.js';
 import { ApiValidationPipe } from './common/validation/validation.pipe.js';
 import { Environment } from './config/environment.js';
 import { createRootLogger, httpLogger } from './logger.js';
+import { httpMetrics } from './metrics/metrics.registry.js';
 import { prepareDatabase } from './prepare-database.js';
 
 export type RunningApp =
@@ -42,7 +43,7 @@ export async function createApp(env: Environment, logger: PinoLogger): Promise<R
 
 function configureHttp(app: NestExpressApplication, env: Environment, logger: PinoLogger): void {
   // First, so that every request is logged once, whichever middleware or route answers it.
-  app.use(httpLogger(logger));
+  app.use(httpLogger(logger), httpMetrics());
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   useApiPrefix(app);
@@ -63,6 +64,8 @@ function useApiPrefix(app: INestApplication): void {
     exclude: [
       { path: 'app', method: RequestMethod.ALL },
       { path: 'app/*path', method: RequestMethod.ALL },
+      // Where Prometheus looks by default.
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
 }

@@ -29,11 +29,13 @@ import { StatsModule } from './stats/stats.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { ReportsWorkerModule } from './reports/reports-worker.module.js';
 import { ClockModule } from './common/clock.module.js';
+import { QueueBoardModule } from './web/queue-board.module.js';
 import { WebModule } from './web/web.module.js';
 import { EnergyWorkerModule } from './energy/energy-worker.module.js';
 import { EnergyModule } from './energy/energy.module.js';
 import { TransportModule } from './transport/transport.module.js';
 import { CarbonModule } from './carbon/carbon.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 /** Modules every role needs: configuration, logging, database, queues (as producers). */
 function coreModules(env: Environment, logger: PinoLogger) {
@@ -71,6 +73,8 @@ function apiModules() {
     EnergyModule,
     TransportModule,
     CarbonModule,
+    MetricsModule,
+    QueueBoardModule,
   ];
 }
 

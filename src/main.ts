@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.factory.js';
 import { ConfigurationError, validateEnvironment } from './config/environment.js';
 import { DatabaseUnavailableError } from './database/database-unavailable.error.js';
+import { startEmbeddedServices, stopEmbeddedServices } from './embedded/embedded-services.js';
 import { createRootLogger } from './logger.js';
 import type { Logger as PinoLogger } from 'pino';
 
@@ -32,10 +33,28 @@ function exitEvenIfShutdownHangs(logger: PinoLogger): void {
   }
 }
 
+/**
+ * Embedded PostgreSQL and Redis stop after the app: Nest closes everything on the first signal,
+ * then raises it again, and that second one stops them before the process ends by it.
+ */
+function stopEmbeddedServicesAfterTheApp(): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    let heard = 0;
+    const listener = () => {
+      if (++heard < 2) return;
+      process.removeListener(signal, listener);
+      void stopEmbeddedServices().finally(() => process.kill(process.pid, signal));
+    };
+    process.on(signal, listener);
+  }
+}
+
 async function main(): Promise<void> {
-  const env = validateEnvironment(process.env);
-  const logger = createRootLogger(env);
+  const configured = validateEnvironment(process.env);
+  const logger = createRootLogger(configured);
   exitEvenIfShutdownHangs(logger);
+  stopEmbeddedServicesAfterTheApp();
+  const env = await startEmbeddedServices(configured, process.env, logger);
   const app = await createApp(env, logger);
   if (app.role === 'worker') {
     await app.context.init();
@@ -56,5 +75,5 @@ main().catch((error: unknown) => {
   } else {
     console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   }
-  process.exit(1);
+  void stopEmbeddedServices().finally(() => process.exit(1));
 });

@@ -5,9 +5,12 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
+import { timingSafeEqual } from 'node:crypto';
+import { Environment } from '../config/environment.js';
 import { UsersService } from './users.service.js';
-import { ACTION, AuthenticatedRequest, IS_PUBLIC } from './auth.decorators.js';
+import { ACTION, AuthenticatedRequest, BEARER_SETTING, IS_PUBLIC } from './auth.decorators.js';
 import { Action, assertCan } from './permissions.js';
 import { bearerToken } from './bearer-token.js';
 import { setRequestActor, setRequestCredential } from '../common/http/request-context.js';
@@ -21,6 +24,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly users: UsersService,
+    private readonly config: ConfigService<Environment, true>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,6 +36,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!apiKey) {
       throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>"');
     }
+    if (this.isRouteSecret(apiKey, context)) return true;
     const user = await this.users.findActiveByApiKey(apiKey);
     if (!user) {
       setRequestCredential('key', apiKey);
@@ -45,5 +50,17 @@ export class ApiKeyGuard implements CanActivate {
     if (!action) throw new ForbiddenException('This route declares no permission');
     assertCan(user, action);
     return true;
+  }
+
+  /** Whether the token is the secret of the route's @AlsoBearer setting (when that is set). */
+  private isRouteSecret(token: string, context: ExecutionContext): boolean {
+    const setting = this.reflector.getAllAndOverride<'METRICS_TOKEN' | undefined>(BEARER_SETTING, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const secret = setting && this.config.get(setting, { infer: true });
+    if (!secret) return false;
+    const [a, b] = [Buffer.from(token), Buffer.from(secret)];
+    return a.length === b.length && timingSafeEqual(a, b);
   }
 }

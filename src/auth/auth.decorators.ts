@@ -15,6 +15,14 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
  */
 export const Can = (action: Action) => SetMetadata(ACTION, action);
 
+export const BEARER_SETTING = 'relief-hub:bearer-setting';
+
+/**
+ * Besides the API keys of users who may do the route's action, the route takes this setting's
+ * secret as a bearer token when it is set (METRICS_TOKEN for Prometheus, which holds no user key).
+ */
+export const AlsoBearer = (setting: 'METRICS_TOKEN') => SetMetadata(BEARER_SETTING, setting);
+
 export type AuthenticatedRequest = Request & { user: User };
 
 /** The user whose API key signed the request. */

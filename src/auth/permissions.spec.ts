@@ -31,6 +31,7 @@ const TABLE: Record<Action, Role[]> = {
   'stats.rebuild': [Admin],
   'users.manage': [Admin],
   'audit.read': [Admin],
+  'ops.read': [Admin],
 };
 
 const cells = ACTIONS.flatMap((action) =>

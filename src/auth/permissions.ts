@@ -40,6 +40,8 @@ const ALLOWED = {
   'users.manage': [],
   /** The audit trail: who changed what, and refused writes. */
   'audit.read': [],
+  /** Operations: GET /metrics (also to METRICS_TOKEN) and the queue dashboard. */
+  'ops.read': [],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ALLOWED;

@@ -34,6 +34,19 @@ describe('validateEnvironment', () => {
     }
   });
 
+  it('takes embedded as DATABASE_URL and REDIS_URL, a DATA_DIR, and hides METRICS_TOKEN in errors', () => {
+    expect(validateEnvironment({})).toMatchObject({ DATA_DIR: './data', METRICS_TOKEN: undefined });
+    expect(
+      validateEnvironment({ DATABASE_URL: 'embedded', REDIS_URL: 'embedded', DATA_DIR: '/srv/rh' }),
+    ).toMatchObject({ DATABASE_URL: 'embedded', REDIS_URL: 'embedded', DATA_DIR: '/srv/rh' });
+    expect(() => validateEnvironment({ DATABASE_URL: 'embedded-ish' })).toThrow(
+      /DATABASE_URL must be a postgres:\/\/ URL naming a database, or embedded/,
+    );
+    expect(() => validateEnvironment({ METRICS_TOKEN: 'short-secret' })).toThrow(
+      'Invalid configuration: METRICS_TOKEN must be longer than or equal to 16 characters (got (hidden))',
+    );
+  });
+
   it('reads decimal factors', () => {
     expect(
       validateEnvironment({

@@ -40,13 +40,23 @@ export class Environment {
   @IsInt()
   PORT = 3000;
 
-  @Matches(/^postgres(ql)?:\/\/[^/]+\/[A-Za-z0-9_-]+(\?.*)?$/, {
-    message: 'must be a postgres:// URL naming a database',
+  /**
+   * `embedded`: an embedded PostgreSQL under DATA_DIR (src/embedded), as when it is unset and
+   * nothing answers on 127.0.0.1:5432.
+   */
+  @Matches(/^(embedded|postgres(ql)?:\/\/[^/]+\/[A-Za-z0-9_-]+(\?.*)?)$/, {
+    message: 'must be a postgres:// URL naming a database, or embedded',
   })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/relief_hub';
 
-  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
+  /** `embedded`: a Redis under DATA_DIR, as when it is unset and nothing answers on 6379. */
+  @Matches(/^(embedded|rediss?:\/\/.+)$/, { message: 'must be a redis:// URL, or embedded' })
   REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Where embedded PostgreSQL and Redis keep their data (postgres/, redis/). */
+  @MinLength(1)
+  @IsString()
+  DATA_DIR = './data';
 
   /** Key prefix of every BullMQ key, so several deployments (or test runs) share one Redis. */
   @Matches(/^[A-Za-z0-9_:.-]{1,64}$/, { message: 'must be 1-64 letters, digits or _:.-' })
@@ -149,6 +159,15 @@ export class Environment {
   @Min(0)
   @IsDecimal(6)
   ROAD_CO2E_KG_PER_TKM = 0.081;
+
+  /**
+   * The bearer token Prometheus sends to GET /metrics; unset, only an admin's API key reads it.
+   */
+  @IsOptional()
+  @MaxLength(255)
+  @MinLength(16)
+  @IsString()
+  METRICS_TOKEN?: string;
 }
 
 export class ConfigurationError extends Error {}
@@ -165,7 +184,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (errors.length > 0) {
     const first = errors[0];
     const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    const secret = /_(KEY|PASSWORD)$/.test(first.property);
+    const secret = /_(KEY|PASSWORD|TOKEN)$/.test(first.property);
     // as it was written: 0.0000001, not the 1e-7 it was read as
     const shown = secret ? '(hidden)' : JSON.stringify(present[first.property] ?? first.value);
     throw new ConfigurationError(

@@ -71,6 +71,15 @@ export class OutboxService {
     return n;
   }
 
+  /** Every hub's waiting events per type, with the oldest one's age in seconds (for /metrics). */
+  backlog(): Promise<{ type: OutboxEventType; pending: number; oldestAgeSeconds: number }[]> {
+    return this.dataSource.query(
+      `SELECT type, count(*)::int AS pending,
+              extract(epoch FROM now() - min(created_at))::float8 AS "oldestAgeSeconds"
+         FROM outbox_event GROUP BY type`,
+    );
+  }
+
   /** The waiting events of these types at the hub, oldest first (the first `limit` of them). */
   pendingEvents<T extends OutboxEventType>(
     hubId: number,

@@ -36,6 +36,14 @@ export function toResponse(report: WeeklyReport, withDelivery = true): WeeklyRep
   };
 }
 
+export interface LatestWeeklyReport {
+  hub: string;
+  timeZone: string;
+  hubCreatedAt: Date;
+  weekStart: string | null;
+  generatedAt: Date | null;
+}
+
 @Injectable()
 export class WeeklyReportsService {
   constructor(
@@ -113,6 +121,19 @@ export class WeeklyReportsService {
     this.hubs.assertFoundAt(user, 'hub.read', hub, `No report job ${jobId}`);
     const state = await job.getState();
     return { jobId, state, ...(state === 'failed' ? { failedReason: job.failedReason } : {}) };
+  }
+
+  /** Each hub with the week and time of its newest report (null before the first), for /metrics. */
+  latestPerHub(): Promise<LatestWeeklyReport[]> {
+    return this.dataSource.query(
+      `SELECT h.code AS hub, h.time_zone AS "timeZone", h.created_at AS "hubCreatedAt",
+              r.week_start::text AS "weekStart", r.generated_at AS "generatedAt"
+         FROM hub h
+         LEFT JOIN LATERAL (
+           SELECT week_start, generated_at FROM weekly_report
+            WHERE hub_id = h.id ORDER BY week_start DESC LIMIT 1
+         ) r ON true`,
+    );
   }
 
   private assertMonday(day: string): void {

@@ -18,4 +18,6 @@ export const NAV: NavEntry[] = [
   { key: 'nav.reports', href: '/app/reports', action: 'hub.read' },
   { key: 'nav.energy', href: '/app/energy', action: 'hub.read' },
   { key: 'nav.audit', href: '/app/audit', action: 'audit.read' },
+  // Bull Board, outside the web app's layout (admins).
+  { key: 'nav.queues', href: '/app/admin/queues', action: 'ops.read' },
 ];

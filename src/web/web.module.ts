@@ -18,6 +18,7 @@ import { EnergyPagesController } from './energy-pages.controller.js';
 import { FormRecorder } from './form-recorder.service.js';
 import { loginLimiter } from './login-limit.js';
 import { LoginController } from './login.controller.js';
+import { QueueBoardPageController } from './queue-board.controller.js';
 import { ReportPagesController } from './report-pages.controller.js';
 import { AssetsController, NotFoundController } from './misc-pages.controller.js';
 import { SessionsService } from './sessions.service.js';
@@ -54,6 +55,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     ReportPagesController,
     EnergyPagesController,
     AuditPagesController,
+    QueueBoardPageController,
     // Last: it answers every other path under /app.
     NotFoundController,
   ],
@@ -66,6 +68,8 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     WebSessionGuard,
     WebExceptionFilter,
   ],
+  // For the queue dashboard's guard (queue-board.module.ts), which admits web sessions too.
+  exports: [SessionsService],
 })
 export class WebModule implements NestModule {
   constructor(private readonly views: ViewsService) {}

@@ -1,43 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { eventually } from '../support/eventually.js';
 import { dropDatabase, freePort } from '../support/infra.js';
+import { buildApp, runApp as run, START_MS, waitFor } from '../support/processes.js';
 import { testDatabaseUrl } from '../support/test-app.js';
-
-const root = new URL('../../', import.meta.url).pathname;
-
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
-
-/** Start-up includes migrating a fresh database: seconds alone, much longer on a loaded machine. */
-const START_MS = 90_000;
-
-function waitFor(condition: () => boolean, what: string) {
-  return eventually(
-    () => {
-      if (!condition()) throw new Error(`timed out waiting for ${what}`);
-    },
-    { timeoutMs: START_MS, intervalMs: 50 },
-  );
-}
 
 // The built app as `npm start` runs it: a real process, its own fresh database.
 describe('the relief-hub process', () => {
-  beforeAll(() => {
-    execFileSync(process.execPath, ['node_modules/@nestjs/cli/bin/nest.js', 'build'], {
-      cwd: root,
-    });
-  }, 120_000);
+  beforeAll(() => buildApp(), 300_000);
 
   it(
     'creates its database, prints the admin key, serves, and stops cleanly on SIGTERM',

@@ -147,12 +147,13 @@ describe('the relief-hub process', () => {
         expect(app.out().match(/Redis is unreachable/g)).toHaveLength(1);
         expect(app.err()).toBe('');
         app.child.kill('SIGTERM');
+        let timer: NodeJS.Timeout | undefined;
         const exited = await Promise.race([
           app.exited,
-          new Promise<'still running'>((resolve) =>
-            setTimeout(() => resolve('still running'), 30_000),
-          ),
-        ]);
+          new Promise<'still running'>((resolve) => {
+            timer = setTimeout(() => resolve('still running'), 30_000);
+          }),
+        ]).finally(() => clearTimeout(timer)); // a pending timer kept jest's worker alive
         expect(exited).toEqual([1, null]);
         expect(app.out()).toContain('Shutdown did not finish within 8 s');
       } finally {

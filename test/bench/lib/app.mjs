@@ -95,7 +95,13 @@ export async function dropAbandonedDatabases(databaseUrl) {
       } catch (error) {
         alive = error.code !== 'ESRCH';
       }
-      if (!alive) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      // Not FORCE: a pid can be gone here and alive elsewhere (another PID namespace, another
+      // host on the same server), so a database anyone is connected to is never taken from them.
+      if (!alive) {
+        await client
+          .query(`DROP DATABASE IF EXISTS "${datname}"`)
+          .catch((error) => console.warn(`[bench] kept ${datname}: ${error.message}`));
+      }
     }
   } finally {
     await client.end();

@@ -13,7 +13,7 @@ import {
   WeeklyReportResponse,
   WeeklyReportSummary,
 } from './dto/weekly-report.dto.js';
-import { renderCsv, renderHtml, renderMarkdown } from './render/weekly-report.render.js';
+import { renderReport } from './render/weekly-report.render.js';
 import { WeeklyReportsService } from './weekly-reports.service.js';
 import { ApiErrors, ApiPage, ApiReturns } from '../common/openapi/api-responses.js';
 
@@ -59,19 +59,20 @@ export class ReportsController {
     return this.reports.jobState(jobId, user);
   }
 
-  /** One week (weekStart a Monday): JSON, or ?format=md|csv|html. */
+  /** One week (weekStart a Monday): JSON, or ?format=md|csv|html|pdf. */
   @ApiReturns(
-    'The report: JSON, or as `format` asks, Markdown, CSV (a row per dispatch) or a self-contained HTML page',
+    'The report: JSON, or as `format` asks, Markdown, CSV (a row per dispatch), a self-contained HTML page or an A4 PDF (a download)',
     {
       'application/json': WeeklyReportResponse,
       'text/markdown': 'text',
       'text/csv': 'text',
       'text/html': 'text',
+      'application/pdf': 'binary',
     },
   )
   @ApiErrors(400, 404, 422)
   @Get(':weekStart')
-  @ApiProduces('application/json', 'text/markdown', 'text/csv', 'text/html')
+  @ApiProduces('application/json', 'text/markdown', 'text/csv', 'text/html', 'application/pdf')
   async get(
     @Param('weekStart') weekStart: string,
     @Query() query: WeeklyReportQuery,
@@ -80,20 +81,13 @@ export class ReportsController {
   ) {
     const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
     const report = await this.reports.get(hub, weekStart);
-    const name = `weekly-${report.hub}-${report.weekStart}`;
-    switch (query.format ?? 'json') {
-      case 'md':
-        response.type('text/markdown; charset=utf-8');
-        return renderMarkdown(report);
-      case 'csv':
-        response.type('text/csv; charset=utf-8');
-        response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-        return renderCsv(report);
-      case 'html':
-        response.type('text/html; charset=utf-8');
-        return renderHtml(report);
-      default:
-        return report;
+    const format = query.format ?? 'json';
+    if (format === 'json') return report;
+    const file = await renderReport(report, format, hub.timeZone);
+    response.type(file.type);
+    if (file.attachment) {
+      response.setHeader('Content-Disposition', `attachment; filename="${file.name}"`);
     }
+    return file.body;
   }
 }

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Can, CurrentUser } from '../auth/auth.decorators.js';
@@ -84,10 +94,13 @@ export class ReportsController {
     const format = query.format ?? 'json';
     if (format === 'json') return report;
     const file = await renderReport(report, format, hub.timeZone);
-    response.type(file.type);
-    if (file.attachment) {
-      response.setHeader('Content-Disposition', `attachment; filename="${file.name}"`);
+    const disposition = file.attachment ? `attachment; filename="${file.name}"` : undefined;
+    if (typeof file.body !== 'string') {
+      // Bytes as they are (a text body would be given a charset).
+      return new StreamableFile(file.body, { type: file.type, disposition });
     }
+    response.type(file.type);
+    if (disposition) response.setHeader('Content-Disposition', disposition);
     return file.body;
   }
 }

@@ -119,12 +119,14 @@ export class ReportPagesController {
     const hub = await this.views.hub(request);
     const report = await this.reports.get(hub, weekStart);
     const file = await renderReport(report, wanted as 'html' | 'pdf' | 'md' | 'csv', hub.timeZone);
-    response.status(200).set({ 'Content-Type': file.type, 'Cache-Control': 'no-store' });
+    // setHeader: the bytes' own type, without a charset added to a PDF's
+    response.status(200).setHeader('Content-Type', file.type);
+    response.setHeader('Cache-Control', 'no-store');
     if (file.attachment) {
-      response.set('Content-Disposition', `attachment; filename="${file.name}"`);
+      response.setHeader('Content-Disposition', `attachment; filename="${file.name}"`);
     }
     if (wanted === 'html') {
-      response.set('Content-Security-Policy', reportCsp(String(file.body)));
+      response.setHeader('Content-Security-Policy', reportCsp(String(file.body)));
     }
     response.send(file.body);
   }

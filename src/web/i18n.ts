@@ -183,7 +183,8 @@ const en = {
   'dispatches.exportCsv': 'CSV',
   'dispatches.exportNote':
     'the register of the dispatches the filter selects (without the status filter: cancelled dispatches are never exported), one row per line',
-  'dispatches.totals': 'The filter selects {trucks} trucks with {tonnes} t in all (cancelled dispatches not counted).',
+  'dispatches.totals':
+    'The filter selects {trucks} trucks with {tonnes} t in all (cancelled dispatches not counted).',
 
   'audit.title': 'Audit trail',
   'audit.intro':
@@ -517,7 +518,8 @@ const ru: Record<MessageKey, string> = {
   'dispatches.exportCsv': 'CSV',
   'dispatches.exportNote':
     'реестр отправок по фильтру (без фильтра по статусу: отменённые отправки не выгружаются), строка на позицию',
-  'dispatches.totals': 'По фильтру всего {trucks} грузовиков, {tonnes} т (отменённые отправки не учтены).',
+  'dispatches.totals':
+    'По фильтру всего {trucks} грузовиков, {tonnes} т (отменённые отправки не учтены).',
 
   'audit.title': 'Журнал аудита',
   'audit.intro':

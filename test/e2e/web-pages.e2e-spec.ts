@@ -289,6 +289,13 @@ describe('web app: weekly reports and solar energy', () => {
     await drainOutbox(t);
     const agent = await signIn(t, clerk.name, clerk.password);
 
+    // The dashboard's tonnes card and the sitrep sentence beside it show the same whole tonnes.
+    const dashboard = (await agent.get('/app').expect(200)).text;
+    const card = /<dd data-figure="tonnes" data-value="[\d.]+" title="[^"]*">([\d,]+)<\/dd>/.exec(
+      dashboard,
+    )![1];
+    expect(dashboard).toContain(`transporting ${card} metric tons`);
+
     const list = await agent.get('/app/dispatches?destination=AF&from=2024-01-01&to=2024-02-29');
     expect(list.status).toBe(200);
     const af = history.filter(

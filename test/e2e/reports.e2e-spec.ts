@@ -201,7 +201,7 @@ describe('weekly dispatch summaries', () => {
       .set(t.as())
       .expect(200);
     expect(md.text).toContain(
-      'The hub&#39;s solar plant generated 651 kWh this week, avoiding about 363 kg of CO2',
+      "The hub's solar plant generated 651 kWh this week, avoiding about 363 kg of CO2",
     );
     expect(md.text).toContain('| TMZ-PV-1 | 651 | 26,965 | 363 |');
     expect(md.text).toContain('More than 20 % below expectation');

@@ -43,7 +43,7 @@ const report: WeeklyReportResponse = {
 describe('escapeMarkdown', () => {
   it('escapes HTML, the table pipe, emphasis, code and links, and joins lines', () => {
     expect(escapeMarkdown('<b>a|b</b> *c* _d_ ~e~ `f` [g](h) #i \\ & "j" \'k\'\nl')).toBe(
-      '&lt;b&gt;a\\|b&lt;/b&gt; \\*c\\* \\_d\\_ \\~e\\~ \\`f\\` \\[g\\](h) \\#i \\\\ &amp; &quot;j&quot; &#39;k&#39; l',
+      '&lt;b&gt;a\\|b&lt;/b&gt; \\*c\\* \\_d\\_ \\~e\\~ \\`f\\` \\[g\\](h) \\#i \\\\ &amp; "j" \'k\' l',
     );
   });
 });
@@ -191,10 +191,10 @@ describe('weekly report presentation, as a situation report', () => {
     expect(md).toContain('| Family kit | 140 | 700 | Family tent |');
     // energy and carbon in whole kWh and kg, worded for a donor
     expect(md).toContain(
-      'The hub&#39;s solar plant generated 18,982 kWh this week, avoiding about 10,592 kg of CO2',
+      "The hub's solar plant generated 18,982 kWh this week, avoiding about 10,592 kg of CO2",
     );
     expect(md).toContain(
-      'Road transport of the week&#39;s 2 trucks emitted an estimated 8,289 kg CO2e (102,346 tonne-km',
+      "Road transport of the week's 2 trucks emitted an estimated 8,289 kg CO2e (102,346 tonne-km",
     );
     expect(md).toContain('the plant avoided 2,303 kg more than the trucks emitted');
     // no figure with more than one decimal, but the emission intensity (a factor, not a figure)

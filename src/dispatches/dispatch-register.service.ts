@@ -21,6 +21,10 @@ export interface RegisterLine {
   unitWeightKg: string;
   weightKg: string;
   volumeM3: string;
+  /** As the delivery counted them; null until the dispatch is delivered. */
+  receivedQuantity: string | null;
+  damagedQuantity: string | null;
+  missingQuantity: string | null;
 }
 
 /** A dispatch of the register; its tonnage is `tonnageKg()` of it. */
@@ -28,9 +32,12 @@ export interface RegisterDispatch extends WeighedDispatch {
   id: string;
   waybillNo: string;
   dispatchedAt: Date;
-  /** The destination's code. */
+  /** The destination's code and name. */
   destination: string;
+  destinationName: string;
   truckPlate: string;
+  trailerPlate: string | null;
+  consignee: string | null;
   emergency: string | null;
   carrier: string | null;
   driverName: string | null;
@@ -67,7 +74,10 @@ export class DispatchRegisterService {
       const rows: (RegisterLine & { dispatchId: string })[] = await this.dataSource.query(
         `SELECT l.dispatch_id AS "dispatchId", l.line_no AS "lineNo", i.sku,
                 l.quantity::text, l.unit_weight_kg::text AS "unitWeightKg",
-                l.weight_kg::text AS "weightKg", l.volume_m3::text AS "volumeM3"
+                l.weight_kg::text AS "weightKg", l.volume_m3::text AS "volumeM3",
+                l.received_quantity::text AS "receivedQuantity",
+                l.damaged_quantity::text AS "damagedQuantity",
+                l.missing_quantity::text AS "missingQuantity"
            FROM dispatch_line l JOIN item i ON i.id = l.item_id
           WHERE l.dispatch_id = ANY($1::uuid[])
           ORDER BY l.dispatch_id, l.line_no`,
@@ -93,7 +103,8 @@ export class DispatchRegisterService {
       // scan start at the last batch's time rather than at `from`.
       const batch: RegisterDispatch[] = await this.dataSource.query(
         `SELECT d.id, d.waybill_no AS "waybillNo", d.dispatched_at AS "dispatchedAt",
-                dest.code AS destination, d.truck_plate AS "truckPlate",
+                dest.code AS destination, dest.name AS "destinationName",
+                d.truck_plate AS "truckPlate", d.trailer_plate AS "trailerPlate", d.consignee,
                 d.cargo_weight_kg::text AS "cargoWeightKg", d.lines_weight_kg::text AS "linesWeightKg",
                 d.emergency, d.carrier, d.driver_name AS "driverName", d.status,
                 d.distance_km::text AS "distanceKm", d.fuel_litres::text AS "fuelLitres",

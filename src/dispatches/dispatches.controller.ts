@@ -116,21 +116,12 @@ export class DispatchesController {
     if (query.from && query.to && query.from > query.to) {
       throw new BadRequestException('from must not be after to');
     }
-    const rows = this.exports.rows(hub, {
-      from: query.from,
-      to: query.to,
-      destinationId: destination?.id,
-    });
-    const name = `dispatches-${hub.code}-${query.from ?? 'start'}-${query.to ?? 'now'}`;
-    if (query.format === 'xlsx') {
-      response.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-      response.setHeader('Content-Disposition', `attachment; filename="${name}.xlsx"`);
-      await this.exports.writeXlsx(rows, response);
-    } else {
-      response.type('text/csv; charset=utf-8');
-      response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-      await this.exports.writeCsv(rows, response);
-    }
+    await this.exports.send(
+      hub,
+      { from: query.from, to: query.to, destinationId: destination?.id },
+      query.format === 'xlsx' ? 'xlsx' : 'csv',
+      response,
+    );
   }
 
   /** One dispatch with its lines (and delivery counts). */

@@ -20,6 +20,6 @@ import { WaybillNumbers } from './waybill-numbers.service.js';
     DispatchExportService,
     WaybillNumbers,
   ],
-  exports: [DispatchesService, DispatchRegisterService],
+  exports: [DispatchesService, DispatchRegisterService, DispatchExportService],
 })
 export class DispatchesModule {}

@@ -9,8 +9,12 @@ import { DestinationsService } from '../catalogue/destinations.service.js';
 import { ItemsService } from '../catalogue/items.service.js';
 import { KitsService } from '../catalogue/kits.service.js';
 import { Clock } from '../common/clock.service.js';
-import { microToString, toMicro } from '../common/decimal.js';
-import { tonnageKg } from '../common/dispatch-rules.js';
+import { microToString, ratio, toMicro } from '../common/decimal.js';
+import {
+  dispatchNotCancelledSql,
+  dispatchTonnageKgSql,
+  tonnageKg,
+} from '../common/dispatch-rules.js';
 import { Environment } from '../config/environment.js';
 import { RoutesService } from '../transport/routes.service.js';
 import { emissionColumns, emissionFactors } from './dispatch-emissions.js';
@@ -186,12 +190,43 @@ export class DispatchesService {
 
   async list(query: DispatchesQuery, user: Permitted): Promise<Page<DispatchResponse>> {
     const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
+    const qb = await this.filtered(hub, query);
+    qb.innerJoinAndSelect('d.hub', 'hub')
+      .innerJoinAndSelect('d.destination', 'destination')
+      .innerJoinAndSelect('d.recordedBy', 'recordedBy');
+    const page = await paginate(qb, query, ['d.dispatchedAt', 'd.id'], 'DESC', (d) => [
+      d.dispatchedAt.toISOString(),
+      d.id,
+    ]);
+    return {
+      items: await this.withLines(page.items as DispatchView[]),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /**
+   * Trucks and tonnes over every dispatch a list's filter selects (all pages), cancelled ones
+   * left out as in every figure.
+   */
+  async totals(
+    query: DispatchesQuery,
+    user: Permitted,
+  ): Promise<{ trucks: number; tonnes: number }> {
+    const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
+    const qb = await this.filtered(hub, query);
+    const row = await qb
+      .andWhere(dispatchNotCancelledSql('d'))
+      .select('count(*)::int', 'trucks')
+      .addSelect(`COALESCE(sum(${dispatchTonnageKgSql('d')}), 0)::text`, 'kg')
+      .getRawOne<{ trucks: number; kg: string }>();
+    return { trucks: row?.trucks ?? 0, tonnes: ratio(toMicro(row?.kg ?? '0'), toMicro(1000)) };
+  }
+
+  /** The hub's dispatches a list's filter selects: the one place its rules are written. */
+  private async filtered(hub: Hub, query: DispatchesQuery) {
     const qb = this.dataSource
       .getRepository(Dispatch)
       .createQueryBuilder('d')
-      .innerJoinAndSelect('d.hub', 'hub')
-      .innerJoinAndSelect('d.destination', 'destination')
-      .innerJoinAndSelect('d.recordedBy', 'recordedBy')
       .where('d.hubId = :hubId', { hubId: hub.id });
     if (query.destination) {
       const destination = await this.destinations.resolve(query.destination);
@@ -202,14 +237,7 @@ export class DispatchesService {
     if (query.from)
       qb.andWhere('d.dispatchedAt >= :from', { from: startOfDay(query.from, hub.timeZone) });
     if (query.to) qb.andWhere('d.dispatchedAt < :to', { to: endOfDay(query.to, hub.timeZone) });
-    const page = await paginate(qb, query, ['d.dispatchedAt', 'd.id'], 'DESC', (d) => [
-      d.dispatchedAt.toISOString(),
-      d.id,
-    ]);
-    return {
-      items: await this.withLines(page.items as DispatchView[]),
-      nextCursor: page.nextCursor,
-    };
+    return qb;
   }
 
   /** Only a DISPATCHED truck can be cancelled; its stock comes back (none for history). */

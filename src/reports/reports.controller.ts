@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Can, CurrentUser } from '../auth/auth.decorators.js';
@@ -13,7 +23,7 @@ import {
   WeeklyReportResponse,
   WeeklyReportSummary,
 } from './dto/weekly-report.dto.js';
-import { renderCsv, renderHtml, renderMarkdown } from './render/weekly-report.render.js';
+import { renderReport } from './render/weekly-report.render.js';
 import { WeeklyReportsService } from './weekly-reports.service.js';
 import { ApiErrors, ApiPage, ApiReturns } from '../common/openapi/api-responses.js';
 
@@ -59,19 +69,20 @@ export class ReportsController {
     return this.reports.jobState(jobId, user);
   }
 
-  /** One week (weekStart a Monday): JSON, or ?format=md|csv|html. */
+  /** One week (weekStart a Monday): JSON, or ?format=md|csv|html|pdf. */
   @ApiReturns(
-    'The report: JSON, or as `format` asks, Markdown, CSV (a row per dispatch) or a self-contained HTML page',
+    'The report: JSON, or as `format` asks, Markdown, CSV (a row per dispatch), a self-contained HTML page or an A4 PDF (a download)',
     {
       'application/json': WeeklyReportResponse,
       'text/markdown': 'text',
       'text/csv': 'text',
       'text/html': 'text',
+      'application/pdf': 'binary',
     },
   )
   @ApiErrors(400, 404, 422)
   @Get(':weekStart')
-  @ApiProduces('application/json', 'text/markdown', 'text/csv', 'text/html')
+  @ApiProduces('application/json', 'text/markdown', 'text/csv', 'text/html', 'application/pdf')
   async get(
     @Param('weekStart') weekStart: string,
     @Query() query: WeeklyReportQuery,
@@ -80,20 +91,16 @@ export class ReportsController {
   ) {
     const hub = await this.hubs.resolveFor(user, 'hub.read', query.hub);
     const report = await this.reports.get(hub, weekStart);
-    const name = `weekly-${report.hub}-${report.weekStart}`;
-    switch (query.format ?? 'json') {
-      case 'md':
-        response.type('text/markdown; charset=utf-8');
-        return renderMarkdown(report);
-      case 'csv':
-        response.type('text/csv; charset=utf-8');
-        response.setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-        return renderCsv(report);
-      case 'html':
-        response.type('text/html; charset=utf-8');
-        return renderHtml(report);
-      default:
-        return report;
+    const format = query.format ?? 'json';
+    if (format === 'json') return report;
+    const file = await renderReport(report, format, hub.timeZone);
+    const disposition = file.attachment ? `attachment; filename="${file.name}"` : undefined;
+    if (typeof file.body !== 'string') {
+      // Bytes as they are (a text body would be given a charset).
+      return new StreamableFile(file.body, { type: file.type, disposition });
     }
+    response.type(file.type);
+    if (disposition) response.setHeader('Content-Disposition', disposition);
+    return file.body;
   }
 }

@@ -86,7 +86,7 @@ export class WeeklyReportBuilder {
   private async content(hub: Hub, weekStart: string): Promise<WeeklyReportContent> {
     const weekEnd = addDays(weekStart, 6);
     const previousStart = addDays(weekStart, -7);
-    const [week, previous, cumulative, chart, dispatches, stock, energy, carbon] =
+    const [week, previous, cumulative, chart, dispatches, stock, coverage, energy, carbon] =
       await Promise.all([
         this.stats.dispatchStats({ hub, from: weekStart, asOf: weekEnd, emergency: null }),
         this.stats.dispatchStats({
@@ -99,6 +99,7 @@ export class WeeklyReportBuilder {
         this.stats.timeseries(hub, 'week', addDays(weekStart, -77), weekEnd, undefined),
         this.dispatches(hub, weekStart, weekEnd),
         this.stock.levels(hub, weekEnd),
+        this.stock.coverage(hub, undefined, weekEnd),
         this.energy(hub, weekStart, weekEnd),
         this.carbonOf(hub, weekStart, weekEnd),
       ]);
@@ -120,7 +121,16 @@ export class WeeklyReportBuilder {
         summary: cumulative.summary,
       },
       dispatches,
-      stock: stock.map((s) => ({ sku: s.sku, onHand: s.onHand })),
+      stock: stock.map((s) => ({ sku: s.sku, name: s.name, unit: s.unit, onHand: s.onHand })),
+      coverage: coverage.map((k) => ({
+        kit: k.kit,
+        name: k.name,
+        households: k.households,
+        people: k.people,
+        limitingItems: k.limitingItems
+          .filter((i) => i.households === k.households)
+          .map((i) => i.name),
+      })),
       chart: chart.items.map((p) => ({ weekStart: p.periodStart, tonnes: p.tonnes })),
       ...(energy ? { energy } : {}),
       carbon,

@@ -177,6 +177,7 @@ export class StatsService {
         hubShortName: window.hub.shortName,
         trucks,
         tonnageKg: Number(tonnage / 1_000_000n),
+        tonnes: ratio(tonnage, KG_PER_TONNE),
         households,
         destinations: dests.map((d) => ({ name: d.name, tonnageKg: Number(d.kg / 1_000_000n) })),
         items: goods.map((i) => ({

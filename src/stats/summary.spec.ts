@@ -1,6 +1,23 @@
 import { joinAnd, longDate, pluralOf, summarySentence, withArticle } from './summary.js';
 
 describe('summary sentence', () => {
+  it('rounds the tonnes shown beside it, as the dashboard card does, not the kg cut to whole kg', () => {
+    // 500,499.9996 kg: whole kg read 500.499 t (500), the figure shown 500.500 t (501 on the card)
+    const sentence = (tonnes?: number) =>
+      summarySentence({
+        asOf: '2024-05-31',
+        hubShortName: 'Termez',
+        trucks: 2,
+        tonnageKg: 500_499,
+        tonnes,
+        destinations: [{ name: 'Afghanistan', tonnageKg: 500_499 }],
+        items: [],
+      });
+    expect(sentence()).toContain('transporting 500 metric tons');
+    expect(sentence(500.5)).toContain('transporting 501 metric tons');
+    expect((500.5).toLocaleString('en-GB', { maximumFractionDigits: 0 })).toBe('501');
+  });
+
   it('writes the published Termez sentence', () => {
     const names = [
       'Afghanistan',

@@ -25,6 +25,11 @@ export interface SummaryInput {
   hubShortName: string;
   trucks: number;
   tonnageKg: number;
+  /**
+   * The tonnes the figures beside the sentence show (3 decimals): when given, the sentence's
+   * whole tons are these rounded, so the dashboard's tonnes card and the sentence never differ.
+   */
+  tonnes?: number;
   /** Kits dispatched; the sentence ends "enough for N households" when there are any. */
   households?: number;
   /** Largest first. */
@@ -71,7 +76,7 @@ export function summarySentence(input: SummaryInput): string {
     input.trucks === 1
       ? '1 truck has been dispatched'
       : `${thousands(input.trucks)} trucks have been dispatched`;
-  const tons = Math.round(input.tonnageKg / 1000);
+  const tons = Math.round(input.tonnes ?? input.tonnageKg / 1000);
   const tonnes = `${thousands(tons)} metric ton${tons === 1 ? '' : 's'}`;
   const destinations = joinAnd(
     input.destinations

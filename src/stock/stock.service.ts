@@ -237,16 +237,21 @@ export class StockService {
    * Households the hub's available stock covers, for one kit (by code) or every kit: one query
    * whatever the number of kits and items. An unknown kit is the client's 422.
    */
-  async coverage(hub: Hub, kit?: string): Promise<KitCoverage[]> {
+  async coverage(hub: Hub, kit?: string, asOf?: string): Promise<KitCoverage[]> {
+    // At the end of a past day (a weekly report's Sunday): what the ledger had on hand then.
+    const available = asOf
+      ? `COALESCE((SELECT sum(m.quantity) FROM stock_movement m
+                    WHERE m.hub_id = $1 AND m.item_id = c.item_id AND m.occurred_at < $3), 0)`
+      : availableSql('s');
     const rows: CoverageRow[] = await this.dataSource.query(
       `SELECT k.code AS kit, k.name AS "kitName", k.household_size AS "householdSize", i.sku,
-              i.name, ${availableSql('s')}::float8 AS available, c.quantity AS "perKit"
+              i.name, ${available}::float8 AS available, c.quantity AS "perKit"
          FROM kit k
          JOIN kit_component c ON c.kit_id = k.id AND c.version = k.version
          JOIN item i ON i.id = c.item_id
          LEFT JOIN stock_level s ON s.hub_id = $1 AND s.item_id = c.item_id
         WHERE ($2::text IS NULL OR k.code = $2)`,
-      [hub.id, kit ?? null],
+      asOf ? [hub.id, kit ?? null, endOfDay(asOf, hub.timeZone)] : [hub.id, kit ?? null],
     );
     if (kit !== undefined && rows.length === 0) {
       throw new UnprocessableEntityException(`Unknown kit ${kit}`);

@@ -1,4 +1,14 @@
-import { Body, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
@@ -9,8 +19,11 @@ import {
   CancelDispatchDto,
   CreateDispatchDto,
   DispatchesQuery,
+  ExportQuery,
   RecordDeliveryDto,
 } from '../dispatches/dto/dispatch.dto.js';
+import { DispatchExportService } from '../dispatches/dispatch-export.service.js';
+import { DestinationsService } from '../catalogue/destinations.service.js';
 import { DispatchResponse, SEMI_TRAILER } from '../dispatches/dto/dispatch-response.dto.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { LoadPlanResponse, PlanLoadDto } from '../plans/dto/load-plan.dto.js';
@@ -60,6 +73,8 @@ export class DispatchPagesController {
     private readonly views: ViewsService,
     private readonly clock: Clock,
     private readonly plans: PlansService,
+    private readonly exports: DispatchExportService,
+    private readonly destinations: DestinationsService,
   ) {}
 
   @Get()
@@ -81,9 +96,16 @@ export class DispatchPagesController {
       limit: '25',
       cursor: query.cursor || undefined,
     });
-    const page = await this.dispatches.list(
-      validated.dto ?? Object.assign(new DispatchesQuery(), { hub: hub.code, limit: 25 }),
-      request.web!.user,
+    const dto = validated.dto ?? Object.assign(new DispatchesQuery(), { hub: hub.code, limit: 25 });
+    const [page, totals] = await Promise.all([
+      this.dispatches.list(dto, request.web!.user),
+      this.dispatches.totals(dto, request.web!.user),
+    ]);
+    // The register of what the filter selects (cancelled trucks are never in it).
+    const exportQuery = new URLSearchParams(
+      Object.entries({ destination: dto.destination, from: dto.from, to: dto.to }).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '',
+      ),
     );
     const next = page.nextCursor
       ? `/app/dispatches?${new URLSearchParams({
@@ -101,10 +123,50 @@ export class DispatchPagesController {
         filter,
         errors: validated.errors ?? {},
         next,
+        totals,
+        exports: ['xlsx', 'csv'].map((format) => ({
+          format,
+          href: `/app/dispatches/export?${new URLSearchParams([...exportQuery, ['format', format]])}`,
+        })),
         destinations: await this.catalogue.destinations(),
         statuses: Object.values(DispatchStatus),
       },
       validated.errors ? 400 : 200,
+    );
+  }
+
+  /**
+   * The dispatch register of the hub the page shows, as GET /api/dispatches/export: the list's
+   * destination and days, as CSV or XLSX.
+   */
+  @Get('export')
+  async export(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Query() query: Record<string, unknown>,
+  ): Promise<void> {
+    const hub = await this.views.hub(request);
+    const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+    const validated = await validateAs(ExportQuery, {
+      hub: hub.code,
+      destination: text(query.destination),
+      from: text(query.from),
+      to: text(query.to),
+      format: text(query.format),
+    });
+    if (!validated.dto) throw new BadRequestException('Not a valid export filter');
+    const dto = validated.dto;
+    if (dto.from && dto.to && dto.from > dto.to) {
+      throw new BadRequestException('from must not be after to');
+    }
+    const destination = dto.destination
+      ? await this.destinations.resolve(dto.destination)
+      : undefined;
+    await this.exports.send(
+      hub,
+      { from: dto.from, to: dto.to, destinationId: destination?.id },
+      dto.format === 'xlsx' ? 'xlsx' : 'csv',
+      response,
     );
   }
 

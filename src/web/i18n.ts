@@ -179,6 +179,13 @@ const en = {
   'dispatches.clear': 'Clear the filter',
   'dispatches.none': 'No dispatches match.',
   'dispatches.older': 'Older dispatches',
+  'dispatches.export': 'Export',
+  'dispatches.exportXlsx': 'Excel (XLSX)',
+  'dispatches.exportCsv': 'CSV',
+  'dispatches.exportNote':
+    'the register of the dispatches the filter selects (without the status filter: cancelled dispatches are never exported), one row per line',
+  'dispatches.totals':
+    'The filter selects {trucks} trucks with {tonnes} t in all (cancelled dispatches not counted).',
 
   'audit.title': 'Audit trail',
   'audit.intro':
@@ -249,6 +256,11 @@ const en = {
   'reports.none': 'No weekly reports yet.',
   'reports.weekRange': '{from} to {to}',
   'reports.older': 'Older reports',
+  'reports.formats': 'Download',
+  'reports.formatsLabel': 'The report of the week of {week} as a file',
+  'reports.pdf': 'PDF',
+  'reports.md': 'Markdown',
+  'reports.csv': 'CSV',
 
   'energy.title': 'Solar energy',
   'energy.intro':
@@ -503,6 +515,13 @@ const ru: Record<MessageKey, string> = {
   'dispatches.clear': 'Сбросить фильтр',
   'dispatches.none': 'Подходящих отправок нет.',
   'dispatches.older': 'Более ранние отправки',
+  'dispatches.export': 'Выгрузить',
+  'dispatches.exportXlsx': 'Excel (XLSX)',
+  'dispatches.exportCsv': 'CSV',
+  'dispatches.exportNote':
+    'реестр отправок по фильтру (без фильтра по статусу: отменённые отправки не выгружаются), строка на позицию',
+  'dispatches.totals':
+    'По фильтру всего {trucks} грузовиков, {tonnes} т (отменённые отправки не учтены).',
 
   'audit.title': 'Журнал аудита',
   'audit.intro':
@@ -573,6 +592,11 @@ const ru: Record<MessageKey, string> = {
   'reports.none': 'Еженедельных отчётов пока нет.',
   'reports.weekRange': 'с {from} по {to}',
   'reports.older': 'Более ранние отчёты',
+  'reports.formats': 'Скачать',
+  'reports.formatsLabel': 'Отчёт за неделю с {week} файлом',
+  'reports.pdf': 'PDF',
+  'reports.md': 'Markdown',
+  'reports.csv': 'CSV',
 
   'energy.title': 'Солнечная энергия',
   'energy.intro':

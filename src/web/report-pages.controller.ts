@@ -1,4 +1,14 @@
-import { Body, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Get,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
@@ -6,7 +16,8 @@ import type { Permitted } from '../auth/permissions.js';
 import { Clock } from '../common/clock.service.js';
 import { PageQuery } from '../common/pagination/page.js';
 import { isMonday, lastFullWeek } from '../common/time/zoned.js';
-import { renderHtml } from '../reports/render/weekly-report.render.js';
+import { REPORT_FORMATS } from '../reports/dto/weekly-report.dto.js';
+import { renderReport } from '../reports/render/weekly-report.render.js';
 import { WeeklyReportsService } from '../reports/weekly-reports.service.js';
 import { FormFailure } from './form-recorder.service.js';
 import { field, FieldErrors } from './forms.js';
@@ -90,22 +101,34 @@ export class ReportPagesController {
     );
   }
 
-  /** One week's report: the same self-contained HTML as GET /api/reports/weekly/:weekStart. */
+  /**
+   * One week's report: the same self-contained HTML as GET /api/reports/weekly/:weekStart, or
+   * with `?format=pdf|md|csv` that file (the page links each), as a signed-in browser can open.
+   */
   @Get(':weekStart')
   async report(
     @Req() request: WebRequest,
     @Res() response: Response,
     @Param('weekStart') weekStart: string,
+    @Query('format') format: unknown,
   ): Promise<void> {
-    const html = renderHtml(await this.reports.get(await this.views.hub(request), weekStart));
-    response
-      .status(200)
-      .set({
-        'Content-Type': 'text/html; charset=utf-8',
-        'Cache-Control': 'no-store',
-        'Content-Security-Policy': reportCsp(html),
-      })
-      .send(html);
+    const wanted = typeof format === 'string' && format ? format : 'html';
+    if (wanted === 'json' || !(REPORT_FORMATS as readonly string[]).includes(wanted)) {
+      throw new BadRequestException('format must be one of html, pdf, md, csv');
+    }
+    const hub = await this.views.hub(request);
+    const report = await this.reports.get(hub, weekStart);
+    const file = await renderReport(report, wanted as 'html' | 'pdf' | 'md' | 'csv', hub.timeZone);
+    // setHeader: the bytes' own type, without a charset added to a PDF's
+    response.status(200).setHeader('Content-Type', file.type);
+    response.setHeader('Cache-Control', 'no-store');
+    if (file.attachment) {
+      response.setHeader('Content-Disposition', `attachment; filename="${file.name}"`);
+    }
+    if (wanted === 'html') {
+      response.setHeader('Content-Security-Policy', reportCsp(String(file.body)));
+    }
+    response.send(file.body);
   }
 
   private async show(

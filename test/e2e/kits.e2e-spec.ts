@@ -377,7 +377,9 @@ describe('kits, households covered and load planning (issue 15)', () => {
       .get(`/api/reports/weekly/${weekStart}?format=md`)
       .set(t.as())
       .expect(200);
-    expect(md.text).toMatch(/\*\*1 trucks, [\d.]+ t, [\d.]+ m3, enough for 40 households\*\*/);
+    expect(md.text).toMatch(
+      /\*\*1 truck left the hub this week with \d+\.\d t \(\d+\.\d m³\) of relief items, enough for 40 households\./,
+    );
   });
 
   it('a kit edit applies from then on and never changes an earlier dispatch', async () => {

@@ -6,6 +6,7 @@ import { drainOutbox, waitForReportJob } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 import { csrfOf, signIn, webUser } from '../support/web.js';
 import { importCsv } from '../support/fixtures.js';
+import { readPdf } from '../support/pdf.js';
 
 // The web app's pages on the features built beside it: weekly reports and solar energy, with
 // their data put in through the API, as the hub's systems do.
@@ -75,6 +76,36 @@ describe('web app: weekly reports and solar energy', () => {
     expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
     expect(csp).not.toContain('unsafe-inline');
     expect(page.headers['cache-control']).toBe('no-store');
+    // Every format, linked from the list and from the page, opens for the signed-in user.
+    for (const format of ['pdf', 'md', 'csv'])
+      expect(row).toContain(`href="/app/reports/2024-05-20?format=${format}"`);
+    expect(page.text).toContain(
+      '<a href="/app/reports/2024-05-20?format=pdf" download>Download PDF</a>',
+    );
+    expect(page.text).toContain('<a href="/app/reports" data-link="app">');
+    const pdf = await agent
+      .get('/app/reports/2024-05-20?format=pdf')
+      .buffer(true)
+      .parse((res, callback) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => callback(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toBe(
+      'attachment; filename="weekly-TMZ-2024-05-20.pdf"',
+    );
+    const read = readPdf(pdf.body as Buffer);
+    expect(read.header).toBe('%PDF-');
+    expect(read.pages).toBeGreaterThan(0);
+    expect(read.text).toContain(week[0].waybillNo);
+    const md = await agent.get('/app/reports/2024-05-20?format=md').expect(200);
+    expect(md.headers['content-type']).toMatch(/^text\/markdown/);
+    expect(md.text).toContain('14 trucks left the hub this week');
+    const csv = await agent.get('/app/reports/2024-05-20?format=csv').expect(200);
+    expect(csv.text.split('\n')[0]).toContain('waybill_no,dispatched_at');
+    await agent.get('/app/reports/2024-05-20?format=json').expect(400);
     expect((await agent.get('/app/reports/2024-05-21').expect(400)).text).toContain(
       'Choose a Monday: a week runs from Monday to Sunday.',
     );
@@ -232,6 +263,92 @@ describe('web app: weekly reports and solar energy', () => {
     expect(ru).toContain('<h1>Солнечная энергия</h1>');
     expect(ru).toContain('Выработано, кВт·ч');
     expect(ru).toMatch(/<td class="num">453,459<\/td>/);
+  });
+
+  it('exports the dispatch list as the filter selects, for the hub of the page only, with totals over every page', async () => {
+    const clerk = await webUser(t, 'warehouse', 'Clerk');
+    await t
+      .http()
+      .post('/api/hubs')
+      .set(t.as())
+      .send({ code: 'DXB', name: 'Dubai', timeZone: 'Asia/Dubai' })
+      .expect(201);
+    // 30 trucks at TMZ (more than a page of 25), one at another hub the clerk does not act at.
+    const history = generateHistory(30, 11, Date.UTC(2024, 0, 1), Date.UTC(2024, 2, 1), 'E');
+    await importCsv(t, clerk.apiKey, toCsv(history)).expect(201);
+    await t
+      .http()
+      .post('/api/dispatches/import?hub=DXB')
+      .set(t.as())
+      .set('Content-Type', 'text/csv')
+      .send(
+        'waybill_no,dispatched_at,destination,truck_plate,sku,quantity,cargo_weight_kg\n' +
+          'DXB-1,2024-01-10T10:00:00+04:00,AF,D 1,CRI-RHU,1,\n',
+      )
+      .expect(201);
+    await drainOutbox(t);
+    const agent = await signIn(t, clerk.name, clerk.password);
+
+    // The dashboard's tonnes card and the sitrep sentence beside it show the same whole tonnes.
+    const dashboard = (await agent.get('/app').expect(200)).text;
+    const card = /<dd data-figure="tonnes" data-value="[\d.]+" title="[^"]*">([\d,]+)<\/dd>/.exec(
+      dashboard,
+    )![1];
+    expect(dashboard).toContain(`transporting ${card} metric tons`);
+
+    const list = await agent.get('/app/dispatches?destination=AF&from=2024-01-01&to=2024-02-29');
+    expect(list.status).toBe(200);
+    const af = history.filter(
+      (d) =>
+        d.destination === 'AF' && new Date(d.dispatchedAt) < new Date('2024-03-01T00:00:00+05:00'),
+    );
+    const stats = (
+      await t
+        .http()
+        .get('/api/dispatches?destination=AF&from=2024-01-01&to=2024-02-29&limit=500')
+        .set(t.as())
+        .expect(200)
+    ).body.items as { tonnes: number }[];
+    expect(stats).toHaveLength(af.length);
+    const tonnes = Math.round(stats.reduce((sum, d) => sum + d.tonnes * 1000, 0)) / 1000;
+    const totals = /<p class="totals" data-totals data-trucks="(\d+)" data-tonnes="([\d.]+)">/.exec(
+      list.text,
+    )!;
+    expect([Number(totals[1]), Number(totals[2])]).toEqual([af.length, tonnes]);
+    expect(list.text).toContain(
+      `The filter selects ${af.length} trucks with ${tonnes.toLocaleString('en-GB', { maximumFractionDigits: 1 })} t in all`,
+    );
+    const link = /<a href="([^"]+)" data-export="xlsx"/.exec(list.text)![1].replace(/&amp;/g, '&');
+    expect(link).toBe(
+      '/app/dispatches/export?destination=AF&from=2024-01-01&to=2024-02-29&format=xlsx',
+    );
+    const csvLink = /<a href="([^"]+)" data-export="csv"/
+      .exec(list.text)![1]
+      .replace(/&amp;/g, '&');
+
+    const csv = await agent.get(csvLink).expect(200);
+    expect(csv.headers['content-disposition']).toBe(
+      'attachment; filename="dispatches-TMZ-2024-01-01-2024-02-29.csv"',
+    );
+    const waybills = new Set(
+      csv.text
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(',')[0]),
+    );
+    expect(waybills).toEqual(new Set(af.map((d) => d.waybillNo)));
+    // Another hub named in the URL changes nothing: the page's hub, as the API's rules.
+    const all = await agent.get('/app/dispatches/export?format=csv&hub=DXB').expect(200);
+    expect(all.text).not.toContain('DXB-1');
+    expect(all.text).toContain(history[0].waybillNo);
+    const xlsx = await agent.get(link).buffer(true).expect(200);
+    expect(xlsx.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    await agent.get('/app/dispatches/export?format=pdf').expect(400);
+    // Only with a session.
+    await t.http().get('/app/dispatches/export').expect(303);
   });
 
   it('shows a Carbon card on the dashboard: trucks emitted, solar avoided and net, as the API counts them', async () => {

@@ -15,7 +15,7 @@ export class RequestWeeklyReportDto {
   weekStart?: string;
 }
 
-export const REPORT_FORMATS = ['json', 'md', 'csv', 'html'] as const;
+export const REPORT_FORMATS = ['json', 'md', 'csv', 'html', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export class WeeklyReportQuery extends HubQuery {
@@ -54,7 +54,20 @@ export class WeeklyDispatch {
 
 export class StockOnHand {
   sku: string;
+  /** The item's name and unit (absent from reports built before they were kept). */
+  name?: string;
+  unit?: string;
   onHand: number;
+}
+
+/** Households one kit's worth of the stock at the week's end covers. */
+export class WeeklyCoverage {
+  kit: string;
+  name: string;
+  households: number;
+  people: number;
+  /** Names of the items that set the number (run out first). */
+  limitingItems: string[];
 }
 
 export class WeekTonnes {
@@ -124,6 +137,8 @@ export class WeeklyReportContent {
   cumulative: CumulativeFigures;
   dispatches: WeeklyDispatch[];
   stock: StockOnHand[];
+  /** Households the stock at the week's end covers, per kit; absent before kits were reported. */
+  coverage?: WeeklyCoverage[];
   /** Tonnes per week, the last 12 weeks. */
   chart: WeekTonnes[];
   /** The hub's PV systems over the week; absent when the hub has none. */

@@ -17,5 +17,9 @@ export function escapeHtml(text: string): string {
  * it becomes a space.
  */
 export function escapeMarkdown(text: string): string {
-  return escapeHtml(text.replace(/\r\n?|\n/g, ' ').replace(/[\\`*_~[\]#|]/g, '\\$&'));
+  // Quotes stay as typed ("the hub's"): with < and > escaped no tag, so no attribute, can open.
+  return text
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(/[\\`*_~[\]#|]/g, '\\$&')
+    .replace(/[&<>]/g, (c) => ENTITIES[c]);
 }

@@ -1,44 +1,29 @@
 import { stringify } from 'csv-stringify/sync';
 import { csvCell } from '../../common/spreadsheet/cell.js';
-import { longDate } from '../../stats/summary.js';
 import { WeeklyReportResponse } from '../dto/weekly-report.dto.js';
 import { barChart } from './bar-chart.js';
+import { renderPdf } from './weekly-report.pdf.js';
 import { escapeHtml, escapeMarkdown } from './escape.js';
+import {
+  ReportBlock,
+  ReportContext,
+  reportDocument,
+  ReportTable,
+  shortDay,
+} from './report-document.js';
 
-const n = (value: number, digits = 3) =>
-  value.toLocaleString('en-US', { maximumFractionDigits: digits });
-const change = (now: number, before: number) => {
-  const diff = now - before;
-  const sign = diff > 0 ? '+' : diff < 0 ? '-' : '±';
-  return `${sign}${n(Math.abs(diff))}`;
-};
-
-/** How a PV system's week reads: "no readings" is no data, never "underperforming". */
-const solarFlag = (system: { readings?: number; underperforming: boolean | null }) =>
-  system.underperforming === null || system.readings === 0
-    ? ' (no readings)'
-    : system.underperforming
-      ? ' (underperforming)'
-      : '';
-
-/** The carbon sentence: transport emitted, solar avoided, net. */
-const carbonSentence = (c: NonNullable<WeeklyReportResponse['carbon']>) =>
-  `Trucks emitted ${n(c.co2eKg, 0)} kg CO2e (${n(c.tonneKm, 0)} tonne-km` +
-  (c.intensityKgPerTkm === null ? '' : `, ${n(c.intensityKgPerTkm, 4)} kg CO2e/tkm`) +
-  `); the solar plant avoided ${n(c.co2AvoidedKg, 0)} kg CO2 (${n(c.solarGeneratedKwh, 0)} kWh); ` +
-  `net ${n(c.netCo2eKg, 0)} kg CO2e.`;
-const methodSentence = (c: NonNullable<WeeklyReportResponse['carbon']>) =>
-  `Trucks by method: ${n(c.byMethod.fuel)} from the carrier's fuel, ${n(c.byMethod.default)} ` +
-  `from tonne-km at the default intensity, ${n(c.byMethod.unknown)} without a known distance ` +
-  `(ISO 14083 / GLEC Framework, well-to-wheel).`;
-
-/** One row per dispatch of the week. */
+/**
+ * One row per dispatch of the week, for a spreadsheet: exact figures (as the JSON), the time
+ * with its offset, the destination's code and name.
+ */
 export function renderCsv(report: WeeklyReportResponse): string {
+  const names = new Map(report.destinations.map((d) => [d.code, d.name]));
   return stringify(
     report.dispatches.map((d) => [
       d.waybillNo,
       d.dispatchedAt,
       d.destination,
+      names.get(d.destination) ?? d.destination,
       d.truckPlate,
       d.tonnes,
       d.distanceKm ?? null,
@@ -50,6 +35,7 @@ export function renderCsv(report: WeeklyReportResponse): string {
         'waybill_no',
         'dispatched_at',
         'destination',
+        'destination_name',
         'truck_plate',
         'tonnes',
         'distance_km',
@@ -60,201 +46,162 @@ export function renderCsv(report: WeeklyReportResponse): string {
   );
 }
 
-export function renderMarkdown(report: WeeklyReportResponse): string {
+/** Where the HTML page leads: the app's pages for this week (relative, as the app serves it). */
+export interface ReportLinks {
+  /** Back to the app: the reports page. */
+  app: string;
+  /** The other formats of this week, by label ("PDF", "Markdown", "CSV"). */
+  downloads: { label: string; href: string }[];
+}
+
+/** The links a report page carries: the web app's, which a signed-in browser can open. */
+export function appLinks(report: { hub: string; weekStart: string }): ReportLinks {
+  const week = `/app/reports/${report.weekStart}`;
+  return {
+    app: '/app/reports',
+    downloads: [
+      { label: 'Download PDF', href: `${week}?format=pdf` },
+      { label: 'Markdown', href: `${week}?format=md` },
+      { label: 'CSV', href: `${week}?format=csv` },
+    ],
+  };
+}
+
+export function renderMarkdown(report: WeeklyReportResponse, context: ReportContext): string {
+  const doc = reportDocument(report, context);
   const md = escapeMarkdown;
-  const table = (head: string[], rows: (string | number)[][]) =>
-    [
-      `| ${head.join(' | ')} |`,
-      `| ${head.map(() => '---').join(' | ')} |`,
-      ...rows.map((r) => `| ${r.map((c) => (typeof c === 'number' ? n(c) : md(c))).join(' | ')} |`),
-    ].join('\n');
+  const table = (t: ReportTable) =>
+    t.rows.length === 0
+      ? md(t.empty)
+      : [
+          `| ${t.columns.map((c) => md(c.head)).join(' | ')} |`,
+          `| ${t.columns.map((c) => (c.numeric ? '---:' : '---')).join(' | ')} |`,
+          ...t.rows.map((r) => `| ${r.map(md).join(' | ')} |`),
+        ].join('\n');
+  const block = (b: ReportBlock) =>
+    b.kind === 'text' ? md(b.text) : table(b.kind === 'chart' ? b.table : b.table);
   return [
-    `# Weekly dispatch summary: ${md(report.hubName)}`,
+    `# ${md(doc.title)}`,
     '',
-    `Week of ${longDate(report.weekStart)} to ${longDate(report.weekEnd)}.`,
+    `${md(doc.period)}.`,
     '',
-    `**${n(report.trucks)} trucks, ${n(report.tonnes)} t, ${n(report.volumeM3)} m3${enoughFor(report)}** ` +
-      `(previous week: ${n(report.previousWeek.trucks)} trucks, ${n(report.previousWeek.tonnes)} t; ` +
-      `change ${change(report.trucks, report.previousWeek.trucks)} trucks, ${change(report.tonnes, report.previousWeek.tonnes)} t).`,
+    `**${md(doc.headline)}**`,
     '',
-    `> ${md(report.cumulative.summary)}`,
+    `> ${md(doc.summary)}`,
     '',
-    '## By destination',
-    '',
-    table(
-      ['Destination', 'Trucks', 'Tonnes'],
-      report.destinations.map((d) => [d.name, d.trucks, d.tonnes]),
-    ),
-    '',
-    '## By item',
-    '',
-    table(
-      ['SKU', 'Item', 'Quantity', 'Tonnes'],
-      report.items.map((i) => [i.sku, i.name, i.quantity, i.tonnes]),
-    ),
-    '',
-    '## Dispatches',
-    '',
-    table(
-      ['Waybill', 'Dispatched', 'Destination', 'Truck', 'Tonnes'],
-      report.dispatches.map((d) => [
-        d.waybillNo,
-        d.dispatchedAt,
-        d.destination,
-        d.truckPlate,
-        d.tonnes,
-      ]),
-    ),
-    '',
-    ...(report.energy
-      ? [
-          '## Solar energy',
-          '',
-          `${n(report.energy.generatedKwh)} kWh generated, ${n(report.energy.co2AvoidedKg)} kg CO2 avoided.`,
-          '',
-          table(
-            ['System', 'kWh', 'Expected kWh', 'kg CO2 avoided', 'kWh per tonne dispatched'],
-            report.energy.systems.map((e) => [
-              e.system + solarFlag(e),
-              e.generatedKwh,
-              e.expectedKwh,
-              e.co2AvoidedKg,
-              e.kwhPerTonneDispatched === null ? '-' : e.kwhPerTonneDispatched,
-            ]),
-          ),
-          '',
-        ]
-      : []),
-    ...(report.carbon
-      ? [
-          '## Carbon',
-          '',
-          carbonSentence(report.carbon),
-          '',
-          table(
-            ['Destination', 'Trucks', 'Tonne-km', 'kg CO2e'],
-            report.carbon.destinations.map((d) => [d.name, d.trucks, d.tonneKm, d.co2eKg]),
-          ),
-          '',
-          methodSentence(report.carbon),
-          '',
-        ]
-      : []),
-    '## Stock on hand at the end of the week',
-    '',
-    table(
-      ['SKU', 'On hand'],
-      report.stock.map((s) => [s.sku, s.onHand]),
-    ),
-    '',
-    '## Tonnes per week, last 12 weeks',
-    '',
-    table(
-      ['Week of', 'Tonnes'],
-      report.chart.map((c) => [c.weekStart, c.tonnes]),
-    ),
-    '',
-    `_Generated ${report.generatedAt}._`,
+    ...doc.sections.flatMap((s) => [
+      `## ${md(s.title)}`,
+      '',
+      ...s.blocks.flatMap((b) => [block(b), '']),
+    ]),
+    `_${md(doc.generated)}._`,
     '',
   ].join('\n');
 }
 
-/** A self-contained page: inline CSS, the chart as inline SVG, no script, no external asset. */
-export function renderHtml(report: WeeklyReportResponse): string {
+/**
+ * A self-contained page: inline CSS, the chart as inline SVG, no script, no external asset; its
+ * links lead back into the app (the reports page, this week's PDF and other formats).
+ */
+export function renderHtml(
+  report: WeeklyReportResponse,
+  context: ReportContext,
+  links: ReportLinks = appLinks(report),
+): string {
+  const doc = reportDocument(report, context);
   const e = escapeHtml;
-  const table = (head: string[], rows: (string | number)[][]) =>
-    `<table><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>` +
-    rows
-      .map(
-        (r) =>
-          `<tr>${r.map((c) => (typeof c === 'number' ? `<td class="num">${n(c)}</td>` : `<td>${e(c)}</td>`)).join('')}</tr>`,
-      )
-      .join('') +
-    `</tbody></table>`;
-  const chart = barChart(
-    report.chart.map((c) => ({ label: c.weekStart, value: c.tonnes })),
-    'Tonnes dispatched per week',
-    't',
-  );
+  const table = (t: ReportTable) =>
+    t.rows.length === 0
+      ? `<p>${e(t.empty)}</p>`
+      : `<table><thead><tr>${t.columns
+          .map((c) => `<th scope="col"${c.numeric ? ' class="num"' : ''}>${e(c.head)}</th>`)
+          .join('')}</tr></thead><tbody>` +
+        t.rows
+          .map(
+            (r) =>
+              `<tr>${r.map((cell, i) => (t.columns[i].numeric ? `<td class="num">${e(cell)}</td>` : `<td>${e(cell)}</td>`)).join('')}</tr>`,
+          )
+          .join('') +
+        `</tbody></table>`;
+  const block = (b: ReportBlock) =>
+    b.kind === 'text'
+      ? `<p>${e(b.text)}</p>`
+      : b.kind === 'table'
+        ? table(b.table)
+        : barChart(b.bars, b.title, b.unit, {
+            tick: (label) => shortDay(label).replace(/ \d{4}$/, ''),
+          });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Weekly dispatch summary ${e(report.hub)} ${e(report.weekStart)}</title>
+<title>${e(doc.title)}, ${e(shortDay(doc.weekStart))}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px;padding:0 1rem;color:#1a1a1a}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}
-td.num{text-align:right;font-variant-numeric:tabular-nums}blockquote{border-left:4px solid #0072bc;margin:1rem 0;padding:.5rem 1rem;background:#f3f8fc}
+nav{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;font-size:.95rem;margin-bottom:1rem}a{color:#005a94}
+.wide{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th.num,td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}blockquote{border-left:4px solid #0072bc;margin:1rem 0;padding:.5rem 1rem;background:#f3f8fc}
 .figures{font-size:1.1rem}svg{max-width:100%;height:auto}
 </style></head><body>
-<h1>Weekly dispatch summary: ${e(report.hubName)}</h1>
-<p>Week of ${e(longDate(report.weekStart))} to ${e(longDate(report.weekEnd))}</p>
-<p class="figures"><strong>${n(report.trucks)} trucks, ${n(report.tonnes)} t, ${n(report.volumeM3)} m³${enoughFor(report)}</strong>
-(previous week ${n(report.previousWeek.trucks)} trucks, ${n(report.previousWeek.tonnes)} t;
-change ${e(change(report.trucks, report.previousWeek.trucks))} trucks, ${e(change(report.tonnes, report.previousWeek.tonnes))} t)</p>
-<blockquote>${e(report.cumulative.summary)}</blockquote>
-<h2>Tonnes per week, last 12 weeks</h2>
-${chart}
-<h2>By destination</h2>
-${table(
-  ['Destination', 'Trucks', 'Tonnes'],
-  report.destinations.map((d) => [d.name, d.trucks, d.tonnes]),
-)}
-<h2>By item</h2>
-${table(
-  ['SKU', 'Item', 'Quantity', 'Tonnes'],
-  report.items.map((i) => [i.sku, i.name, i.quantity, i.tonnes]),
-)}
-<h2>Dispatches</h2>
-${table(
-  ['Waybill', 'Dispatched', 'Destination', 'Truck', 'Tonnes'],
-  report.dispatches.map((d) => [
-    d.waybillNo,
-    d.dispatchedAt,
-    d.destination,
-    d.truckPlate,
-    d.tonnes,
-  ]),
-)}
-${
-  report.energy
-    ? `<h2>Solar energy</h2>
-<p>${n(report.energy.generatedKwh)} kWh generated, ${n(report.energy.co2AvoidedKg)} kg CO₂ avoided</p>
-${table(
-  ['System', 'kWh', 'Expected kWh', 'kg CO2 avoided', 'kWh per tonne dispatched'],
-  report.energy.systems.map((x) => [
-    x.system + solarFlag(x),
-    x.generatedKwh,
-    x.expectedKwh,
-    x.co2AvoidedKg,
-    x.kwhPerTonneDispatched === null ? '-' : x.kwhPerTonneDispatched,
-  ]),
-)}`
-    : ''
-}
-${
-  report.carbon
-    ? `<h2>Carbon</h2>
-<p>${e(carbonSentence(report.carbon))}</p>
-${table(
-  ['Destination', 'Trucks', 'Tonne-km', 'kg CO2e'],
-  report.carbon.destinations.map((d) => [d.name, d.trucks, d.tonneKm, d.co2eKg]),
-)}
-<p>${e(methodSentence(report.carbon))}</p>`
-    : ''
-}
-<h2>Stock on hand at the end of the week</h2>
-${table(
-  ['SKU', 'On hand'],
-  report.stock.map((s) => [s.sku, s.onHand]),
-)}
-<p><small>Generated ${e(report.generatedAt)}</small></p>
+<nav aria-label="Report"><a href="${e(links.app)}" data-link="app">&larr; Back to the weekly reports</a>${links.downloads
+    .map((d) => `<a href="${e(d.href)}" download>${e(d.label)}</a>`)
+    .join('')}</nav>
+<h1>${e(doc.title)}</h1>
+<p>${e(doc.period)}</p>
+<p class="figures"><strong>${e(doc.headline)}</strong></p>
+<blockquote>${e(doc.summary)}</blockquote>
+${doc.sections
+  .map(
+    (s) =>
+      `<section id="${e(s.id)}"><h2>${e(s.title)}</h2>\n${s.blocks
+        .map((b) => (b.kind === 'table' ? `<div class="wide">${block(b)}</div>` : block(b)))
+        .join('\n')}</section>`,
+  )
+  .join('\n')}
+<p><small>${e(doc.generated)}</small></p>
 </body></html>
 `;
 }
 
-/** ", enough for N households" when the week's trucks carried kits; nothing otherwise. */
-function enoughFor(report: { households?: number }): string {
-  const households = report.households ?? 0;
-  if (households <= 0) return '';
-  return `, enough for ${households.toLocaleString('en-US')} household${households === 1 ? '' : 's'}`;
+/** A report in one of its file formats, as the API and the web app both serve it. */
+export interface RenderedReport {
+  type: string;
+  /** `weekly-TMZ-2024-05-27.pdf` */
+  name: string;
+  /** Downloaded rather than shown (CSV and PDF). */
+  attachment: boolean;
+  body: string | Buffer;
+}
+
+export async function renderReport(
+  report: WeeklyReportResponse,
+  format: 'md' | 'csv' | 'html' | 'pdf',
+  timeZone: string,
+  links?: ReportLinks,
+): Promise<RenderedReport> {
+  const name = `weekly-${report.hub}-${report.weekStart}.${format}`;
+  switch (format) {
+    case 'md':
+      return {
+        type: 'text/markdown; charset=utf-8',
+        name,
+        attachment: false,
+        body: renderMarkdown(report, { timeZone }),
+      };
+    case 'csv':
+      return { type: 'text/csv; charset=utf-8', name, attachment: true, body: renderCsv(report) };
+    case 'html':
+      return {
+        type: 'text/html; charset=utf-8',
+        name,
+        attachment: false,
+        body: renderHtml(report, { timeZone }, links),
+      };
+    case 'pdf':
+      return {
+        type: 'application/pdf',
+        name,
+        attachment: true,
+        body: await renderPdf(report, { timeZone }),
+      };
+  }
 }

@@ -12,6 +12,7 @@ import { FormFailure } from './form-recorder.service.js';
 import { field, FieldErrors } from './forms.js';
 import type { FormBody } from './forms.js';
 import { ViewsService } from './views.service.js';
+import { assertDayInPath } from './web-params.js';
 import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
 
@@ -97,6 +98,8 @@ export class ReportPagesController {
     @Res() response: Response,
     @Param('weekStart') weekStart: string,
   ): Promise<void> {
+    // Not a day at all is "Not found"; a day that is not a Monday gets the rule's wording.
+    assertDayInPath(weekStart);
     const html = renderHtml(await this.reports.get(await this.views.hub(request), weekStart));
     response
       .status(200)

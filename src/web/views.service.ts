@@ -10,9 +10,10 @@ import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { field, FieldMessage, FormBody } from './forms.js';
 import { Bar, barChart, ChartSize } from '../reports/render/bar-chart.js';
-import { formatter } from './format.js';
+import { formatter, LOCALES } from './format.js';
 import { DICTIONARIES, LANGUAGE_NAMES, LANGUAGES, MessageKey, translator } from './i18n.js';
 import { NAV } from './nav.js';
+import { labelTableCells } from './table-labels.js';
 import { WebRequest } from './web-request.js';
 
 /**
@@ -128,6 +129,8 @@ export class ViewsService {
     const fmt = formatter(language, hub.timeZone);
     return {
       language,
+      /** The Intl locale of the language, for the page's script (live totals). */
+      locale: LOCALES[language],
       languages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
       t,
       /**
@@ -210,10 +213,13 @@ export class ViewsService {
           );
     const hubs = user ? await this.switchable(user) : [];
     const current = typeof data.navCurrent === 'string' ? data.navCurrent : undefined;
-    const html = this.render(template, {
-      ...this.layoutData(request, hub, current, hubs),
-      ...data,
-    });
+    // Tables labelled cell by cell, to stack as cards on a phone (app.css).
+    const html = labelTableCells(
+      this.render(template, {
+        ...this.layoutData(request, hub, current, hubs),
+        ...data,
+      }),
+    );
     response
       .status(status)
       .set({

@@ -192,7 +192,10 @@ describe('web app over HTTP', () => {
     expect(js.headers['content-type']).toMatch(/javascript/);
     const missing = await agent.get('/app/no-such-page').expect(404);
     expect(missing.text).toContain('Not found');
-    await agent.get('/app/dispatches/not-a-uuid').expect(400);
+    // An id that cannot be one is the app's own "Not found" page, as one that names nothing.
+    const notAnId = await agent.get('/app/dispatches/not-a-uuid').expect(404);
+    expect(notAnId.text).toContain('<h1>Not found</h1>');
+    expect((await agent.get('/app/reports/not-a-week').expect(404)).text).toContain('Not found');
     await agent.get('/app/dispatches/00000000-0000-4000-8000-000000000000').expect(404);
     // The API keeps helmet's headers as they were.
     const api = await t.http().get('/api/health');
@@ -227,7 +230,10 @@ describe('web app over HTTP', () => {
     };
     const invalid = await agent.post('/app/dispatches').type('form').send(dispatch).expect(400);
     expect(invalid.text).toContain('id="quantity-1-error"');
-    expect(invalid.text).toContain('quantity must be a whole number');
+    // One message, in the app's words (not the validator's three: whole, at least 1, at most).
+    expect(invalid.text).toContain(
+      '<p class="error" id="quantity-1-error">Enter a whole number, such as 1,000.</p>',
+    );
     expect(invalid.text).toContain('value="many"');
     const recorded = await agent
       .post('/app/dispatches')

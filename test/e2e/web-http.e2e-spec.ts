@@ -387,7 +387,11 @@ describe('web app over HTTP', () => {
         quantity: '11',
       })
       .expect(409);
-    expect(short.text).toContain('Исправьте отмеченные поля.');
+    // The shortage reaches the banner at the top, in the reader's language, and its line.
+    expect(short.text).toContain('Не хватает запасов по строкам: 1; ничего не записано.');
+    expect(short.text).toContain(
+      '<a href="#quantity-0">Строка 1, Refugee Housing Unit (Better Shelter RHU 1.2) (CRI-RHU): в наличии 10, запрошено 11.</a>',
+    );
     expect(short.text).toContain(
       'data-shortage="CRI-RHU">Не хватает: в наличии 10, запрошено 11.</p>',
     );

@@ -1,10 +1,9 @@
-import type { MessageKey } from './i18n.js';
-
 /**
  * The web app in Uzbek, Latin script (the hub's own country's language), with oʻ and gʻ written
- * with U+02BB and the tutuq belgisi with U+02BC, as the 1995 alphabet prints them.
+ * with U+02BB and the tutuq belgisi with U+02BC, as the 1995 alphabet prints them. i18n.ts
+ * holds it to every key of English (the compiler), and i18n.spec.ts to no other key.
  */
-export const uz: Record<MessageKey, string> = {
+export const uz = {
   'app.name': 'relief-hub',
   'nav.menu': 'Asosiy menyu',
   'nav.skip': 'Mazmunga oʻtish',

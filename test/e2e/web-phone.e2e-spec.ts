@@ -43,6 +43,7 @@ describe('web app on a phone', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
+    await t.reset();
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     mkdirSync(ARTIFACTS, { recursive: true });

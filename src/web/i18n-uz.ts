@@ -43,7 +43,8 @@ export const uz = {
   'dashboard.volume': 'Joʻnatilgan kub metr',
   'dashboard.lastDispatch': 'Oxirgi joʻnatma',
   'dashboard.summary': 'Vaziyat hisoboti jumlasi',
-  'dashboard.summaryNote': 'Vaziyat hisobotlarida chop etilganidek, ingliz tilida.',
+  'dashboard.summaryNote':
+    'Vaziyat hisobotlarida chop etilganidek, ingliz tilida va tonnalari yaxlitlangan; yuqoridagi raqamlar kilogrammgacha aniq.',
   'dashboard.copy': 'Jumlani nusxalash',
   'dashboard.copied': 'Nusxalandi',
   'dashboard.byDestination': 'Yoʻnalishlar boʻyicha mashinalar va tonnalar',

@@ -48,7 +48,8 @@ const en = {
   'dashboard.volume': 'Cubic metres dispatched',
   'dashboard.lastDispatch': 'Last dispatch',
   'dashboard.summary': 'Situation report sentence',
-  'dashboard.summaryNote': 'In English, as situation reports print it.',
+  'dashboard.summaryNote':
+    'In English and with tonnes rounded, as situation reports print it; the figures above are exact to the kilogram.',
   'dashboard.copy': 'Copy the sentence',
   'dashboard.copied': 'Copied',
   'dashboard.byDestination': 'Trucks and tonnes per destination',
@@ -391,7 +392,8 @@ const ru: Record<MessageKey, string> = {
   'dashboard.volume': 'Отправлено кубометров',
   'dashboard.lastDispatch': 'Последняя отправка',
   'dashboard.summary': 'Фраза для ситуационного отчёта',
-  'dashboard.summaryNote': 'На английском, как её печатают ситуационные отчёты.',
+  'dashboard.summaryNote':
+    'На английском и с округлёнными тоннами, как её печатают ситуационные отчёты; цифры выше точны до килограмма.',
   'dashboard.copy': 'Скопировать фразу',
   'dashboard.copied': 'Скопировано',
   'dashboard.byDestination': 'Грузовики и тонны по направлениям',

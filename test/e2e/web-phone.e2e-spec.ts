@@ -357,6 +357,10 @@ describe('web app on a phone', () => {
       const last = /<dd class="small">([^<]*)<\/dd>/.exec(dashboard)![1];
       expect(last.replace(/\s/g, ' ')).toMatch(time);
       expect(dashboard).not.toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d/);
+      // The tonnes card (to the kilogram) and the sentence (rounded) say why they differ.
+      expect(dashboard).toContain(
+        language === 'ru' ? 'с округлёнными тоннами' : 'tonnalari yaxlitlangan',
+      );
 
       const form = await agent.get('/app/receipts').expect(200);
       const sent = {

@@ -1,14 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { BadRequestException, Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
@@ -37,6 +27,7 @@ import type { FormBody } from './forms.js';
 import { LineValues, MIN_ROWS, readLines, toDtoLines } from './lines.js';
 import { rowErrors } from './stock-pages.controller.js';
 import { ViewsService } from './views.service.js';
+import { WebId } from './web-params.js';
 import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
 
@@ -205,9 +196,9 @@ export class DispatchPagesController {
       consignee: values.consignee,
       emergency: values.emergency,
       waybillNo: values.waybillNo,
-      cargoWeightKg: decimal(values.cargoWeightKg),
-      distanceKm: decimal(values.distanceKm),
-      fuelLitres: decimal(values.fuelLitres),
+      cargoWeightKg: decimal(values.cargoWeightKg, request.language),
+      distanceKm: decimal(values.distanceKm, request.language),
+      fuelLitres: decimal(values.fuelLitres, request.language),
       dispatchedAt,
       lines: plain,
     });
@@ -243,7 +234,7 @@ export class DispatchPagesController {
   async show(
     @Req() request: WebRequest,
     @Res() response: Response,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', WebId) id: string,
   ): Promise<void> {
     const dispatch = await this.dispatches.get(id, request.web!.user);
     await this.showDispatch(request, response, dispatch, {}, null, 200);
@@ -254,7 +245,7 @@ export class DispatchPagesController {
   async cancel(
     @Req() request: WebRequest,
     @Res() response: Response,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', WebId) id: string,
     @Body() body: FormBody,
   ): Promise<void> {
     const dispatch = await this.dispatches.get(id, request.web!.user);
@@ -289,7 +280,7 @@ export class DispatchPagesController {
   async deliver(
     @Req() request: WebRequest,
     @Res() response: Response,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', WebId) id: string,
     @Body() body: FormBody,
   ): Promise<void> {
     const dispatch = await this.dispatches.get(id, request.web!.user);

@@ -35,6 +35,20 @@ describe('web formatting', () => {
     expect(ru.day('2024-05-31')).toMatch(/^31 мая 2024/);
     expect(ru.place({ name: 'Kyrgyz Republic', iso2: 'KG' })).toBe('Киргизия');
     expect(en.place({ name: 'Kyrgyz Republic', iso2: 'KG' })).toBe('Kyrgyz Republic');
-    expect(en.time('2024-05-31T09:30:00Z')).toBe('2024-05-31 14:30');
+    expect(en.time('2024-05-31T09:30:00Z')).toBe('31 May 2024, 14:30');
+  });
+});
+
+describe('numbers and times in the three languages', () => {
+  it('writes a time in the hub zone in the reader’s words, never as ISO', () => {
+    const at = '2024-05-31T09:30:00Z';
+    expect(formatter('en', 'Asia/Tashkent').time(at)).toBe('31 May 2024, 14:30');
+    expect(formatter('ru', 'Asia/Tashkent').time(at).replace(/\s/g, ' ')).toBe(
+      '31 мая 2024 г., 14:30',
+    );
+    expect(formatter('uz', 'Asia/Tashkent').time(at)).toMatch(/^31-may, 2024.*14:30$/);
+    expect(formatter('uz', 'Asia/Tashkent').place({ name: 'Afghanistan', iso2: 'AF' })).toBe(
+      'Afgʻoniston',
+    );
   });
 });

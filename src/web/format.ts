@@ -1,7 +1,8 @@
 import { localToInstant, toZonedIso } from '../common/time/zoned.js';
 import { Language } from './i18n.js';
 
-const LOCALES: Record<Language, string> = { en: 'en-GB', ru: 'ru-RU' };
+/** The Intl locale of each interface language (Uzbek in its Latin script, as the app writes it). */
+export const LOCALES: Record<Language, string> = { en: 'en-GB', ru: 'ru-RU', uz: 'uz-Latn-UZ' };
 
 /** Numbers, days and times as the reader's language writes them; times in the hub's zone. */
 export function formatter(language: Language, timeZone: string) {
@@ -27,6 +28,15 @@ export function formatter(language: Language, timeZone: string) {
     timeZone: 'UTC',
   });
   const regions = new Intl.DisplayNames([locale], { type: 'region' });
+  const moment = new Intl.DateTimeFormat(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  });
   return {
     /** Up to `digits` decimals, grouped thousands. */
     num: (value: number | null | undefined, digits = 3) =>
@@ -37,9 +47,11 @@ export function formatter(language: Language, timeZone: string) {
     day: (isoDay: string) => day.format(new Date(`${isoDay}T00:00:00Z`)),
     /** "2024-05-31" as "31/05" / "31.05", short enough to sit under a chart's bar. */
     dayMonth: (isoDay: string) => dayMonth.format(new Date(`${isoDay}T00:00:00Z`)),
-    /** An instant as "2024-05-31 14:30" in the hub's time zone. */
-    time: (iso: string | Date | null | undefined) =>
-      iso ? toZonedIso(new Date(iso), timeZone).slice(0, 16).replace('T', ' ') : '',
+    /**
+     * An instant in the hub's time zone as the reader's language writes it: "31 May 2024, 14:30",
+     * "31 мая 2024 г., 14:30", "31-may, 2024, 14:30".
+     */
+    time: (iso: string | Date | null | undefined) => (iso ? moment.format(new Date(iso)) : ''),
     /** A destination's name in the reader's language when it is a country. */
     place: (destination: { name: string; iso2?: string | null }) => {
       if (language === 'en' || !destination.iso2) return destination.name;

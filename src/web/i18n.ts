@@ -1,10 +1,12 @@
 import type { DomainErrorCode } from '../common/errors/domain.error.js';
+import { uz as uzbek } from './i18n-uz.js';
 
 /**
- * Every label of the web app, in English and Russian. `ru` must have every key of `en` (the
- * compiler checks), and i18n.spec.ts checks the placeholders agree.
+ * Every label of the web app, in English, Russian and Uzbek (Latin script, in i18n-uz.ts). Each
+ * language must have every key of `en` (the compiler checks), and i18n.spec.ts checks the
+ * placeholders agree.
  */
-export const LANGUAGES = ['en', 'ru'] as const;
+export const LANGUAGES = ['en', 'ru', 'uz'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 const en = {
@@ -47,7 +49,8 @@ const en = {
   'dashboard.volume': 'Cubic metres dispatched',
   'dashboard.lastDispatch': 'Last dispatch',
   'dashboard.summary': 'Situation report sentence',
-  'dashboard.summaryNote': 'In English, as situation reports print it.',
+  'dashboard.summaryNote':
+    'In English, as situation reports print it; tonnes rounded as on the card beside it (the exact figure in its tooltip).',
   'dashboard.copy': 'Copy the sentence',
   'dashboard.copied': 'Copied',
   'dashboard.byDestination': 'Trucks and tonnes per destination',
@@ -336,6 +339,28 @@ const en = {
     'With the kits counted in, an item comes to more than 1,000,000,000 units.',
   'rule.plan.tooLarge': 'That is more trucks than one load plan lists (1,000).',
   'rule.plan.unitTooLarge': 'One unit is larger than the truck, even empty.',
+  'form.shortLines.one': 'Not enough stock for {count} line; nothing was recorded.',
+  'form.shortLines.other': 'Not enough stock for {count} lines; nothing was recorded.',
+  'form.shortLine': 'Line {n}, {item}: {available} on hand, {requested} asked for.',
+  'totals.overOne': 'Exceeds one semi-trailer: about {trucks} trucks.',
+  'valid.required': 'Fill in this field.',
+  'valid.wholeNumber': 'Enter a whole number, such as {example}.',
+  'valid.decimal': 'Enter a number with at most {places} decimals, such as {example}.',
+  'valid.time': 'Enter a date and a time.',
+  'valid.day': 'Enter a day (year, month, day).',
+  'valid.choose': 'Choose one of the options.',
+  'valid.text': 'Enter text.',
+  'valid.range': 'Enter a number from {min} to {max}.',
+  'valid.min': 'Enter {min} or more.',
+  'valid.max': 'Enter {max} or less.',
+  'valid.tooLong': 'Use at most {max} characters.',
+  'valid.code': 'Use only letters, digits and . _ -, starting with a letter or a digit.',
+  'valid.plate': 'Use only letters, digits, spaces and -.',
+  'valid.phone': 'Enter a phone number: digits, spaces, + ( ) and -.',
+  'valid.format': 'This is not in the expected form.',
+  'valid.tooManyLines': 'Use at most {max} lines.',
+  'valid.lineTwice': 'Each item or kit may be on one line only.',
+  'valid.invalid': 'Check this value.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -381,7 +406,8 @@ const ru: Record<MessageKey, string> = {
   'dashboard.volume': 'Отправлено кубометров',
   'dashboard.lastDispatch': 'Последняя отправка',
   'dashboard.summary': 'Фраза для ситуационного отчёта',
-  'dashboard.summaryNote': 'На английском, как её печатают ситуационные отчёты.',
+  'dashboard.summaryNote':
+    'На английском, как её печатают ситуационные отчёты; тонны округлены так же, как на карточке рядом (точная цифра во всплывающей подсказке карточки).',
   'dashboard.copy': 'Скопировать фразу',
   'dashboard.copied': 'Скопировано',
   'dashboard.byDestination': 'Грузовики и тонны по направлениям',
@@ -673,12 +699,41 @@ const ru: Record<MessageKey, string> = {
   'rule.lines.tooLarge': 'С учётом наборов по одной позиции выходит больше 1 000 000 000 единиц.',
   'rule.plan.tooLarge': 'Столько машин один план загрузки не перечисляет (не больше 1 000).',
   'rule.plan.unitTooLarge': 'Одна единица груза больше машины, даже пустой.',
+  'form.shortLines.one': 'Не хватает запасов по строкам: {count}; ничего не записано.',
+  'form.shortLines.other': 'Не хватает запасов по строкам: {count}; ничего не записано.',
+  'form.shortLine': 'Строка {n}, {item}: в наличии {available}, запрошено {requested}.',
+  'totals.overOne': 'Больше одного полуприцепа: машин нужно около {trucks}.',
+  'valid.required': 'Заполните это поле.',
+  'valid.wholeNumber': 'Введите целое число, например {example}.',
+  'valid.decimal': 'Введите число, не более {places} знаков после запятой, например {example}.',
+  'valid.time': 'Укажите дату и время.',
+  'valid.day': 'Укажите день (год, месяц, число).',
+  'valid.choose': 'Выберите один из вариантов.',
+  'valid.text': 'Введите текст.',
+  'valid.range': 'Введите число от {min} до {max}.',
+  'valid.min': 'Введите не меньше {min}.',
+  'valid.max': 'Введите не больше {max}.',
+  'valid.tooLong': 'Не больше {max} символов.',
+  'valid.code': 'Только латинские буквы, цифры и . _ -, в начале буква или цифра.',
+  'valid.plate': 'Только буквы, цифры, пробелы и -.',
+  'valid.phone': 'Введите номер телефона: цифры, пробелы, + ( ) и -.',
+  'valid.format': 'Значение в неверном формате.',
+  'valid.tooManyLines': 'Не больше {max} строк.',
+  'valid.lineTwice': 'Каждый товар или набор — только в одной строке.',
+  'valid.invalid': 'Проверьте это значение.',
 };
 
-export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ru };
+/** Uzbek, Latin script (its own file, it is long): every key of English, checked here. */
+const uz: Record<MessageKey, string> = uzbek;
+
+export const DICTIONARIES: Record<Language, Record<MessageKey, string>> = { en, ru, uz };
 
 /** Names of the languages in themselves, for the switcher. */
-export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', ru: 'Русский' };
+export const LANGUAGE_NAMES: Record<Language, string> = {
+  en: 'English',
+  ru: 'Русский',
+  uz: 'Oʻzbekcha',
+};
 
 /** The reader's words for a rule a service enforces: every DomainError code has its key. */
 export const ruleMessage = (code: DomainErrorCode): MessageKey => `rule.${code}`;

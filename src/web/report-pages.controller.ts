@@ -23,6 +23,7 @@ import { FormFailure } from './form-recorder.service.js';
 import { field, FieldErrors } from './forms.js';
 import type { FormBody } from './forms.js';
 import { ViewsService } from './views.service.js';
+import { assertDayInPath } from './web-params.js';
 import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
 
@@ -112,6 +113,8 @@ export class ReportPagesController {
     @Param('weekStart') weekStart: string,
     @Query('format') format: unknown,
   ): Promise<void> {
+    // Not a day at all is "Not found"; a day that is not a Monday gets the rule's wording.
+    assertDayInPath(weekStart);
     const wanted = typeof format === 'string' && format ? format : 'html';
     if (wanted === 'json' || !(REPORT_FORMATS as readonly string[]).includes(wanted)) {
       throw new BadRequestException('format must be one of html, pdf, md, csv');

@@ -8,11 +8,12 @@ import type { User } from '../auth/user.entity.js';
 import { Environment } from '../config/environment.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
-import { field, FormBody } from './forms.js';
-import { Bar, barChart, PAGE_CHART } from '../reports/render/bar-chart.js';
-import { formatter } from './format.js';
+import { field, FieldMessage, FormBody } from './forms.js';
+import { Bar, barChart, ChartSize } from '../reports/render/bar-chart.js';
+import { formatter, LOCALES } from './format.js';
 import { DICTIONARIES, LANGUAGE_NAMES, LANGUAGES, MessageKey, translator } from './i18n.js';
 import { NAV } from './nav.js';
+import { labelTableCells } from './table-labels.js';
 import { WebRequest } from './web-request.js';
 
 /**
@@ -31,6 +32,28 @@ export const WEB_CSP = [
   "script-src 'self'",
   "style-src 'self'",
 ].join('; ');
+
+/**
+ * The web app's charts, drawn for a phone: 360 units wide, so on a 390 px screen a unit is
+ * about a pixel and the 12-unit text reads at 11-12 px; the stylesheet caps the drawing's width
+ * on larger screens (34rem), so there the text is never above ~20 px either.
+ */
+export const WEB_CHART: ChartSize = {
+  width: 360,
+  height: 220,
+  pad: { top: 12, right: 4, bottom: 30, left: 50 },
+  fontSize: 12,
+};
+
+/**
+ * Every how-many-th bar keeps its label under the axis so the labels never overlap: a label
+ * takes about 0.6 em a character, and needs a little room besides.
+ */
+export function labelEvery(bars: number, longestLabel: number, size: ChartSize): number {
+  const step = (size.width - size.pad.left - size.pad.right) / Math.max(bars, 1);
+  const needed = longestLabel * size.fontSize * 0.6 + size.fontSize * 0.5;
+  return Math.max(1, Math.ceil(needed / step));
+}
 
 /** Renders the web app's eta templates (src/web/views) inside the layout, auto-escaped. */
 @Injectable()
@@ -106,13 +129,28 @@ export class ViewsService {
     const fmt = formatter(language, hub.timeZone);
     return {
       language,
+      /** The Intl locale of the language, for the page's script (live totals). */
+      locale: LOCALES[language],
       languages: LANGUAGES.map((code) => ({ code, name: LANGUAGE_NAMES[code] })),
       t,
-      /** A form error: one of our messages by key, or a validator's message as detail. */
-      msg: (message: string) =>
-        message in DICTIONARIES[language]
+      /**
+       * A form error in the reader's language: one of our messages by key (with its values as
+       * the reader writes numbers), or, for a message no key words, the generic "check this".
+       */
+      msg: (message: string | FieldMessage) => {
+        if (typeof message !== 'string') {
+          const params = Object.fromEntries(
+            Object.entries(message.params ?? {}).map(([name, value]) => [
+              name,
+              typeof value === 'number' ? fmt.num(value, 6) : value,
+            ]),
+          );
+          return t(message.key, params);
+        }
+        return message in DICTIONARIES[language]
           ? t(message as MessageKey)
-          : t('form.invalid', { detail: message }),
+          : t('form.invalid', { detail: message });
+      },
       hub,
       /** The hub switcher's choices, when the user acts at more than one hub. */
       hubs: hubs.length > 1 ? hubs.map((h) => ({ code: h.code, name: h.name })) : [],
@@ -122,14 +160,25 @@ export class ViewsService {
        * renderer at a page's size with the reader's numbers and dates; the page's heading is its
        * caption.
        */
-      chart: (bars: Bar[], title: string, unit: string, digits = 3) =>
-        barChart(bars, title, unit, {
-          size: PAGE_CHART,
+      chart: (bars: Bar[], title: string, unit: string, digits = 3) => {
+        const ticks = bars.map((bar) => fmt.dayMonth(bar.label));
+        const every = labelEvery(
+          bars.length,
+          Math.max(0, ...ticks.map((x) => x.length)),
+          WEB_CHART,
+        );
+        // The newest bar always keeps its label; every `every`-th one back from it too.
+        const shown = new Set(
+          bars.filter((_, i) => (bars.length - 1 - i) % every === 0).map((bar) => bar.label),
+        );
+        return barChart(bars, title, unit, {
+          size: WEB_CHART,
           caption: false,
           num: fmt.num,
           digits,
-          tick: fmt.dayMonth,
-        }),
+          tick: (label) => (shown.has(label) ? fmt.dayMonth(label) : ''),
+        });
+      },
       user,
       csrf: request.web?.session.csrfToken ?? '',
       can: may,
@@ -164,10 +213,13 @@ export class ViewsService {
           );
     const hubs = user ? await this.switchable(user) : [];
     const current = typeof data.navCurrent === 'string' ? data.navCurrent : undefined;
-    const html = this.render(template, {
-      ...this.layoutData(request, hub, current, hubs),
-      ...data,
-    });
+    // Tables labelled cell by cell, to stack as cards on a phone (app.css).
+    const html = labelTableCells(
+      this.render(template, {
+        ...this.layoutData(request, hub, current, hubs),
+        ...data,
+      }),
+    );
     response
       .status(status)
       .set({

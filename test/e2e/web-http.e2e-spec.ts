@@ -192,7 +192,10 @@ describe('web app over HTTP', () => {
     expect(js.headers['content-type']).toMatch(/javascript/);
     const missing = await agent.get('/app/no-such-page').expect(404);
     expect(missing.text).toContain('Not found');
-    await agent.get('/app/dispatches/not-a-uuid').expect(400);
+    // An id that cannot be one is the app's own "Not found" page, as one that names nothing.
+    const notAnId = await agent.get('/app/dispatches/not-a-uuid').expect(404);
+    expect(notAnId.text).toContain('<h1>Not found</h1>');
+    expect((await agent.get('/app/reports/not-a-week').expect(404)).text).toContain('Not found');
     await agent.get('/app/dispatches/00000000-0000-4000-8000-000000000000').expect(404);
     // The API keeps helmet's headers as they were.
     const api = await t.http().get('/api/health');
@@ -227,7 +230,10 @@ describe('web app over HTTP', () => {
     };
     const invalid = await agent.post('/app/dispatches').type('form').send(dispatch).expect(400);
     expect(invalid.text).toContain('id="quantity-1-error"');
-    expect(invalid.text).toContain('quantity must be a whole number');
+    // One message, in the app's words (not the validator's three: whole, at least 1, at most).
+    expect(invalid.text).toContain(
+      '<p class="error" id="quantity-1-error">Enter a whole number, such as 1,000.</p>',
+    );
     expect(invalid.text).toContain('value="many"');
     const recorded = await agent
       .post('/app/dispatches')
@@ -381,7 +387,11 @@ describe('web app over HTTP', () => {
         quantity: '11',
       })
       .expect(409);
-    expect(short.text).toContain('Исправьте отмеченные поля.');
+    // The shortage reaches the banner at the top, in the reader's language, and its line.
+    expect(short.text).toContain('Не хватает запасов по строкам: 1; ничего не записано.');
+    expect(short.text).toContain(
+      '<a href="#quantity-0">Строка 1, Refugee Housing Unit (Better Shelter RHU 1.2) (CRI-RHU): в наличии 10, запрошено 11.</a>',
+    );
     expect(short.text).toContain(
       'data-shortage="CRI-RHU">Не хватает: в наличии 10, запрошено 11.</p>',
     );

@@ -29,7 +29,7 @@ export class CurrentUserResponse {
   hubs: string[];
   /** Whether the user can sign in to the web app. */
   hasPassword: boolean;
-  /** The web app's language as the user last chose it (`en`, `ru`); null until they choose. */
+  /** The web app's language as the user last chose it (`en`, `ru`, `uz`); null until they choose. */
   language: string | null;
 }
 

@@ -141,6 +141,8 @@ nav{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;font-size:.95rem;margin-bottom
 .wide{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th.num,td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}blockquote{border-left:4px solid #0072bc;margin:1rem 0;padding:.5rem 1rem;background:#f3f8fc}
 .figures{font-size:1.1rem}svg{max-width:100%;height:auto}
+/* on a phone the chart scrolls in its box rather than shrinking its text */
+.chart svg{min-width:640px}
 </style></head><body>
 <nav aria-label="Report"><a href="${e(links.app)}" data-link="app">&larr; Back to the weekly reports</a>${links.downloads
     .map((d) => `<a href="${e(d.href)}" download>${e(d.label)}</a>`)
@@ -153,7 +155,13 @@ ${doc.sections
   .map(
     (s) =>
       `<section id="${e(s.id)}"><h2>${e(s.title)}</h2>\n${s.blocks
-        .map((b) => (b.kind === 'table' ? `<div class="wide">${block(b)}</div>` : block(b)))
+        .map((b) =>
+          b.kind === 'table'
+            ? `<div class="wide">${block(b)}</div>`
+            : b.kind === 'chart'
+              ? `<div class="wide chart">${block(b)}</div>`
+              : block(b),
+        )
         .join('\n')}</section>`,
   )
   .join('\n')}

@@ -8,8 +8,11 @@
     if (!m) return 0n;
     return BigInt(m[1]) * 1000000n + BigInt((m[2] || '').padEnd(6, '0'));
   }
+  // A whole number as the hub reads it back (src/web/forms.ts wholeNumber): "1000", "1,000",
+  // "1 000" with any space, the no-break ones included.
   function quantity(text) {
-    var compact = String(text || '').replace(/[\s\u00a0]/g, '');
+    var compact = String(text || '').replace(/\s/g, '');
+    if (/^\d{1,3}(,\d{3})+$/.test(compact)) compact = compact.replace(/,/g, '');
     return /^\d{1,10}$/.test(compact) ? BigInt(compact) : null;
   }
 
@@ -19,6 +22,7 @@
     var volumeM3 = Number(form.getAttribute('data-volume-m3'));
     var number = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
     var percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+    var whole = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
     function out(name) {
       return form.querySelector('[data-total="' + name + '"]');
     }
@@ -44,14 +48,38 @@
       out('loadVolume').textContent = any ? percent.format(m3Number / volumeM3) : '—';
       form.querySelector('[data-meter="weight"]').value = Math.min(kgNumber / payloadKg, 1);
       form.querySelector('[data-meter="volume"]').value = Math.min(m3Number / volumeM3, 1);
+      // Past 100 %, say so: the meters stop at full. "About": the load plan packs the lines.
+      var warning = form.querySelector('[data-over-one-warning]');
+      var trucks = Math.ceil(Math.max(kgNumber / payloadKg, m3Number / volumeM3) - 1e-9);
+      if (warning) {
+        warning.hidden = !(any && trucks > 1);
+        warning.textContent = warning.hidden
+          ? ''
+          : form.getAttribute('data-over-one').replace('{trucks}', whole.format(trucks));
+      }
     }
     form.addEventListener('input', update);
     form.addEventListener('change', update);
     update();
   }
 
+  // What the picked item has on hand, under the picker (a phone's select cuts it off).
+  function showOnHand(fieldset, line) {
+    var out = line.querySelector('[data-on-hand-line]');
+    var option = line.querySelector('[data-item]').selectedOptions[0];
+    var count = option && option.getAttribute('data-on-hand');
+    if (!out) return;
+    out.textContent = count
+      ? fieldset.getAttribute('data-on-hand-text').replace('{count}', count)
+      : '';
+  }
+
   // "Add a line": copies the last row with fresh ids, labels numbered on.
   function setUpLines(fieldset) {
+    fieldset.addEventListener('change', function (event) {
+      var line = event.target.closest('[data-line]');
+      if (line && event.target.matches('[data-item]')) showOnHand(fieldset, line);
+    });
     var button = fieldset.querySelector('[data-add-line]');
     if (!button) return;
     button.hidden = false;
@@ -64,6 +92,9 @@
       copy.classList.remove('invalid');
       copy.querySelectorAll('.error').forEach(function (e) {
         e.remove();
+      });
+      copy.querySelectorAll('[data-on-hand-line]').forEach(function (e) {
+        e.textContent = '';
       });
       copy.querySelectorAll('select, input').forEach(function (el) {
         var base = el.name;

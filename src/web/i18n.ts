@@ -311,6 +311,13 @@ const en = {
   'rule.week.notMonday': 'Choose a Monday: a week runs from Monday to Sunday.',
   'rule.week.notEnded': 'That week has not ended yet.',
   'rule.stock.insufficient': 'There is not that much on hand.',
+  'rule.stock.reserved':
+    'That much is reserved for release orders; cancel or fulfil them before removing it.',
+  'rule.release.unknown': 'There is no such release order at this hub.',
+  'rule.release.closed': 'This release order is cancelled or fulfilled.',
+  'rule.release.linesExceed':
+    'Dispatch only items of the release order, up to what remains on each line.',
+  'rule.release.destinationMismatch': 'The truck must go to the release order’s destination.',
   'rule.adjustment.openingMustAdd': 'An opening balance adds stock: enter a positive number.',
   'rule.time.inFuture': 'This time is in the future.',
   'rule.time.tooOld':
@@ -635,6 +642,13 @@ const ru: Record<MessageKey, string> = {
   'rule.week.notMonday': 'Выберите понедельник: неделя длится с понедельника по воскресенье.',
   'rule.week.notEnded': 'Эта неделя ещё не закончилась.',
   'rule.stock.insufficient': 'Столько нет в наличии.',
+  'rule.stock.reserved':
+    'Столько зарезервировано под заявки на отпуск; сначала отмените или выполните их.',
+  'rule.release.unknown': 'На этом складе нет такой заявки на отпуск.',
+  'rule.release.closed': 'Эта заявка на отпуск отменена или выполнена.',
+  'rule.release.linesExceed':
+    'Отправляйте только позиции заявки и не больше остатка по каждой строке.',
+  'rule.release.destinationMismatch': 'Машина должна идти в пункт назначения заявки.',
   'rule.adjustment.openingMustAdd':
     'Начальный остаток добавляет запас: введите положительное число.',
   'rule.time.inFuture': 'Это время ещё не наступило.',

@@ -204,7 +204,9 @@ export class ReleasesService implements ReleaseLedger, OnModuleInit {
         { occurredAt: cancelledAt, recordedById: user.id, releaseId: id, note: dto.reason },
       );
     });
-    return this.get(id, user);
+    // Without its dispatches: read in the request's transaction (one connection), and the
+    // cancellation changed none of them.
+    return this.get(id, user, false);
   }
 
   // ReleaseLedger: dispatches against a release, inside the dispatch's transaction.

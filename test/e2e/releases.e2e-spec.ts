@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dispatchBody, ledgerMismatches, receive } from '../support/fixtures.js';
 import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app.js';
+import { csrfOf, formKeyOf, signIn, webUser } from '../support/web.js';
 
 /**
  * Issue 16: release orders and reservations, over HTTP on the real PostgreSQL and Redis. Every
@@ -492,5 +493,101 @@ describe('release orders and reservations (issue 16)', () => {
     expect(quake.body.items.map((r: { id: string }) => r.id)).toEqual([a.body.id]);
     await t.http().get('/api/releases?status=NOPE').set(t.as()).expect(400);
     await t.http().get(`/api/releases/${randomUUID()}`).set(t.as()).expect(404);
+  });
+
+  it('web: a coordinator creates a release, warehouse staff dispatch against it with the form filled in', async () => {
+    await receive(t, warehouse, [
+      { sku: TENT, quantity: 30 },
+      { sku: BLANKET, quantity: 100 },
+    ]);
+    const planner = await webUser(t, 'coordinator', 'Web planner');
+    const coordinatorWeb = await signIn(t, planner.name, planner.password);
+    const form = await coordinatorWeb.get('/app/releases/new').expect(200);
+    const posted = await coordinatorWeb
+      .post('/app/releases')
+      .type('form')
+      .send({
+        _csrf: csrfOf(form.text),
+        idempotencyKey: formKeyOf(form.text),
+        hub: 'TMZ',
+        destination: 'AF',
+        emergency: 'Winterisation',
+        neededBy: '2026-12-20',
+        sku: [TENT, BLANKET, ''],
+        quantity: ['12', '1 000', ''],
+      })
+      .expect(409);
+    // 1 000 blankets (as typed) are more than the 100 available: 409, shown beside the line,
+    // nothing reserved.
+    expect(posted.text).toContain('data-shortage="CRI-BLANKET-HT"');
+    expect((await levels())[BLANKET]).toMatchObject({ reserved: 0 });
+    const created = await coordinatorWeb
+      .post('/app/releases')
+      .type('form')
+      .send({
+        _csrf: csrfOf(posted.text),
+        idempotencyKey: formKeyOf(posted.text),
+        hub: 'TMZ',
+        destination: 'AF',
+        emergency: 'Winterisation',
+        sku: [TENT, BLANKET],
+        quantity: ['12', '40'],
+      })
+      .expect(303);
+    const id = /\/app\/releases\/([0-9a-f-]{36})/.exec(created.headers.location)![1];
+    const page = await coordinatorWeb.get(created.headers.location).expect(200);
+    expect(page.text).toContain('data-done="created"');
+    expect(page.text).toContain(`/app/releases/${id}/cancel`);
+    expect(page.text).not.toContain('data-dispatch-against');
+    const stockPage = await coordinatorWeb.get('/app/stock').expect(200);
+    expect(stockPage.text).toMatch(
+      /data-sku="CRI-FAMILY-TENT">.*data-on-hand="30".*data-reserved="12".*data-available="18"/,
+    );
+    const dashboard = await coordinatorWeb.get('/app').expect(200);
+    expect(dashboard.text).toContain('data-figure="pipeline-releases" data-value="1"');
+
+    const clerk = await webUser(t, 'warehouse', 'Web clerk');
+    const clerkWeb = await signIn(t, clerk.name, clerk.password);
+    const shown = await clerkWeb.get(`/app/releases/${id}`).expect(200);
+    expect(shown.text).toContain(`href="/app/dispatches/new?release=${id}"`);
+    expect(shown.text).not.toContain(`/app/releases/${id}/cancel`);
+    const filled = await clerkWeb.get(`/app/dispatches/new?release=${id}`).expect(200);
+    expect(filled.text).toContain(`name="release" value="${id}"`);
+    expect(filled.text).toMatch(/<option value="AF"[^>]*selected/);
+    expect(filled.text).toContain('value="Winterisation"');
+    expect(filled.text).toMatch(/value="CRI-FAMILY-TENT"[^>]*selected/);
+    expect(filled.text).toContain(
+      'id="quantity-0" name="quantity" inputmode="numeric" pattern="[0-9 ]*" value="12"',
+    );
+    expect(filled.text).toContain(
+      'id="quantity-1" name="quantity" inputmode="numeric" pattern="[0-9 ]*" value="40"',
+    );
+    await clerkWeb
+      .post('/app/dispatches')
+      .type('form')
+      .send({
+        _csrf: csrfOf(filled.text),
+        idempotencyKey: formKeyOf(filled.text),
+        hub: 'TMZ',
+        release: id,
+        destination: 'AF',
+        truckPlate: '01 A 777 AA',
+        sku: [TENT, BLANKET],
+        quantity: ['12', '30'],
+      })
+      .expect(303);
+    const after = await t.http().get(`/api/releases/${id}`).set(t.as()).expect(200);
+    expect(after.body).toMatchObject({
+      status: 'PARTIAL',
+      lines: [
+        { sku: TENT, remaining: 0 },
+        { sku: BLANKET, remaining: 10 },
+      ],
+    });
+    expect(after.body.dispatches).toHaveLength(1);
+    const list = await clerkWeb.get('/app/releases?status=PARTIAL').expect(200);
+    expect(list.text).toContain(`data-release="${id}"`);
+    await clerkWeb.get('/app/releases/new').expect(403);
+    await expectInvariants();
   });
 });

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { addDays, localDay, mondayOf } from '../../src/common/time/zoned.js';
 import { dispatchBody, ledgerMismatches, receive } from '../support/fixtures.js';
+import { waitForReportJob } from '../support/jobs.js';
 import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app.js';
 import { csrfOf, formKeyOf, signIn, webUser } from '../support/web.js';
 
@@ -476,6 +478,53 @@ describe('release orders and reservations (issue 16)', () => {
     // Reserved "as of" a day is answerable from the ledger too.
     const past = await levels(yesterday);
     expect(past[TENT]).toMatchObject({ onHand: 0, reserved: 0 });
+  });
+
+  it("puts the pipeline at the week's end in the weekly report, from the ledger", async () => {
+    await receive(t, warehouse, [{ sku: TENT, quantity: 40 }]);
+    const lastWeek = addDays(mondayOf(localDay(new Date(), 'Asia/Tashkent')), -7);
+    const early = await release([{ sku: TENT, quantity: 10 }], { emergency: 'Quake' }).expect(201);
+    // As if reserved on the Wednesday of last week (a release is made now; its ledger row dated).
+    await t.dataSource.query(
+      `UPDATE stock_movement SET occurred_at = $2 WHERE release_id = $1 AND type = 'RESERVED'`,
+      [early.body.id, `${addDays(lastWeek, 2)}T10:00:00+05:00`],
+    );
+    await release([{ sku: TENT, quantity: 5 }], { destination: 'TJ' }).expect(201);
+    // Dispatched now, after that week: still promised at its end.
+    await dispatch([{ sku: TENT, quantity: 4 }], { release: early.body.id }).expect(201);
+    const accepted = await post('/api/reports/weekly', coordinator, { weekStart: lastWeek }).expect(
+      202,
+    );
+    await waitForReportJob(t, accepted.body.jobUrl);
+    const { body: report } = await t
+      .http()
+      .get(`/api/reports/weekly/${lastWeek}`)
+      .set(t.as())
+      .expect(200);
+    expect(report.pipeline).toEqual({
+      releases: 1,
+      tonnes: 0.55,
+      volumeM3: expect.any(Number),
+      households: 0,
+      trucks: 1,
+      groups: [expect.objectContaining({ destination: 'AF', emergency: 'Quake', releases: 1 })],
+    });
+    const md = await t
+      .http()
+      .get(`/api/reports/weekly/${lastWeek}?format=md`)
+      .set(t.as())
+      .expect(200);
+    expect(md.text).toContain('## Pipeline');
+    expect(md.text).toContain('At the end of the week 1 open release order promised 0.6 t (');
+    const html = await t
+      .http()
+      .get(`/api/reports/weekly/${lastWeek}?format=html`)
+      .set(t.as())
+      .expect(200);
+    expect(html.text).toContain('<h2>Pipeline</h2>');
+    // Now: 6 tents of the early release and the 5 of the other remain.
+    const now = await t.http().get('/api/stats/pipeline').set(t.as()).expect(200);
+    expect(now.body).toMatchObject({ releases: 2, tonnes: 0.605 });
   });
 
   it('lists releases with filters, newest first', async () => {

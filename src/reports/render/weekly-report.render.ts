@@ -32,6 +32,25 @@ const methodSentence = (c: NonNullable<WeeklyReportResponse['carbon']>) =>
   `from tonne-km at the default intensity, ${n(c.byMethod.unknown)} without a known distance ` +
   `(ISO 14083 / GLEC Framework, well-to-wheel).`;
 
+/** The pipeline sentence: what open release orders still promise at the week's end. */
+const pipelineSentence = (p: NonNullable<WeeklyReportResponse['pipeline']>) =>
+  p.releases === 0
+    ? 'No open release orders at the end of the week.'
+    : `At the end of the week ${n(p.releases)} open release order${p.releases === 1 ? '' : 's'} ` +
+      `promised ${n(p.tonnes, 1)} t (${n(p.volumeM3, 1)} m3) not yet on the road` +
+      (p.households > 0 ? `, enough for ${n(p.households, 0)} households` : '') +
+      `: ${n(p.trucks, 0)} truck${p.trucks === 1 ? '' : 's'} to load.`;
+const pipelineHead = ['Destination', 'Emergency', 'Releases', 'Tonnes', 'Households', 'Trucks'];
+const pipelineRows = (p: NonNullable<WeeklyReportResponse['pipeline']>) =>
+  p.groups.map((g) => [
+    g.destinationName,
+    g.emergency ?? '-',
+    g.releases,
+    g.tonnes,
+    g.households,
+    g.trucks,
+  ]);
+
 /** One row per dispatch of the week. */
 export function renderCsv(report: WeeklyReportResponse): string {
   return stringify(
@@ -140,6 +159,17 @@ export function renderMarkdown(report: WeeklyReportResponse): string {
           '',
         ]
       : []),
+    ...(report.pipeline
+      ? [
+          '## Pipeline',
+          '',
+          pipelineSentence(report.pipeline),
+          '',
+          ...(report.pipeline.groups.length
+            ? [table(pipelineHead, pipelineRows(report.pipeline)), '']
+            : []),
+        ]
+      : []),
     '## Stock on hand at the end of the week',
     '',
     table(
@@ -240,6 +270,13 @@ ${table(
   report.carbon.destinations.map((d) => [d.name, d.trucks, d.tonneKm, d.co2eKg]),
 )}
 <p>${e(methodSentence(report.carbon))}</p>`
+    : ''
+}
+${
+  report.pipeline
+    ? `<h2>Pipeline</h2>
+<p>${e(pipelineSentence(report.pipeline))}</p>
+${report.pipeline.groups.length ? table(pipelineHead, pipelineRows(report.pipeline)) : ''}`
     : ''
 }
 <h2>Stock on hand at the end of the week</h2>

@@ -302,11 +302,19 @@ export class StockService {
     const fields = this.movementFields(hubId, context);
     await runStatement(
       manager,
-      `WITH wanted AS (
+      `WITH queued AS MATERIALIZED (
+         SELECT pg_advisory_xact_lock($8, $1)
+       ), wanted AS (
          SELECT * FROM unnest($2::int[], $3::bigint[]) AS w(item_id, quantity)
+       ), locked AS MATERIALIZED (
+         -- in item order behind the hub's queue, as takes and reservations lock them
+         SELECT s.item_id FROM stock_level s CROSS JOIN queued
+          WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
+          ORDER BY s.item_id FOR UPDATE OF s
        ), freed AS (
          UPDATE stock_level s SET reserved = s.reserved - w.quantity, updated_at = now()
-           FROM wanted w WHERE s.hub_id = $1 AND s.item_id = w.item_id
+           FROM wanted w JOIN locked l ON l.item_id = w.item_id
+          WHERE s.hub_id = $1 AND s.item_id = w.item_id
          RETURNING s.item_id, w.quantity
        )
        INSERT INTO stock_movement
@@ -323,6 +331,7 @@ export class StockService {
         fields.note,
         fields.occurredAt,
         fields.recordedById,
+        ADVISORY_LOCK_CLASS.stockQueue,
       ],
     );
   }

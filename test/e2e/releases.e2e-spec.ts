@@ -249,6 +249,34 @@ describe('release orders and reservations (issue 16)', () => {
     await expectInvariants();
   }, 60_000);
 
+  it('a release cancelled while trucks load against it: each unit dispatched or freed, once', async () => {
+    await receive(t, warehouse, [{ sku: TENT, quantity: 30 }]);
+    const held = await release([{ sku: TENT, quantity: 20 }]).expect(201);
+    const responses = await Promise.all([
+      ...Array.from({ length: 20 }, () =>
+        dispatch([{ sku: TENT, quantity: 1 }], { release: held.body.id }),
+      ),
+      post(`/api/releases/${held.body.id}/cancel`, coordinator, { reason: 'Called off' }),
+      // and trucks without a release, for the 10 never promised
+      ...Array.from({ length: 12 }, () => dispatch([{ sku: TENT, quantity: 1 }])),
+    ]);
+    expect(responses[20].status).toBe(200);
+    const againstRelease = responses.slice(0, 20).filter((r) => r.status === 201).length;
+    const unreleased = responses.slice(21).filter((r) => r.status === 201).length;
+    // Once cancelled, its remaining units are available to trucks without a release.
+    expect(responses.slice(0, 20).every((r) => [201, 409].includes(r.status))).toBe(true);
+    expect(unreleased).toBeGreaterThanOrEqual(10);
+    expect((await levels())[TENT]).toEqual(
+      expect.objectContaining({ onHand: 30 - againstRelease - unreleased, reserved: 0 }),
+    );
+    const after = await t.http().get(`/api/releases/${held.body.id}`).set(t.as()).expect(200);
+    expect(after.body).toMatchObject({
+      status: 'CANCELLED',
+      lines: [{ sku: TENT, dispatched: againstRelease }],
+    });
+    await expectInvariants();
+  }, 60_000);
+
   it('makes a release once for a repeated idempotency key, however it is repeated', async () => {
     await receive(t, warehouse, [{ sku: TENT, quantity: 10 }]);
     const key = randomUUID();

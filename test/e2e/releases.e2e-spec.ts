@@ -594,6 +594,22 @@ describe('release orders and reservations (issue 16)', () => {
         quantity: ['12', '1 000', ''],
       })
       .expect(409);
+    const planned = await coordinatorWeb
+      .post('/app/releases')
+      .type('form')
+      .send({
+        _csrf: csrfOf(form.text),
+        idempotencyKey: formKeyOf(form.text),
+        hub: 'TMZ',
+        destination: 'AF',
+        sku: ['kit:HH-CRI-5'],
+        quantity: ['1000'],
+        plan: '1',
+      })
+      .expect(200);
+    // "Plan the load" shows the trucks (1,000 kits: 6, as POST /api/plans/load says), reserves nothing.
+    expect(planned.text).toContain('data-plan-trucks="6"');
+    expect((await levels())[TENT]).toMatchObject({ reserved: 0 });
     // 1 000 blankets (as typed) are more than the 100 available: 409, shown beside the line,
     // nothing reserved.
     expect(posted.text).toContain('data-shortage="CRI-BLANKET-HT"');

@@ -22,6 +22,7 @@ import { MaintenanceWorkerModule } from './jobs/maintenance-worker.module.js';
 import { StockModule } from './stock/stock.module.js';
 import { DispatchesModule } from './dispatches/dispatches.module.js';
 import { PlansModule } from './plans/plans.module.js';
+import { ReleasesModule } from './releases/releases.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { OutboxRelayModule } from './outbox/outbox-relay.module.js';
 import { StatsWorkerModule } from './stats/stats-worker.module.js';
@@ -67,6 +68,7 @@ function apiModules() {
     StockModule,
     DispatchesModule,
     PlansModule,
+    ReleasesModule,
     StatsModule,
     ReportsModule,
     WebModule,

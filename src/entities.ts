@@ -21,6 +21,7 @@ import {
   DispatchMonthRollup,
   DispatchRollup,
 } from './stats/dispatch-rollup.entity.js';
+import { Release, ReleaseCounter, ReleaseLine } from './releases/release.entity.js';
 import { ReceiptLine } from './stock/receipt-line.entity.js';
 import { Receipt } from './stock/receipt.entity.js';
 import { StockLevel } from './stock/stock-level.entity.js';
@@ -58,4 +59,7 @@ export const ENTITIES = [
   Kit,
   KitComponent,
   DispatchKit,
+  Release,
+  ReleaseLine,
+  ReleaseCounter,
 ];

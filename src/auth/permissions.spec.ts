@@ -22,6 +22,7 @@ const TABLE: Record<Action, Role[]> = {
   'dispatch.record': [Admin, Warehouse],
   'energy.record': [Admin, Warehouse],
   'plan.load': [Admin, Warehouse, Coordinator],
+  'release.manage': [Admin, Coordinator],
   'report.build': [Admin, Coordinator],
   'catalogue.manage': [Admin],
   'kits.manage': [Admin],

@@ -24,6 +24,8 @@ const ALLOWED = {
   'energy.record': [Role.Warehouse],
   /** Load plans: trucks for goods (records nothing). */
   'plan.load': [Role.Warehouse, Role.Coordinator],
+  /** Release orders: creating them (reserving stock) and cancelling them. */
+  'release.manage': [Role.Coordinator],
   /** Building (or rebuilding) a week's report. */
   'report.build': [Role.Coordinator],
   /** Items and destinations. */

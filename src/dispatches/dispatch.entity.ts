@@ -107,6 +107,14 @@ export class Dispatch {
   @Column({ type: 'bigint', default: 0, transformer: numericTransformer })
   households: number;
 
+  /**
+   * The release order this truck loaded against (its stock came out of that reservation); the
+   * release is the releases folder's, which knows dispatches, so no relation is declared here.
+   */
+  @Column({ type: 'uuid', nullable: true })
+  @Index()
+  releaseId: string | null;
+
   /** Recorded from the historical import: counts in statistics, took no stock. */
   @Column({ default: false })
   historical: boolean;

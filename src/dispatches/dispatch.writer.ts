@@ -23,6 +23,8 @@ export interface NewDispatch extends EmissionColumns {
   historical: boolean;
   importId: string | null;
   recordedById: string;
+  /** The release order it loaded against, if any. */
+  releaseId?: string | null;
   /** In line order; weights and volumes are snapshots of the catalogue's unit figures. */
   lines: { itemId: number; quantity: number; unitWeightKg: string; unitVolumeM3: string }[];
   /** Kits carried, as taken (none for history): their lines are among `lines`. */
@@ -54,21 +56,22 @@ export async function insertDispatches(
          (id, hub_id, waybill_no, destination_id, status, dispatched_at, truck_plate, trailer_plate,
           driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
           lines_weight_kg, volume_m3, historical, import_id, recorded_by_id, distance_km,
-          distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method, households)
+          distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method, households, release_id)
        SELECT v.id, v.hub_id, v.waybill_no, v.destination_id, 'DISPATCHED', v.dispatched_at,
               v.truck_plate, v.trailer_plate, v.driver_name, v.driver_phone, v.carrier,
               v.consignee, v.emergency, v.cargo_weight_kg, v.lines_weight_kg, v.volume_m3,
               v.historical, v.import_id, v.recorded_by_id, v.distance_km, v.distance_basis,
-              v.fuel_litres, v.tonne_km, v.co2e_kg, v.emission_method, v.households
+              v.fuel_litres, v.tonne_km, v.co2e_kg, v.emission_method, v.households, v.release_id
          FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::timestamptz[], $6::text[],
                      $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
                      $13::numeric[], $14::numeric[], $15::numeric[], $16::boolean[], $17::uuid[],
                      $18::uuid[], $25::numeric[], $26::text[], $27::numeric[], $28::numeric[],
-                     $29::numeric[], $30::text[], $31::bigint[])
+                     $29::numeric[], $30::text[], $31::bigint[], $37::uuid[])
            AS v(id, hub_id, waybill_no, destination_id, dispatched_at, truck_plate, trailer_plate,
                 driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
                 lines_weight_kg, volume_m3, historical, import_id, recorded_by_id, distance_km,
-                distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method, households)
+                distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method, households,
+                release_id)
        ON CONFLICT (hub_id, waybill_no) DO NOTHING
        RETURNING id, recorded_at
      ), stored_lines AS (
@@ -126,6 +129,7 @@ export async function insertDispatches(
       kits.map((k) => k.quantity),
       kits.map((k) => k.kitVersion),
       kits.map((k) => k.householdSize),
+      column((d) => d.releaseId ?? null),
     ],
   );
   return new Map(rows.map((row) => [row.id, row.recorded_at]));

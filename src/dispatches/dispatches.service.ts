@@ -48,9 +48,12 @@ import {
 } from './dto/dispatch-response.dto.js';
 import { insertDispatches, NewDispatch } from './dispatch.writer.js';
 import { WaybillNumbers } from './waybill-numbers.service.js';
+import type { ReleaseLedger } from './release-ledger.js';
 
 @Injectable()
 export class DispatchesService {
+  private releaseLedger?: ReleaseLedger;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
@@ -65,6 +68,16 @@ export class DispatchesService {
     private readonly routes: RoutesService,
     private readonly config: ConfigService<Environment, true>,
   ) {}
+
+  /** The releases folder's side of dispatches against a release (see ReleaseLedger). */
+  attachReleaseLedger(ledger: ReleaseLedger): void {
+    this.releaseLedger = ledger;
+  }
+
+  private ledger(): ReleaseLedger {
+    if (!this.releaseLedger) throw new Error('No release ledger attached (ReleasesModule)');
+    return this.releaseLedger;
+  }
 
   /**
    * A truck leaves: its stock is taken in the same transaction as the dispatch is written, or
@@ -136,6 +149,7 @@ export class DispatchesService {
       historical: false,
       importId: null,
       recordedById: user.id,
+      releaseId: dto.release ?? null,
       ...emissions,
       lines,
       kits: expanded.kits,
@@ -145,6 +159,13 @@ export class DispatchesService {
       const stored = await insertDispatches(manager, [row]);
       if (!stored.has(id)) {
         throw new ConflictException(`Waybill ${row.waybillNo} already exists at ${hub.code}`);
+      }
+      if (dto.release) {
+        await this.ledger().draw(manager, dto.release, {
+          hubId: hub.id,
+          destinationId: destination.id,
+          lines,
+        });
       }
       await this.outbox.record(manager, OutboxEventType.DispatchRecorded, hub.id, {
         dispatchId: id,
@@ -157,6 +178,7 @@ export class DispatchesService {
           occurredAt: dispatchedAt,
           recordedById: user.id,
           dispatchId: id,
+          releaseId: dto.release,
         }),
       );
       return stored.get(id)!;
@@ -234,6 +256,7 @@ export class DispatchesService {
     }
     if (query.status) qb.andWhere('d.status = :status', { status: query.status });
     if (query.emergency) qb.andWhere('d.emergency = :emergency', { emergency: query.emergency });
+    if (query.release) qb.andWhere('d.releaseId = :releaseId', { releaseId: query.release });
     if (query.from)
       qb.andWhere('d.dispatchedAt >= :from', { from: startOfDay(query.from, hub.timeZone) });
     if (query.to) qb.andWhere('d.dispatchedAt < :to', { to: endOfDay(query.to, hub.timeZone) });
@@ -255,22 +278,23 @@ export class DispatchesService {
         dispatchId: id,
       });
       if (!dispatch.historical) {
-        const lines = await manager.find(DispatchLine, {
+        const found = await manager.find(DispatchLine, {
           where: { dispatchId: id },
           relations: { item: true },
         });
-        await this.stock.add(
-          manager,
-          dispatch.hubId,
-          lines.map((line) => ({ item: line.item, quantity: line.quantity })),
-          {
-            type: MovementType.DispatchCancelled,
-            occurredAt: cancelledAt,
-            recordedById: user.id,
-            dispatchId: id,
-            note: dto.reason,
-          },
-        );
+        const lines = found.map((line) => ({ item: line.item, quantity: line.quantity }));
+        // Back to its release's reservation while the release holds stock, else available.
+        const backToRelease =
+          dispatch.releaseId !== null &&
+          (await this.ledger().giveBack(manager, dispatch.releaseId, lines));
+        await this.stock.add(manager, dispatch.hubId, lines, {
+          type: MovementType.DispatchCancelled,
+          occurredAt: cancelledAt,
+          recordedById: user.id,
+          dispatchId: id,
+          releaseId: backToRelease ? dispatch.releaseId! : undefined,
+          note: dto.reason,
+        });
       }
     });
     return this.get(id, user);

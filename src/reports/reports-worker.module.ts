@@ -3,6 +3,7 @@ import { CarbonModule } from '../carbon/carbon.module.js';
 import { DispatchesModule } from '../dispatches/dispatches.module.js';
 import { EnergyModule } from '../energy/energy.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
+import { ReleasesModule } from '../releases/releases.module.js';
 import { StatsWorkerModule } from '../stats/stats-worker.module.js';
 import { StatsModule } from '../stats/stats.module.js';
 import { StockModule } from '../stock/stock.module.js';
@@ -21,6 +22,7 @@ import { WeeklyReportScheduler } from './weekly-report.scheduler.js';
     EnergyModule,
     DispatchesModule,
     CarbonModule,
+    ReleasesModule,
   ],
   providers: [WeeklyReportScheduler, ReportsProcessor, WeeklyReportBuilder, WeeklyReportDelivery],
 })

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { CarbonService } from '../carbon/carbon.service.js';
 import { ratio, roundDecimal, roundMicro, toMicro } from '../common/decimal.js';
 import { tonnageKg } from '../common/dispatch-rules.js';
-import { addDays, toZonedIso } from '../common/time/zoned.js';
+import { addDays, endOfDay, toZonedIso } from '../common/time/zoned.js';
 import { Environment } from '../config/environment.js';
 import { DispatchRegisterService } from '../dispatches/dispatch-register.service.js';
 import { Hub } from '../hubs/hub.entity.js';
@@ -14,6 +14,7 @@ import { JobName } from '../jobs/jobs.constants.js';
 import { JobsService } from '../jobs/jobs.service.js';
 import { RollupService } from '../stats/rollup.service.js';
 import { StatsService } from '../stats/stats.service.js';
+import { ReleasesService } from '../releases/releases.service.js';
 import { StockService } from '../stock/stock.service.js';
 import { WeeklyCarbon, WeeklyEnergy, WeeklyReportContent } from './dto/weekly-report.dto.js';
 import { EnergyReportsService } from '../energy/energy-reports.service.js';
@@ -39,6 +40,7 @@ export class WeeklyReportBuilder {
     private readonly pvSystems: PvSystemsService,
     private readonly register: DispatchRegisterService,
     private readonly carbon: CarbonService,
+    private readonly releases: ReleasesService,
   ) {}
 
   async build(hub: Hub, weekStart: string): Promise<{ reportId: string; version: number }> {
@@ -86,23 +88,34 @@ export class WeeklyReportBuilder {
   private async content(hub: Hub, weekStart: string): Promise<WeeklyReportContent> {
     const weekEnd = addDays(weekStart, 6);
     const previousStart = addDays(weekStart, -7);
-    const [week, previous, cumulative, chart, dispatches, stock, coverage, energy, carbon] =
-      await Promise.all([
-        this.stats.dispatchStats({ hub, from: weekStart, asOf: weekEnd, emergency: null }),
-        this.stats.dispatchStats({
-          hub,
-          from: previousStart,
-          asOf: addDays(previousStart, 6),
-          emergency: null,
-        }),
-        this.stats.dispatchStats({ hub, from: null, asOf: weekEnd, emergency: null }),
-        this.stats.timeseries(hub, 'week', addDays(weekStart, -77), weekEnd, undefined),
-        this.dispatches(hub, weekStart, weekEnd),
-        this.stock.levels(hub, weekEnd),
-        this.stock.coverage(hub, undefined, weekEnd),
-        this.energy(hub, weekStart, weekEnd),
-        this.carbonOf(hub, weekStart, weekEnd),
-      ]);
+    const [
+      week,
+      previous,
+      cumulative,
+      chart,
+      dispatches,
+      stock,
+      coverage,
+      energy,
+      carbon,
+      pipeline,
+    ] = await Promise.all([
+      this.stats.dispatchStats({ hub, from: weekStart, asOf: weekEnd, emergency: null }),
+      this.stats.dispatchStats({
+        hub,
+        from: previousStart,
+        asOf: addDays(previousStart, 6),
+        emergency: null,
+      }),
+      this.stats.dispatchStats({ hub, from: null, asOf: weekEnd, emergency: null }),
+      this.stats.timeseries(hub, 'week', addDays(weekStart, -77), weekEnd, undefined),
+      this.dispatches(hub, weekStart, weekEnd),
+      this.stock.levels(hub, weekEnd),
+      this.stock.coverage(hub, undefined, weekEnd),
+      this.energy(hub, weekStart, weekEnd),
+      this.carbonOf(hub, weekStart, weekEnd),
+      this.releases.pipeline(hub, endOfDay(weekEnd, hub.timeZone), weekEnd),
+    ]);
     return {
       hub: hub.code,
       hubName: hub.name,
@@ -134,6 +147,14 @@ export class WeeklyReportBuilder {
       chart: chart.items.map((p) => ({ weekStart: p.periodStart, tonnes: p.tonnes })),
       ...(energy ? { energy } : {}),
       carbon,
+      pipeline: {
+        releases: pipeline.releases,
+        tonnes: pipeline.tonnes,
+        volumeM3: pipeline.volumeM3,
+        households: pipeline.households,
+        trucks: pipeline.trucks,
+        groups: pipeline.groups,
+      },
     };
   }
 

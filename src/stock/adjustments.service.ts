@@ -9,9 +9,13 @@ import { CreateAdjustmentDto } from './dto/stock.dto.js';
 import { AdjustmentResponse } from './dto/stock-response.dto.js';
 import { mapActor } from '../auth/dto/actor.dto.js';
 import { AdjustmentReason, MovementType } from './movement-type.js';
-import { StockService } from './stock.service.js';
+import { EntityManager } from 'typeorm';
+import { MovementContext, StockLine, StockService } from './stock.service.js';
 
-/** Counts, damage, losses and opening balances: a signed change, never below zero. */
+/**
+ * Counts, damage, losses and opening balances: a signed change, never below zero nor below what
+ * release orders reserve.
+ */
 @Injectable()
 export class AdjustmentsService {
   constructor(
@@ -45,7 +49,7 @@ export class AdjustmentsService {
       const [movement] =
         dto.delta > 0
           ? await this.stock.add(manager, hub.id, lines, context)
-          : await this.stock.take(manager, hub.id, lines, context);
+          : await this.takeUnreserved(manager, hub.id, lines, context);
       return { movement, onHand: await this.stock.onHand(manager, hub.id, item.id) };
     });
     return {
@@ -60,5 +64,34 @@ export class AdjustmentsService {
       recordedAt: movement.recordedAt.toISOString(),
       recordedBy: mapActor(user),
     };
+  }
+
+  /**
+   * A count that finds less than release orders hold is refused (409 `stock.reserved`) naming
+   * those releases: the coordinator cancels or changes them first, so no release silently holds
+   * stock that is not there.
+   */
+  private async takeUnreserved(
+    manager: EntityManager,
+    hubId: number,
+    lines: StockLine[],
+    context: MovementContext,
+  ) {
+    try {
+      return await this.stock.take(manager, hubId, lines, context);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'stock.insufficient') throw error;
+      const [line] = lines;
+      const holders = await this.stock.holders(manager, hubId, line.item.id);
+      if (holders.length === 0) throw error;
+      const reserved = holders.reduce((sum, h) => sum + h.reserved, 0);
+      throw new DomainError(
+        'stock.reserved',
+        `${line.item.sku}: ${reserved} units are reserved by ${holders
+          .map((h) => `${h.number} (${h.reserved})`)
+          .join(', ')}; cancel or fulfil those releases before taking reserved stock off hand`,
+        { field: 'delta', details: { ...error.details, releases: holders } },
+      );
+    }
   }
 }

@@ -15,7 +15,8 @@ import { AdjustmentReason, MovementType } from './movement-type.js';
 
 /**
  * One append-only line of the stock ledger. `quantity` is the change to on-hand (negative when
- * stock leaves); a hub's on-hand for an item always equals the sum of its movements.
+ * stock leaves), `reservedQuantity` the change to what is reserved for release orders; a hub's
+ * on-hand and reserved for an item always equal the sums of its movements.
  */
 @Entity()
 @Index(['hubId', 'itemId', 'occurredAt'])
@@ -43,6 +44,16 @@ export class StockMovement {
 
   @Column({ type: 'bigint', transformer: numericTransformer })
   quantity: number;
+
+  /** Change to reserved: + by RESERVED (and a cancelled dispatch given back to its release), -
+   * by RESERVATION_RELEASED and by a dispatch against a release. */
+  @Column({ type: 'bigint', default: 0, transformer: numericTransformer })
+  reservedQuantity: number;
+
+  /** The release order whose reservation this movement changes. */
+  @Column({ type: 'uuid', nullable: true })
+  @Index()
+  releaseId: string | null;
 
   @Column({ type: 'enum', enum: AdjustmentReason, enumName: 'adjustment_reason', nullable: true })
   reason: AdjustmentReason | null;

@@ -26,6 +26,11 @@ export interface MovementContext {
   recordedById: string;
   receiptId?: string;
   dispatchId?: string;
+  /**
+   * The release order whose reservation the change moves: a take consumes it (reserved falls
+   * with on hand), an add gives the units back to it (reserved grows with on hand).
+   */
+  releaseId?: string;
   reason?: AdjustmentReason;
   note?: string;
 }
@@ -50,17 +55,28 @@ export interface StockLevelView {
   name: string;
   unit: string;
   onHand: number;
+  /** Promised to open release orders. */
+  reserved: number;
+  /** onHand - reserved: what may be promised or taken without a release. */
+  available: number;
   weightKg: number;
   volumeM3: number;
 }
 
+/** A release order holding stock of an item at a hub (its number, from its RESERVED rows). */
+export interface ReservationHolder {
+  releaseId: string;
+  number: string;
+  reserved: number;
+}
+
 /**
- * What of a level may be promised or taken, over the `stock_level` row aliased `alias` (absent
- * when the hub never held the item): today all that is on hand. Releases (reservations) make it
- * on hand minus reserved, here, for coverage and every other reader alike.
+ * What of a level may be promised or taken without a release, over the `stock_level` row aliased
+ * `alias` (absent when the hub never held the item): on hand minus what release orders reserve,
+ * for coverage and every other reader alike.
  */
 export function availableSql(alias: string): string {
-  return `COALESCE(${alias}.on_hand, 0)`;
+  return `COALESCE(${alias}.on_hand - ${alias}.reserved, 0)`;
 }
 
 /** Lines in one fixed order (by item id), so two transactions never lock rows crosswise. */
@@ -74,23 +90,32 @@ const inLockOrder = (lines: StockLine[]) => [...lines].sort((a, b) => a.item.id 
 export class StockService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Puts units on hand (receipts, cancelled dispatches, positive adjustments). */
+  /**
+   * Puts units on hand (receipts, cancelled dispatches, positive adjustments); with a
+   * `releaseId` (a cancelled dispatch of a release still open) they are reserved for it again.
+   */
   async add(manager: EntityManager, hubId: number, lines: StockLine[], context: MovementContext) {
+    const reserving = context.releaseId !== undefined;
     for (const line of inLockOrder(lines)) {
       await runStatement(
         manager,
-        `INSERT INTO stock_level (hub_id, item_id, on_hand, updated_at) VALUES ($1, $2, $3, now())
+        `INSERT INTO stock_level (hub_id, item_id, on_hand, reserved, updated_at)
+         VALUES ($1, $2, $3, $4, now())
          ON CONFLICT (hub_id, item_id)
-         DO UPDATE SET on_hand = stock_level.on_hand + EXCLUDED.on_hand, updated_at = now()`,
-        [hubId, line.item.id, line.quantity],
+         DO UPDATE SET on_hand = stock_level.on_hand + EXCLUDED.on_hand,
+                       reserved = stock_level.reserved + EXCLUDED.reserved, updated_at = now()`,
+        [hubId, line.item.id, line.quantity, reserving ? line.quantity : 0],
       );
     }
-    return this.append(manager, hubId, lines, 1, context);
+    return this.append(manager, hubId, lines, 1, context, reserving ? 1 : 0);
   }
 
   /**
    * Takes units off hand, all lines or none: when any line is short, throws 409 listing every
-   * shortage (the caller's transaction then rolls back what was taken).
+   * shortage (the caller's transaction then rolls back what was taken). Without a release only
+   * available units (on hand - reserved) may be taken; with `context.releaseId` the units come
+   * out of that release's reservation (reserved falls with on hand; the release service has
+   * checked they are within what it holds).
    *
    * One statement queues for the hub's stock, locks the lines' levels in item order, takes each
    * line where enough is on hand and appends the movements: the levels are a hot spot every
@@ -115,16 +140,22 @@ export class StockService {
           WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
           ORDER BY s.item_id FOR UPDATE OF s
        ), taken AS (
-         UPDATE stock_level s SET on_hand = s.on_hand - w.quantity, updated_at = now()
+         UPDATE stock_level s
+            SET on_hand = s.on_hand - w.quantity,
+                reserved = s.reserved - CASE WHEN $12::uuid IS NULL THEN 0 ELSE w.quantity END,
+                updated_at = now()
            FROM wanted w JOIN locked l ON l.item_id = w.item_id
-          WHERE s.hub_id = $1 AND s.item_id = w.item_id AND s.on_hand >= w.quantity
+          WHERE s.hub_id = $1 AND s.item_id = w.item_id
+            AND CASE WHEN $12::uuid IS NULL THEN s.on_hand - s.reserved ELSE s.reserved END
+                >= w.quantity
          RETURNING s.item_id, w.quantity
        )
        INSERT INTO stock_movement
-         (hub_id, item_id, type, quantity, reason, note, receipt_id, dispatch_id, occurred_at,
-          recorded_by_id)
-       SELECT $1, t.item_id, $4::movement_type, -t.quantity, $5::adjustment_reason, $6, $7::uuid,
-              $8::uuid, $9::timestamptz, $10::uuid
+         (hub_id, item_id, type, quantity, reserved_quantity, release_id, reason, note,
+          receipt_id, dispatch_id, occurred_at, recorded_by_id)
+       SELECT $1, t.item_id, $4::movement_type, -t.quantity,
+              CASE WHEN $12::uuid IS NULL THEN 0 ELSE -t.quantity END, $12::uuid,
+              $5::adjustment_reason, $6, $7::uuid, $8::uuid, $9::timestamptz, $10::uuid
          FROM taken t
        RETURNING id, item_id, recorded_at`,
       [
@@ -139,16 +170,18 @@ export class StockService {
         fields.occurredAt,
         fields.recordedById,
         ADVISORY_LOCK_CLASS.stockQueue,
+        fields.releaseId,
       ],
     );
     const moved = new Map(rows.map((row) => [row.item_id, row]));
     const short = ordered.filter((line) => !moved.has(line.item.id));
     if (short.length > 0) {
-      const levels: { item_id: number; on_hand: string }[] = await manager.query(
-        'SELECT item_id, on_hand FROM stock_level WHERE hub_id = $1 AND item_id = ANY($2::int[])',
-        [hubId, short.map((line) => line.item.id)],
+      const levels: { item_id: number; available: string }[] = await manager.query(
+        `SELECT item_id, CASE WHEN $3::boolean THEN reserved ELSE on_hand - reserved END AS available
+           FROM stock_level WHERE hub_id = $1 AND item_id = ANY($2::int[])`,
+        [hubId, short.map((line) => line.item.id), fields.releaseId !== null],
       );
-      const available = new Map(levels.map((l) => [l.item_id, Number(l.on_hand)]));
+      const available = new Map(levels.map((l) => [l.item_id, Number(l.available)]));
       throw insufficientStock(
         short.map((line) => ({
           sku: line.item.sku,
@@ -165,6 +198,7 @@ export class StockService {
         type: context.type,
         itemId: line.item.id,
         quantity: -line.quantity,
+        reservedQuantity: fields.releaseId === null ? 0 : -line.quantity,
         recordedAt: row.recorded_at,
       } as StockMovement;
     });
@@ -191,6 +225,166 @@ export class StockService {
     );
   }
 
+  /**
+   * Reserves units for a release order, all lines or none: reserved grows where enough is
+   * available (on hand - reserved), else 409 listing every shortage, `available` being the
+   * unreserved units. Queued and locked as take() is, so releases and dispatches racing for the
+   * same units are served one after another and never promise or take a unit twice.
+   */
+  async reserve(
+    manager: EntityManager,
+    hubId: number,
+    lines: StockLine[],
+    context: Omit<MovementContext, 'type'> & { releaseId: string; note: string },
+  ): Promise<void> {
+    const ordered = inLockOrder(lines);
+    const fields = this.movementFields(hubId, context);
+    const { rows } = await runStatement<{ item_id: number }>(
+      manager,
+      `WITH queued AS MATERIALIZED (
+         SELECT pg_advisory_xact_lock($8, $1)
+       ), wanted AS (
+         SELECT * FROM unnest($2::int[], $3::bigint[]) AS w(item_id, quantity)
+       ), locked AS MATERIALIZED (
+         SELECT s.item_id FROM stock_level s CROSS JOIN queued
+          WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
+          ORDER BY s.item_id FOR UPDATE OF s
+       ), reserved AS (
+         UPDATE stock_level s SET reserved = s.reserved + w.quantity, updated_at = now()
+           FROM wanted w JOIN locked l ON l.item_id = w.item_id
+          WHERE s.hub_id = $1 AND s.item_id = w.item_id AND s.on_hand - s.reserved >= w.quantity
+         RETURNING s.item_id, w.quantity
+       )
+       INSERT INTO stock_movement
+         (hub_id, item_id, type, quantity, reserved_quantity, release_id, note, occurred_at,
+          recorded_by_id)
+       SELECT $1, r.item_id, 'RESERVED', 0, r.quantity, $4::uuid, $5, $6::timestamptz, $7::uuid
+         FROM reserved r
+       RETURNING item_id`,
+      [
+        hubId,
+        ordered.map((line) => line.item.id),
+        ordered.map((line) => line.quantity),
+        context.releaseId,
+        context.note,
+        fields.occurredAt,
+        fields.recordedById,
+        ADVISORY_LOCK_CLASS.stockQueue,
+      ],
+    );
+    const done = new Set(rows.map((row) => row.item_id));
+    const short = ordered.filter((line) => !done.has(line.item.id));
+    if (short.length === 0) return;
+    const levels: { item_id: number; available: string }[] = await manager.query(
+      `SELECT item_id, on_hand - reserved AS available FROM stock_level
+        WHERE hub_id = $1 AND item_id = ANY($2::int[])`,
+      [hubId, short.map((line) => line.item.id)],
+    );
+    const available = new Map(levels.map((l) => [l.item_id, Number(l.available)]));
+    throw insufficientStock(
+      short.map((line) => ({
+        sku: line.item.sku,
+        requested: line.quantity,
+        available: available.get(line.item.id) ?? 0,
+      })),
+    );
+  }
+
+  /** Frees what a release still reserves (it was cancelled): reserved falls, on hand stays. */
+  async unreserve(
+    manager: EntityManager,
+    hubId: number,
+    lines: StockLine[],
+    context: Omit<MovementContext, 'type'> & { releaseId: string },
+  ): Promise<void> {
+    const ordered = inLockOrder(lines).filter((line) => line.quantity > 0);
+    if (ordered.length === 0) return;
+    const fields = this.movementFields(hubId, context);
+    await runStatement(
+      manager,
+      `WITH queued AS MATERIALIZED (
+         SELECT pg_advisory_xact_lock($8, $1)
+       ), wanted AS (
+         SELECT * FROM unnest($2::int[], $3::bigint[]) AS w(item_id, quantity)
+       ), locked AS MATERIALIZED (
+         -- in item order behind the hub's queue, as takes and reservations lock them
+         SELECT s.item_id FROM stock_level s CROSS JOIN queued
+          WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
+          ORDER BY s.item_id FOR UPDATE OF s
+       ), freed AS (
+         UPDATE stock_level s SET reserved = s.reserved - w.quantity, updated_at = now()
+           FROM wanted w JOIN locked l ON l.item_id = w.item_id
+          WHERE s.hub_id = $1 AND s.item_id = w.item_id
+         RETURNING s.item_id, w.quantity
+       )
+       INSERT INTO stock_movement
+         (hub_id, item_id, type, quantity, reserved_quantity, release_id, note, occurred_at,
+          recorded_by_id)
+       SELECT $1, f.item_id, 'RESERVATION_RELEASED', 0, -f.quantity, $4::uuid, $5,
+              $6::timestamptz, $7::uuid
+         FROM freed f`,
+      [
+        hubId,
+        ordered.map((line) => line.item.id),
+        ordered.map((line) => line.quantity),
+        context.releaseId,
+        fields.note,
+        fields.occurredAt,
+        fields.recordedById,
+        ADVISORY_LOCK_CLASS.stockQueue,
+      ],
+    );
+  }
+
+  /**
+   * The release orders holding stock of an item at a hub, from the ledger: what each still
+   * reserves, named by the number its RESERVED movements carry.
+   */
+  async holders(
+    manager: EntityManager,
+    hubId: number,
+    itemId: number,
+  ): Promise<ReservationHolder[]> {
+    const rows: { release_id: string; number: string; reserved: string }[] = await manager.query(
+      `SELECT release_id, min(note) FILTER (WHERE type = 'RESERVED') AS number,
+              sum(reserved_quantity) AS reserved
+         FROM stock_movement
+        WHERE hub_id = $1 AND item_id = $2 AND release_id IS NOT NULL
+        GROUP BY release_id HAVING sum(reserved_quantity) > 0
+        ORDER BY number`,
+      [hubId, itemId],
+    );
+    return rows.map((r) => ({
+      releaseId: r.release_id,
+      number: r.number,
+      reserved: Number(r.reserved),
+    }));
+  }
+
+  /**
+   * What each release order still reserves per item at a hub, from the ledger: now, or at an
+   * instant (movements that occurred before it), so the pipeline "as of" a day is answerable.
+   */
+  async reservedByRelease(
+    hubId: number,
+    at?: Date,
+  ): Promise<{ releaseId: string; itemId: number; reserved: number }[]> {
+    const rows: { release_id: string; item_id: number; reserved: string }[] =
+      await this.dataSource.query(
+        `SELECT release_id, item_id, sum(reserved_quantity) AS reserved
+           FROM stock_movement
+          WHERE hub_id = $1 AND release_id IS NOT NULL
+            AND ($2::timestamptz IS NULL OR occurred_at < $2)
+          GROUP BY release_id, item_id HAVING sum(reserved_quantity) > 0`,
+        [hubId, at ?? null],
+      );
+    return rows.map((r) => ({
+      releaseId: r.release_id,
+      itemId: r.item_id,
+      reserved: Number(r.reserved),
+    }));
+  }
+
   async onHand(manager: EntityManager, hubId: number, itemId: number): Promise<number> {
     const [row] = await manager.query(
       'SELECT on_hand FROM stock_level WHERE hub_id = $1 AND item_id = $2',
@@ -202,9 +396,9 @@ export class StockService {
   /** Every catalogue item's level at the hub: now (the projection) or at the end of a day. */
   async levels(hub: Hub, asOf?: string, sku?: string): Promise<StockLevelView[]> {
     const onHand = asOf
-      ? `(SELECT item_id, sum(quantity) AS on_hand FROM stock_movement
-           WHERE hub_id = $1 AND occurred_at < $3 GROUP BY item_id)`
-      : `(SELECT item_id, on_hand FROM stock_level WHERE hub_id = $1)`;
+      ? `(SELECT item_id, sum(quantity) AS on_hand, sum(reserved_quantity) AS reserved
+            FROM stock_movement WHERE hub_id = $1 AND occurred_at < $3 GROUP BY item_id)`
+      : `(SELECT item_id, on_hand, reserved FROM stock_level WHERE hub_id = $1)`;
     const rows: {
       sku: string;
       name: string;
@@ -212,9 +406,10 @@ export class StockService {
       unit_weight_kg: string;
       unit_volume_m3: string;
       on_hand: string;
+      reserved: string;
     }[] = await this.dataSource.query(
       `SELECT i.sku, i.name, i.unit, i.unit_weight_kg::text, i.unit_volume_m3::text,
-              COALESCE(s.on_hand, 0)::text AS on_hand
+              COALESCE(s.on_hand, 0)::text AS on_hand, COALESCE(s.reserved, 0)::text AS reserved
          FROM item i LEFT JOIN ${onHand} s ON s.item_id = i.id
         WHERE ($2::text IS NULL OR i.sku = $2)
         ORDER BY i.sku`,
@@ -227,6 +422,8 @@ export class StockService {
         name: row.name,
         unit: row.unit,
         onHand: Number(units),
+        reserved: Number(row.reserved),
+        available: Math.max(Number(units) - Number(row.reserved), 0),
         weightKg: roundMicro(units * toMicro(row.unit_weight_kg)),
         volumeM3: roundMicro(units * toMicro(row.unit_volume_m3)),
       };
@@ -283,12 +480,14 @@ export class StockService {
     lines: StockLine[],
     sign: 1 | -1,
     context: MovementContext,
+    reservedSign: 1 | 0 = 0,
   ): Promise<StockMovement[]> {
     const rows = lines.map((line) => ({
       ...this.movementFields(hubId, context),
       type: context.type,
       itemId: line.item.id,
       quantity: sign * line.quantity,
+      reservedQuantity: reservedSign * line.quantity,
     }));
     const result = await manager.insert(StockMovement, rows);
     return rows.map((row, i) => ({ ...row, ...result.generatedMaps[i] }) as StockMovement);
@@ -301,6 +500,7 @@ export class StockService {
       recordedById: context.recordedById,
       receiptId: context.receiptId ?? null,
       dispatchId: context.dispatchId ?? null,
+      releaseId: context.releaseId ?? null,
       reason: context.reason ?? null,
       note: context.note ?? null,
     };

@@ -2,6 +2,7 @@ import { Get, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Can } from '../auth/auth.decorators.js';
 import { CarbonService } from '../carbon/carbon.service.js';
+import { ReleasesService } from '../releases/releases.service.js';
 import { StatsService } from '../stats/stats.service.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { CoverageViews } from './coverage-view.service.js';
@@ -22,18 +23,20 @@ export class DashboardController {
     private readonly catalogue: CatalogueLookup,
     private readonly carbon: CarbonService,
     private readonly coverage: CoverageViews,
+    private readonly releases: ReleasesService,
   ) {}
 
   @Get()
   async show(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
     const hub = await this.views.hub(request);
     const asOf = this.stats.today(hub);
-    const [stats, weeks, destinations, carbon, coverage] = await Promise.all([
+    const [stats, weeks, destinations, carbon, coverage, pipeline] = await Promise.all([
       this.stats.dispatchStats({ hub, from: null, asOf, emergency: null }),
       this.stats.timeseries(hub, 'week', undefined, undefined, undefined),
       this.catalogue.destinations(),
       this.carbon.emissions({ hub, from: null, asOf, emergency: null }),
       this.coverage.forHub(hub),
+      this.releases.pipeline(hub),
     ]);
     await this.views.send(request, response, 'dashboard', {
       title: 'dashboard.title',
@@ -41,6 +44,7 @@ export class DashboardController {
       weeks,
       carbon,
       coverage,
+      pipeline,
       iso2: Object.fromEntries(destinations.map((d) => [d.code, d.iso2])),
     });
   }

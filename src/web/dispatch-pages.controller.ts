@@ -1,4 +1,15 @@
-import { BadRequestException, Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Get,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
@@ -18,6 +29,7 @@ import { DispatchResponse, SEMI_TRAILER } from '../dispatches/dto/dispatch-respo
 import { Hub } from '../hubs/hub.entity.js';
 import { LoadPlanResponse, PlanLoadDto } from '../plans/dto/load-plan.dto.js';
 import { PlansService } from '../plans/plans.service.js';
+import { ReleasesService } from '../releases/releases.service.js';
 import { StockService } from '../stock/stock.service.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { localInputToIso, toLocalInput } from './format.js';
@@ -45,6 +57,9 @@ const TRUCK_FIELDS = [
   'distanceKm',
   'fuelLitres',
   'dispatchedAt',
+  // a dispatch against a release order (its id), and that release's number for the notice
+  'release',
+  'releaseNumber',
 ] as const;
 
 type DispatchFormValues = Partial<Record<(typeof TRUCK_FIELDS)[number], string>> & {
@@ -66,6 +81,7 @@ export class DispatchPagesController {
     private readonly plans: PlansService,
     private readonly exports: DispatchExportService,
     private readonly destinations: DestinationsService,
+    private readonly releases: ReleasesService,
   ) {}
 
   @Get()
@@ -161,11 +177,35 @@ export class DispatchPagesController {
     );
   }
 
+  /**
+   * The dispatch form, empty; or (`?release=<id>`) filled in from a release order at its hub:
+   * its destination and emergency, and what remains of each line.
+   */
   @Get('new')
   @Can('dispatch.record')
-  async newForm(@Req() request: WebRequest, @Res() response: Response): Promise<void> {
-    const hub = await this.views.hub(request, 'dispatch.record');
-    await this.showForm(request, response, hub, { lines: [] }, {}, null, 200);
+  async newForm(
+    @Req() request: WebRequest,
+    @Res() response: Response,
+    @Query('release') releaseId?: string,
+  ): Promise<void> {
+    if (releaseId === undefined || releaseId === '') {
+      const hub = await this.views.hub(request, 'dispatch.record');
+      await this.showForm(request, response, hub, { lines: [] }, {}, null, 200);
+      return;
+    }
+    if (!isUUID(releaseId)) throw new NotFoundException(`No release ${releaseId}`);
+    const release = await this.releases.get(releaseId, request.web!.user, false);
+    const hub = await this.views.formHub(request, { hub: release.hub }, 'dispatch.record');
+    const values: DispatchFormValues = {
+      destination: release.destination,
+      emergency: release.emergency ?? undefined,
+      release: release.id,
+      releaseNumber: release.number,
+      lines: release.lines
+        .filter((line) => line.remaining > 0)
+        .map((line) => ({ sku: line.sku, quantity: String(line.remaining) })),
+    };
+    await this.showForm(request, response, hub, values, {}, null, 200);
   }
 
   @Post()
@@ -200,6 +240,7 @@ export class DispatchPagesController {
       distanceKm: decimal(values.distanceKm, request.language),
       fuelLitres: decimal(values.fuelLitres, request.language),
       dispatchedAt,
+      release: values.release,
       lines: plain,
     });
     const errors = result.errors ? rowErrors(result.errors, rowOf) : {};

@@ -13,6 +13,7 @@ export const NAV: NavEntry[] = [
   { key: 'nav.stock', href: '/app/stock', action: 'hub.read' },
   { key: 'nav.newDispatch', href: '/app/dispatches/new', action: 'dispatch.record' },
   { key: 'nav.dispatches', href: '/app/dispatches', action: 'hub.read' },
+  { key: 'nav.releases', href: '/app/releases', action: 'hub.read' },
   { key: 'nav.receipts', href: '/app/receipts', action: 'hub.read' },
   { key: 'nav.adjustments', href: '/app/adjustments', action: 'stock.record' },
   { key: 'nav.reports', href: '/app/reports', action: 'hub.read' },

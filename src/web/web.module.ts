@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { AuthModule } from '../auth/auth.module.js';
 import { CatalogueModule } from '../catalogue/catalogue.module.js';
 import { DispatchesModule } from '../dispatches/dispatches.module.js';
+import { ReleasesModule } from '../releases/releases.module.js';
 import { CarbonModule } from '../carbon/carbon.module.js';
 import { EnergyModule } from '../energy/energy.module.js';
 import { HubsModule } from '../hubs/hubs.module.js';
@@ -14,6 +15,7 @@ import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { CoverageViews } from './coverage-view.service.js';
 import { DashboardController } from './dashboard.controller.js';
 import { DispatchPagesController } from './dispatch-pages.controller.js';
+import { ReleasePagesController } from './release-pages.controller.js';
 import { EnergyPagesController } from './energy-pages.controller.js';
 import { FormRecorder } from './form-recorder.service.js';
 import { loginLimiter } from './login-limit.js';
@@ -45,6 +47,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     ReportsModule,
     EnergyModule,
     CarbonModule,
+    ReleasesModule,
   ],
   controllers: [
     AssetsController,
@@ -52,6 +55,7 @@ import { LANGUAGE_COOKIE, readCookie, WebRequest } from './web-request.js';
     DashboardController,
     StockPagesController,
     DispatchPagesController,
+    ReleasePagesController,
     ReportPagesController,
     EnergyPagesController,
     AuditPagesController,

@@ -39,6 +39,7 @@ interface Example {
 
 interface Fixtures {
   dispatchId: string;
+  releaseId: string;
   userId: string;
 }
 
@@ -126,6 +127,17 @@ function examples(now: Date): Record<string, Example> {
         'fuelLitres',
       ],
     },
+    CreateReleaseDto: {
+      body: {
+        destination: 'AF',
+        emergency: 'Afghanistan',
+        neededBy: '2026-12-20',
+        note: 'Herat',
+        lines: [line],
+      },
+      optional: ['emergency', 'neededBy', 'note'],
+    },
+    CancelReleaseDto: { body: { reason: 'Plan changed' }, optional: [] },
     PutRouteDto: {
       body: { distanceKm: 92.5, basis: "carrier's records" },
       optional: ['basis'],
@@ -339,7 +351,11 @@ function generate(doc: OpenApi, fixtures: Fixtures, now: Date): Probe[] {
       };
       const validParam = (name: string) =>
         (template.includes('/kits/') && name === 'code' ? 'HH-CRI-5' : named[name]) ??
-        (template.includes('/users/') ? fixtures.userId : fixtures.dispatchId);
+        (template.includes('/users/')
+          ? fixtures.userId
+          : template.includes('/releases/')
+            ? fixtures.releaseId
+            : fixtures.dispatchId);
       const fill = (override: Record<string, string> = {}) =>
         template.replace(/\{(\w+)\}/g, (_m, name: string) => override[name] ?? validParam(name));
       const path = fill();
@@ -678,7 +694,13 @@ describe('fuzz: malformed requests from the OpenAPI document (issue 13)', () => 
     const user = (users.body.items as { id: string; name: string }[]).find(
       (u) => u.name === 'Fuzz Warehouse',
     )!;
-    fixtures = { dispatchId: dispatch.body.id, userId: user.id };
+    const release = await t
+      .http()
+      .post('/api/releases')
+      .set(t.as())
+      .send({ destination: 'AF', lines: [{ sku: 'CRI-BLANKET-HT', quantity: 1 }] })
+      .expect(201);
+    fixtures = { dispatchId: dispatch.body.id, releaseId: release.body.id, userId: user.id };
   });
   afterAll(() => t.close());
 

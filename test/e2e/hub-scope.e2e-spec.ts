@@ -24,6 +24,7 @@ interface HubFixtures {
   code: string;
   receiptId: string;
   dispatchId: string;
+  releaseId: string;
   system: string;
   weekStart: string;
   reportJobId: string;
@@ -63,6 +64,17 @@ async function freshDispatch(t: TestApp, hub: string): Promise<string> {
   return body.id;
 }
 
+/** A release of one blanket at the hub, by the admin: one for each cancel. */
+async function freshRelease(t: TestApp, hub: string): Promise<string> {
+  const { body } = await t
+    .http()
+    .post('/api/releases')
+    .set(t.as())
+    .send({ hub, destination: 'AF', lines: [{ sku: SKU, quantity: 1 }] })
+    .expect(201);
+  return body.id;
+}
+
 const HUB_ROUTES: HubRoute[] = [
   // Reads
   ...(
@@ -88,6 +100,8 @@ const HUB_ROUTES: HubRoute[] = [
       ['GET /api/stats/emissions', (h: HubFixtures) => `/api/stats/emissions?hub=${h.code}`],
       ['GET /api/routes', (h: HubFixtures) => `/api/routes?hub=${h.code}`],
       ['GET /api/stock/coverage', (h: HubFixtures) => `/api/stock/coverage?hub=${h.code}`],
+      ['GET /api/releases', (h: HubFixtures) => `/api/releases?hub=${h.code}`],
+      ['GET /api/stats/pipeline', (h: HubFixtures) => `/api/stats/pipeline?hub=${h.code}`],
     ] as const
   ).map(([route, path]): HubRoute => ({
     route,
@@ -108,6 +122,13 @@ const HUB_ROUTES: HubRoute[] = [
     byId: true,
     ok: 200,
     call: async (h) => ({ method: 'get', path: `/api/dispatches/${h.dispatchId}` }),
+  },
+  {
+    route: 'GET /api/releases/:id',
+    roles: ANY,
+    byId: true,
+    ok: 200,
+    call: async (h) => ({ method: 'get', path: `/api/releases/${h.releaseId}` }),
   },
   {
     route: 'GET /api/reports/weekly/jobs/:jobId',
@@ -204,6 +225,27 @@ const HUB_ROUTES: HubRoute[] = [
     },
   },
   {
+    route: 'POST /api/releases',
+    roles: ['admin', 'coordinator'],
+    ok: 201,
+    call: async (h) => ({
+      method: 'post',
+      path: '/api/releases',
+      body: { hub: h.code, destination: 'AF', lines: [{ sku: SKU, quantity: 1 }] },
+    }),
+  },
+  {
+    route: 'POST /api/releases/:id/cancel',
+    roles: ['admin', 'coordinator'],
+    byId: true,
+    ok: 200,
+    call: async (h, t) => ({
+      method: 'post',
+      path: `/api/releases/${await freshRelease(t, h.code)}/cancel`,
+      body: { reason: 'Plan changed' },
+    }),
+  },
+  {
     route: 'POST /api/reports/weekly',
     roles: ['admin', 'coordinator'],
     ok: 202,
@@ -298,6 +340,11 @@ describe('hubs a user may act at', () => {
               (SELECT count(*) FROM dispatch WHERE hub_id = $1 AND status <> 'DISPATCHED')::int
                 AS "changedDispatches",
               (SELECT count(*) FROM receipt WHERE hub_id = $1)::int AS receipts,
+              (SELECT count(*) FROM release WHERE hub_id = $1)::int AS releases,
+              (SELECT count(*) FROM release WHERE hub_id = $1 AND status <> 'OPEN')::int
+                AS "changedReleases",
+              (SELECT COALESCE(sum(reserved), 0) FROM stock_level WHERE hub_id = $1)::int
+                AS reserved,
               (SELECT count(*) FROM stock_movement WHERE hub_id = $1)::int AS movements,
               (SELECT COALESCE(sum(on_hand), 0) FROM stock_level WHERE hub_id = $1)::int AS "onHand",
               (SELECT count(*) FROM pv_system WHERE hub_id = $1)::int AS systems,
@@ -367,6 +414,7 @@ describe('hubs a user may act at', () => {
         code,
         receiptId: receipt.body.id,
         dispatchId: await freshDispatch(t, code),
+        releaseId: await freshRelease(t, code),
         system,
         weekStart: report.body.weekStart,
         reportJobId: report.body.jobId,
@@ -419,13 +467,26 @@ describe('hubs a user may act at', () => {
           }
           if (status === 404) {
             // The same answer as an id that exists nowhere: nothing to tell the hubs apart.
-            expect(response.body.message).toMatch(/^No (dispatch|receipt|report job) /);
+            expect(response.body.message).toMatch(/^No (dispatch|receipt|release|report job) /);
             expect(response.body).not.toHaveProperty('hub');
           }
           expect(await holdings(code)).toEqual(before);
         }
       },
     );
+  });
+
+  it("refuses a dispatch at one hub against another hub's release (422), writing nothing", async () => {
+    await settle();
+    const before = [await holdings(A), await holdings(B)];
+    const refused = await t
+      .http()
+      .post('/api/dispatches')
+      .set(t.as(keys.clerkOfA))
+      .send(dispatchBody([{ sku: SKU, quantity: 1 }], { hub: A, release: hubs[B].releaseId }))
+      .expect(422);
+    expect(refused.body.code).toBe('release.unknown');
+    expect([await holdings(A), await holdings(B)]).toEqual(before);
   });
 
   it("defaults a request to the user's only hub, else to DEFAULT_HUB (403 when not theirs)", async () => {

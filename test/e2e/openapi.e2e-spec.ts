@@ -62,6 +62,7 @@ const LISTS: Record<string, { field: string; type: string }> = {
   '/api/energy/systems': { field: 'capacityKwp', type: 'number' },
   '/api/audit': { field: 'action', type: 'string' },
   '/api/routes': { field: 'distanceKm', type: 'number' },
+  '/api/releases': { field: 'number', type: 'string' },
 };
 
 /** A client's calls to every list route, typed only by the generated `paths`. */

@@ -29,6 +29,8 @@ describe('stock ledger: receipts, adjustments, levels', () => {
       name: 'Blanket, high thermal, 150x200 cm',
       unit: 'piece',
       onHand: 100,
+      reserved: 0,
+      available: 100,
       weightKg: 150,
       volumeM3: 1.17,
     });

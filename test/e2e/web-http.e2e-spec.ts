@@ -178,6 +178,7 @@ describe('web app over HTTP', () => {
       '/app/stock',
       '/app/dispatches/new',
       '/app/dispatches',
+      '/app/releases',
       '/app/receipts',
       '/app/adjustments',
       '/app/reports',

@@ -20,6 +20,7 @@ describe('the web app and hubs', () => {
   let t: TestApp;
   let ids: Record<string, number>;
   let dispatchAtB: string;
+  let releaseAtB: string;
 
   async function webUserAt(role: Role, name: string, hubs?: string[]) {
     await t
@@ -38,6 +39,9 @@ describe('the web app and hubs', () => {
               (SELECT count(*) FROM dispatch WHERE hub_id = $1 AND status <> 'DISPATCHED')::int
                 AS "changedDispatches",
               (SELECT count(*) FROM receipt WHERE hub_id = $1)::int AS receipts,
+              (SELECT count(*) FROM release WHERE hub_id = $1)::int AS releases,
+              (SELECT count(*) FROM release WHERE hub_id = $1 AND status <> 'OPEN')::int
+                AS "changedReleases",
               (SELECT count(*) FROM stock_movement WHERE hub_id = $1)::int AS movements,
               (SELECT count(*) FROM idempotency_record)::int AS "idempotencyRecords"`,
       [ids[code]],
@@ -81,6 +85,14 @@ describe('the web app and hubs', () => {
         .send({ hub: code, reference: `GRN-${code}`, lines: [{ sku: SKU, quantity: 1000 }] })
         .expect(201);
     }
+    releaseAtB = (
+      await t
+        .http()
+        .post('/api/releases')
+        .set(t.as())
+        .send({ hub: B, destination: 'AF', lines: [{ sku: SKU, quantity: 1 }] })
+        .expect(201)
+    ).body.id;
     dispatchAtB = (
       await t
         .http()
@@ -144,6 +156,22 @@ describe('the web app and hubs', () => {
       forged: 404,
     },
     {
+      route: 'POST /app/releases',
+      role: 'coordinator',
+      page: '/app/releases/new',
+      post: () => '/app/releases',
+      fields: { destination: 'AF', sku: [SKU], quantity: ['2'] },
+      forged: 403,
+    },
+    {
+      route: 'POST /app/releases/:id/cancel',
+      role: 'coordinator',
+      page: '/app/releases/:id',
+      post: (hub) => `/app/releases/${hub === B ? releaseAtB : ':id'}/cancel`,
+      fields: { reason: 'Plan changed' },
+      forged: 404,
+    },
+    {
       route: 'POST /app/reports',
       role: 'coordinator',
       page: '/app/reports',
@@ -175,7 +203,16 @@ describe('the web app and hubs', () => {
       // A user of A and of a third hub, so that the switcher is drawn and can be forged.
       const agent: Agent = await webUserAt(form.role, name, [A, 'TMZ']);
       let ownId = '';
-      if (form.page.includes(':id')) {
+      if (form.page.startsWith('/app/releases/:id')) {
+        ownId = (
+          await t
+            .http()
+            .post('/api/releases')
+            .set(t.as())
+            .send({ hub: A, destination: 'AF', lines: [{ sku: SKU, quantity: 1 }] })
+            .expect(201)
+        ).body.id;
+      } else if (form.page.includes(':id')) {
         ownId = (
           await t
             .http()

@@ -39,6 +39,7 @@ describe('web app on a phone', () => {
   let clerk: Awaited<ReturnType<typeof webUser>>;
   let delivered: string;
   let open: string;
+  let release: string;
   let week: string;
 
   beforeAll(async () => {
@@ -96,6 +97,18 @@ describe('web app on a phone', () => {
         .expect(201);
     delivered = (await live({})).body.id;
     open = (await live({ destination: 'AF' })).body.id;
+    release = (
+      await t
+        .http()
+        .post('/api/releases')
+        .set(t.as())
+        .send({
+          destination: 'TJ',
+          emergency: 'Winterisation 2026',
+          lines: [{ sku: 'CRI-BLANKET-HT', quantity: 20 }],
+        })
+        .expect(201)
+    ).body.id;
     await t
       .http()
       .post(`/api/dispatches/${delivered}/delivery`)
@@ -148,7 +161,10 @@ describe('web app on a phone', () => {
     'GET /app': ['/app'],
     'GET /app/stock': ['/app/stock', `/app/stock?asOf=${addDays(week, 3)}`],
     'GET /app/dispatches': ['/app/dispatches'],
-    'GET /app/dispatches/new': ['/app/dispatches/new'],
+    'GET /app/dispatches/new': ['/app/dispatches/new', `/app/dispatches/new?release=${release}`],
+    'GET /app/releases': ['/app/releases'],
+    'GET /app/releases/new': ['/app/releases/new'],
+    'GET /app/releases/:id': [`/app/releases/${release}`],
     'GET /app/dispatches/:id': [`/app/dispatches/${delivered}`, `/app/dispatches/${open}`],
     'GET /app/receipts': ['/app/receipts'],
     'GET /app/adjustments': ['/app/adjustments'],

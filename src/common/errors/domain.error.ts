@@ -19,6 +19,19 @@ const KINDS = {
   'week.notEnded': 'unprocessable',
   /** Taking stock would leave a level below zero (details: `shortages`). */
   'stock.insufficient': 'conflict',
+  /**
+   * Taking stock off hand (an adjustment) would leave less than release orders reserve
+   * (details: `shortages`, `releases` holding it).
+   */
+  'stock.reserved': 'conflict',
+  /** A dispatch names a release the hub does not have. */
+  'release.unknown': 'unprocessable',
+  /** A cancelled or fulfilled release takes no more dispatches, and is cancelled once. */
+  'release.closed': 'conflict',
+  /** A dispatch against a release takes only its items, within what remains (details: `lines`). */
+  'release.linesExceed': 'unprocessable',
+  /** A dispatch against a release goes where the release goes. */
+  'release.destinationMismatch': 'unprocessable',
   /** An opening balance adds stock, never removes it. */
   'adjustment.openingMustAdd': 'unprocessable',
   /** Staff record what has happened, give or take a clock's drift. */

@@ -81,6 +81,8 @@ export class DispatchResponse {
   carrier: string | null;
   consignee: string | null;
   emergency: string | null;
+  /** The release order (id) it loaded against, or null. */
+  release: string | null;
   historical: boolean;
   /** The weighbridge's net cargo weight, when recorded. */
   cargoWeightKg: number | null;
@@ -134,6 +136,7 @@ export function mapDispatch(
     carrier: dispatch.carrier,
     consignee: dispatch.consignee,
     emergency: dispatch.emergency,
+    release: dispatch.releaseId ?? null,
     historical: dispatch.historical,
     cargoWeightKg: dispatch.cargoWeightKg === null ? null : roundDecimal(dispatch.cargoWeightKg),
     lines: lines.map((line) => ({

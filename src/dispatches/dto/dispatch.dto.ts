@@ -7,6 +7,7 @@ import {
   IsEnum,
   IsIn,
   IsOptional,
+  IsUUID,
   Matches,
   Max,
   Min,
@@ -96,6 +97,15 @@ export class CreateDispatchDto {
   fuelLitres?: number;
 
   /**
+   * The release order (id) this truck loads against: its lines must be the release's items,
+   * within what remains, and the stock comes out of its reservation. Without it only available
+   * (unreserved) stock may be taken.
+   */
+  @IsOptional()
+  @IsUUID('all', { message: 'release must be the id of a release order' })
+  release?: string;
+
+  /**
    * 1 to 100 lines, `{ sku, quantity }` or `{ kit, quantity }`; a kit is expanded into its
    * components at its composition of now, merged with item lines of the same SKU.
    */
@@ -167,6 +177,11 @@ export class DispatchesQuery extends IntersectionType(DispatchFilter, PageQuery)
   @IsOptional()
   @IsName()
   emergency?: string;
+
+  /** Only the dispatches loaded against this release order (id). */
+  @IsOptional()
+  @IsUUID('all', { message: 'release must be the id of a release order' })
+  release?: string;
 }
 
 export class ExportQuery extends DispatchFilter {

@@ -1,3 +1,4 @@
+import { PipelineGroupResponse } from '../../releases/dto/release-response.dto.js';
 import { IsIn, IsOptional } from 'class-validator';
 import { IsCode } from '../../common/validation/codes.js';
 import { IsDay } from '../../common/validation/time.js';
@@ -118,6 +119,20 @@ export class WeeklyCarbon {
   netCo2eKg: number;
 }
 
+/**
+ * What open release orders promised and was not yet on the road at the end of the week
+ * (GET /api/stats/pipeline?asOf=weekEnd, from the ledger).
+ */
+export class WeeklyPipeline {
+  releases: number;
+  tonnes: number;
+  volumeM3: number;
+  households: number;
+  trucks: number;
+  /** Per destination and emergency, largest tonnes first. */
+  groups: PipelineGroupResponse[];
+}
+
 // Classes rather than interfaces, so that the OpenAPI document describes a report's JSON.
 export class WeeklyReportContent {
   hub: string;
@@ -145,6 +160,8 @@ export class WeeklyReportContent {
   energy?: WeeklyEnergy;
   /** Transport emissions and the solar comparison; absent from reports built before it. */
   carbon?: WeeklyCarbon;
+  /** Release orders' remaining promises at the week's end; absent from reports built before it. */
+  pipeline?: WeeklyPipeline;
 }
 
 export class ReportDelivery {

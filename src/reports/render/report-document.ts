@@ -122,6 +122,7 @@ function sectionsOf(report: WeeklyReportResponse): ReportSection[] {
     dispatchesSection(report),
     ...(report.energy ? [energySection(report.energy, report.tonnes)] : []),
     ...(report.carbon ? [carbonSection(report.carbon)] : []),
+    ...(report.pipeline ? [pipelineSection(report.pipeline)] : []),
     stockSection(report),
   ];
 }
@@ -324,6 +325,55 @@ function carbonSection(carbon: Carbon): ReportSection {
             : '') +
           ` (well-to-wheel, ISO 14083 and the GLEC Framework).`,
       },
+    ],
+  };
+}
+
+type Pipeline = NonNullable<WeeklyReportResponse['pipeline']>;
+
+/** What open release orders still promised at the week's end, not yet on the road. */
+function pipelineSection(pipeline: Pipeline): ReportSection {
+  const households =
+    pipeline.households > 0 ? `, enough for ${whole(pipeline.households)} households` : '';
+  return {
+    id: 'pipeline',
+    title: 'Pipeline',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          pipeline.releases === 0
+            ? 'No open release orders at the end of the week.'
+            : `At the end of the week ${plural(pipeline.releases, 'open release order')} ` +
+              `promised ${oneDecimal(pipeline.tonnes)} t (${oneDecimal(pipeline.volumeM3)} m3) ` +
+              `not yet on the road${households}: ${plural(pipeline.trucks, 'truck')} to load.`,
+      },
+      ...(pipeline.groups.length > 0
+        ? [
+            {
+              kind: 'table' as const,
+              table: {
+                columns: [
+                  { head: 'Destination' },
+                  { head: 'Emergency' },
+                  { head: 'Releases', numeric: true },
+                  { head: 'Tonnes', numeric: true },
+                  { head: 'Households', numeric: true },
+                  { head: 'Trucks', numeric: true },
+                ],
+                rows: pipeline.groups.map((g) => [
+                  g.destinationName,
+                  g.emergency ?? '-',
+                  whole(g.releases),
+                  oneDecimal(g.tonnes),
+                  whole(g.households),
+                  whole(g.trucks),
+                ]),
+                empty: 'Nothing promised.',
+              },
+            },
+          ]
+        : []),
     ],
   };
 }

@@ -259,3 +259,55 @@ describe('weekly report presentation, as a situation report', () => {
     expect(pdfText('漢')).toBe('?');
   });
 });
+
+describe('weekly report pipeline section', () => {
+  const withPipeline: WeeklyReportResponse = {
+    ...report,
+    pipeline: {
+      releases: 2,
+      tonnes: 12.345,
+      volumeM3: 40.5,
+      households: 150,
+      trucks: 3,
+      groups: [
+        {
+          destination: 'AF',
+          destinationName: 'Afghanistan',
+          emergency: '<b>Quake</b> | *north*',
+          releases: 2,
+          tonnes: 12.345,
+          volumeM3: 40.5,
+          households: 150,
+          trucks: 3,
+        },
+      ],
+    },
+  };
+
+  it('Markdown and HTML say what open releases promise, per destination and emergency, escaped', () => {
+    const md = renderMarkdown(withPipeline, TASHKENT);
+    expect(md).toContain('## Pipeline');
+    expect(md).toContain(
+      'At the end of the week 2 open release orders promised 12.3 t (40.5 m3) not yet on the road, enough for 150 households: 3 trucks to load.',
+    );
+    expect(md).toMatch(
+      /\| Afghanistan \| &lt;b&gt;Quake&lt;\/b&gt; \\\| \\\*north\\\* +\| +2 \| +12\.3 \| +150 \| +3 \|/,
+    );
+    const html = renderHtml(withPipeline, TASHKENT);
+    expect(html).toContain('<h2>Pipeline</h2>');
+    expect(html).toContain('<td>&lt;b&gt;Quake&lt;/b&gt; | *north*</td>');
+    expect(html).not.toContain('<b>Quake');
+  });
+
+  it('says so when nothing is promised, and is absent from reports built before it', () => {
+    const none = {
+      ...withPipeline,
+      pipeline: { ...withPipeline.pipeline!, releases: 0, groups: [] },
+    };
+    expect(renderMarkdown(none, TASHKENT)).toContain(
+      'No open release orders at the end of the week.',
+    );
+    expect(renderMarkdown(report, TASHKENT)).not.toContain('## Pipeline');
+    expect(renderHtml(report, TASHKENT)).not.toContain('<h2>Pipeline</h2>');
+  });
+});

@@ -9,6 +9,10 @@ export class StockLevelResponse implements StockLevelView {
   name: string;
   unit: string;
   onHand: number;
+  /** Promised to open release orders (on the day, for `asOf`). */
+  reserved: number;
+  /** onHand - reserved (never negative): what may be promised or dispatched without a release. */
+  available: number;
   /** onHand x today's catalogue unit weight, 3 decimals. */
   weightKg: number;
   volumeM3: number;
@@ -25,8 +29,12 @@ export class MovementResponse {
   id: string;
   sku: string;
   type: MovementType;
-  /** Change to on-hand: negative when stock left (0 for TRANSIT_LOSS). */
+  /** Change to on-hand: negative when stock left (0 for TRANSIT_LOSS, RESERVED, RESERVATION_RELEASED). */
   quantity: number;
+  /** Change to reserved: + RESERVED, - RESERVATION_RELEASED and dispatches against a release. */
+  reservedQuantity: number;
+  /** The release order whose reservation it changed. */
+  releaseId: string | null;
   reason: AdjustmentReason | null;
   note: string | null;
   receiptId: string | null;
@@ -44,6 +52,8 @@ export function mapMovement(movement: StockMovement): MovementResponse {
     sku: movement.item.sku,
     type: movement.type,
     quantity: movement.quantity,
+    reservedQuantity: movement.reservedQuantity,
+    releaseId: movement.releaseId,
     reason: movement.reason,
     note: movement.note,
     receiptId: movement.receiptId,

@@ -267,7 +267,7 @@ async function sqlPhase(ctx, { clients, durationMs, variant = 'specified' }) {
                taken AS (
                  UPDATE stock_level s SET on_hand = s.on_hand - v.quantity, updated_at = now()
                    FROM unnest($4::int[], $5::bigint[]) AS v(item_id, quantity), queued
-                  WHERE s.hub_id = $1 AND s.item_id = v.item_id AND s.on_hand >= v.quantity
+                  WHERE s.hub_id = $1 AND s.item_id = v.item_id AND s.on_hand - s.reserved >= v.quantity
                  RETURNING s.item_id, v.quantity
                )
                INSERT INTO stock_movement (hub_id, item_id, type, quantity, dispatch_id, occurred_at, recorded_by_id)

@@ -3,8 +3,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
+import { ModulesContainer } from '@nestjs/core';
+import {
+  JSON_BODY_LIMIT,
+  jsonBodyLimitOf,
+  limitedRoutes,
+  refuseOversizedJson,
+} from './body-limits.js';
 
-export const JSON_BODY_LIMIT = '5mb';
 export const CSV_BODY_LIMIT = '20mb';
 export const FORM_BODY_LIMIT = '1mb';
 
@@ -150,8 +156,9 @@ function apiBodiesOnly(request: Request, _response: Response, next: NextFunction
 }
 
 /**
- * The body parsers of the HTTP app: JSON (measured before it is parsed), CSV as text (no NUL),
- * the web app's urlencoded forms; then the API's refusal of any other body.
+ * The body parsers of the HTTP app: JSON (up to its route's limit, see body-limits.ts; measured
+ * before it is parsed), CSV as text (no NUL), the web app's urlencoded forms; then the API's
+ * refusal of any other body.
  */
 export function useBodyParsers(app: NestExpressApplication, apiPrefix: string): void {
   // Nest leaves `verify` out of its option types (it sets its own for `rawBody`, which this app
@@ -160,7 +167,21 @@ export function useBodyParsers(app: NestExpressApplication, apiPrefix: string): 
     verify: (_request: IncomingMessage, _response: unknown, body: Buffer, charset: string) =>
       check(body, charset.toLowerCase()),
   });
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, ...verifying(checkJsonShape) });
+  // A JSON body over its route's limit is refused from its Content-Length, unread; else one
+  // parser per limit reads it, each taking the requests of its routes, and stops at the limit.
+  const routes = limitedRoutes(app.get(ModulesContainer), apiPrefix);
+  app.use(refuseOversizedJson(routes));
+  for (const limit of new Set([JSON_BODY_LIMIT, ...routes.map((route) => route.limit)])) {
+    app.useBodyParser('json', {
+      limit,
+      // Express's request, as every middleware of the app gets it
+      type: (message: IncomingMessage) => {
+        const request = message as Request;
+        return !!request.is('application/json') && jsonBodyLimitOf(routes, request) === limit;
+      },
+      ...verifying(checkJsonShape),
+    });
+  }
   app.useBodyParser('text', {
     type: 'text/csv',
     limit: CSV_BODY_LIMIT,

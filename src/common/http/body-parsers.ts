@@ -8,6 +8,7 @@ import {
   JSON_BODY_LIMIT,
   jsonBodyLimitOf,
   limitedRoutes,
+  measureJsonArrays,
   refuseOversizedJson,
 } from './body-limits.js';
 
@@ -182,6 +183,7 @@ export function useBodyParsers(app: NestExpressApplication, apiPrefix: string): 
       ...verifying(checkJsonShape),
     });
   }
+  app.use(measureJsonArrays(routes));
   app.useBodyParser('text', {
     type: 'text/csv',
     limit: CSV_BODY_LIMIT,

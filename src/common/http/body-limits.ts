@@ -8,13 +8,13 @@ const KB = 1024;
 const MB = 1024 * KB;
 
 /**
- * The JSON body limit of every route but those marked @JsonBodyLimit. The largest valid body of
- * any such route is a dispatch or a delivery of 100 lines (MAX_LINES) with every text at its
- * longest: about 25 KB as compact JSON, 60 KB written as Python's json.dumps writes it by default
- * (every non-ASCII character as a 6-byte \uXXXX) and indented (body-limits.spec.ts builds it and
- * checks it stays under a quarter of this). Anything bigger is refused from its Content-Length,
- * before a byte of it is read: a 3.9 MB body of 100,000 lines used to be read and parsed (about
- * 18 ms of CPU) only to be refused for its length.
+ * The JSON body limit of every route but those marked @JsonBodyLimit. The largest valid bodies
+ * of all the others are a dispatch and a delivery of 100 lines (MAX_LINES) with every text at its
+ * longest: 11 KB and 15 KB of compact JSON, 18 KB and 29 KB as Python's json.dumps writes them
+ * by default (every non-ASCII character as a 6-byte \uXXXX) indented by 2
+ * (dispatch-body-size.spec.ts builds them): 256 KB leaves room for any way of writing them. A
+ * bigger body is refused from its Content-Length before a byte of it is read: a 3.9 MB body of
+ * 100,000 lines used to be read and parsed (about 18 ms of CPU) only to be refused.
  */
 export const JSON_BODY_LIMIT = 256 * KB;
 /** The SPEC's limit of a JSON body: the most a route may allow (@JsonBodyLimit). */

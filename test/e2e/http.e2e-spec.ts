@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import { AddressInfo, connect, Socket } from 'node:net';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
 describe('HTTP conventions', () => {
@@ -16,18 +18,80 @@ describe('HTTP conventions', () => {
     expect(body.info.queues.status).toBe('up');
   });
 
-  it('answers 413 for a JSON body over 5 MB, and writes nothing', async () => {
-    const huge = {
+  it("answers 413 for a JSON body over its route's limit, naming it, and writes nothing", async () => {
+    const big = {
       sku: 'BIG',
-      name: 'x'.repeat(6 * 1024 * 1024),
+      name: 'x'.repeat(300 * 1024),
       unit: 'p',
       unitWeightKg: 1,
       unitVolumeM3: 1,
     };
-    const response = await t.http().post('/api/items').set(t.as()).send(huge).expect(413);
-    expect(response.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
-    expect(response.body.message).toMatch(/5 MB/);
+    const response = await t.http().post('/api/items').set(t.as()).send(big).expect(413);
+    expect(response.body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'The request body is over the 256 KB limit of POST /api/items',
+    });
+    expect(response.headers.connection).toBe('close');
     await t.http().get('/api/items/BIG').set(t.as()).expect(404);
+    // the same 413 past the SPEC's 5 MB, and on a route whose limit is 5 MB
+    const huge = { ...big, name: 'x'.repeat(6 * 1024 * 1024) };
+    const refused = await t.http().post('/api/items').set(t.as()).send(huge).expect(413);
+    expect(refused.body.message).toMatch(/256 KB limit/);
+    const readings = await t
+      .http()
+      .post('/api/energy/readings')
+      .set(t.as())
+      .send({ system: 'X', readings: [], pad: huge.name })
+      .expect(413);
+    expect(readings.body.message).toBe(
+      'The request body is over the 5 MB limit of POST /api/energy/readings',
+    );
+  });
+
+  /** Sends `head` on a socket to the app and resolves with the first bytes it answers. */
+  async function answerTo(head: string, body?: (socket: Socket) => void): Promise<string> {
+    const server = t.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined); // the app may close it with bytes unread
+    try {
+      return await new Promise<string>((resolve) => {
+        socket.once('data', (chunk) => resolve(chunk.toString('latin1')));
+        socket.write(head);
+        body?.(socket);
+      });
+    } finally {
+      socket.destroy();
+    }
+  }
+
+  it('refuses a body from its Content-Length, before a byte of it is sent', async () => {
+    // No body follows the headers: an app that read bodies before refusing would wait for it.
+    const answer = await answerTo(
+      'POST /api/dispatches HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r\n' +
+        'Content-Type: application/json\r\nContent-Length: 4000000\r\n\r\n',
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+    expect(answer).toContain('The request body is over the 256 KB limit of POST /api/dispatches');
+  });
+
+  it('refuses a chunked body once past the limit, before parsing it', async () => {
+    // 300 KB of one JSON string in chunks of 16 KB, without a Content-Length.
+    const chunk = (text: string) => `${text.length.toString(16)}\r\n${text}\r\n`;
+    const answer = await answerTo(
+      'POST /api/items HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r\n' +
+        'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+      (socket) => {
+        socket.write(chunk('{"name":"'));
+        for (let i = 0; i < 300 / 16; i++) socket.write(chunk('x'.repeat(16 * 1024)));
+        socket.write(chunk('"}') + '0\r\n\r\n');
+      },
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toContain('The request body is over the 256 KB limit of POST /api/items');
   });
 
   it('answers 400 for malformed JSON, in the one error shape', async () => {

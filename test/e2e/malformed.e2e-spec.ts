@@ -253,14 +253,18 @@ describe('input no route can take (issue 13)', () => {
       ['{"a": x 3,000', '{"a":'.repeat(3000) + '1' + '}'.repeat(3000)],
       ['[ x 2,000,000', '['.repeat(2_000_000)],
     ])('%s', async (_name, body) => {
+      // 2 MB of brackets is over every route's body limit but the readings' (5 MB): 413 unread
+      const overLimit = (path: string) =>
+        body.length > 256 * 1024 && path !== '/api/energy/readings';
       for (const path of ['/api/dispatches', '/api/items', '/api/energy/readings', '/api/users']) {
-        await refused(() => raw(t, path, body), 400, /nested more than 8 levels/);
+        if (overLimit(path)) await refused(() => raw(t, path, body), 413, /256 KB limit/);
+        else await refused(() => raw(t, path, body), 400, /nested more than 8 levels/);
       }
       // The idempotency layer hashes the body before any pipe: it must never see such a body.
       await refused(
         () => raw(t, '/api/dispatches', body, warehouse).set('Idempotency-Key', 'deep-1'),
-        400,
-        /nested/,
+        overLimit('/api/dispatches') ? 413 : 400,
+        overLimit('/api/dispatches') ? /limit/ : /nested/,
       );
     });
   });
@@ -353,7 +357,7 @@ describe('input no route can take (issue 13)', () => {
       expect(response.body.message).toEqual(['lines must contain no more than 100 elements']);
     });
 
-    it('100,000 lines are refused by the body parser, before any object is built', async () => {
+    it("100,000 lines are refused from the body's length, before a byte is read", async () => {
       const many = Array.from({ length: 100_000 }, (_, i) => ({ sku: `S-${i}`, quantity: 1 }));
       await refused(
         () =>
@@ -361,8 +365,52 @@ describe('input no route can take (issue 13)', () => {
             'Idempotency-Key',
             'many-1',
           ),
+        413,
+        'The request body is over the 256 KB limit of POST /api/dispatches',
+      );
+    });
+
+    /** `count` readings of the test system, one an hour; the last starts at `lastStart`. */
+    const readingsBody = (count: number, lastStart = reading.start) =>
+      JSON.stringify({
+        system: 'TMZ-PV-9',
+        readings: Array.from({ length: count }, (_, i) => ({
+          ...reading,
+          ...(i === count - 1 ? { start: lastStart } : {}),
+          generatedKwh: 1,
+        })),
+      });
+
+    it('an array over 20,000 elements is refused by the body parser, on the route whose limit lets it in', async () => {
+      // an array the DTO does not name (readings themselves are counted to 10,000: below)
+      const body = JSON.stringify({
+        system: 'TMZ-PV-9',
+        readings: [{ ...reading, generatedKwh: 1, extra: Array(20_001).fill(reading) }],
+      });
+      expect(body.length).toBeGreaterThan(1024 * 1024);
+      await refused(
+        () => raw(t, '/api/energy/readings', body, warehouse),
         400,
-        /more than 20000 elements/,
+        /An array in the JSON body has more than 20000 elements/,
+      );
+    });
+
+    it('19,999 readings are counted before they are parsed, let alone walked', async () => {
+      // Cut short, so that a body parsed before it is counted would be malformed JSON.
+      const body = readingsBody(19_999).slice(0, -100);
+      const response = await raw(t, '/api/energy/readings', body, warehouse);
+      expect(response.status).toBe(400);
+      expect(response.body.message).toBe('readings must contain no more than 10000 elements');
+      // and, whole, before its values are walked: a NUL in the last reading is not what it names
+      const withNul = readingsBody(19_999, `${reading.start}\u0000`);
+      const walked = await raw(t, '/api/energy/readings', withNul, warehouse);
+      expect(walked.body.message).toBe('readings must contain no more than 10000 elements');
+      // the same NUL in 10,000 readings is found, naming its reading
+      await refused(
+        () =>
+          raw(t, '/api/energy/readings', readingsBody(10_000, `${reading.start}\u0000`), warehouse),
+        400,
+        /readings\.9999\.start must not contain a NUL character/,
       );
     });
   });

@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from '../errors/domain.error.js';
 import { QueueUnavailableError } from '../errors/queue-unavailable.error.js';
+import { formatBytes } from './body-limits.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -81,8 +82,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (isBodyParserError(bodyParserError)) {
       const error = bodyParserError;
       if (error.type === 'entity.too.large') {
-        const limit = error.limit ? `${Math.round(error.limit / 1048576)} MB ` : '';
-        return this.shape(413, `The request body is over the ${limit}limit`);
+        // Limits differ by route (body-limits.ts): name the route's.
+        const limit = error.limit ? `${formatBytes(error.limit)} ` : '';
+        return this.shape(
+          413,
+          `The request body is over the ${limit}limit of ${request.method} ${request.path}`,
+        );
       }
       if (error.type === 'entity.parse.failed') {
         return this.shape(400, `Malformed JSON: ${error.message}`);

@@ -39,6 +39,29 @@ describe('checkJsonShape', () => {
     expect(json(JSON.stringify(keys))).not.toThrow();
   });
 
+  it("counts the top-level arrays its route's DTO names against the DTO's limit", () => {
+    const caps = new Map([['readings', 10]]);
+    const list = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ i })));
+    const shape =
+      (text: string, charset = 'utf-8') =>
+      () =>
+        checkJsonShape(Buffer.from(text), charset, caps);
+    expect(shape(`{"system":"a","readings":${list(10)}}`)).not.toThrow();
+    expect(shape(`{"system":"a","readings":${list(11)}}`)).toThrow(
+      /^readings must contain no more than 10 elements$/,
+    );
+    expect(shape(`{ "system" : "a" , "readings" :\n ${list(11)} }`)).toThrow(/readings must/);
+    // another member, the name as a value, a nested member of that name: the general cap only
+    expect(shape(`{"other":${list(11)},"readings":[]}`)).not.toThrow();
+    expect(shape(`{"a":"readings","b":${list(11)}}`)).not.toThrow();
+    expect(shape(`{"x":{"readings":${list(11)}}}`)).not.toThrow();
+    expect(shape(`[{"readings":${list(11)}}]`)).not.toThrow();
+    expect(shape(`{"readings":[${list(11)}]}`)).not.toThrow();
+    expect(() =>
+      checkJsonShape(Buffer.from(`{"readings":${list(MAX_JSON_ARRAY_LENGTH + 1)}}`), 'utf-8'),
+    ).toThrow(/more than 20000 elements/);
+  });
+
   it('leaves what is not JSON to the parser', () => {
     expect(json(']]]]' + '['.repeat(20))).not.toThrow();
     expect(json('"unterminated')).not.toThrow();

@@ -66,7 +66,7 @@ const WHEN = {
   403: "The key's role may not do this",
   404: 'What the path names does not exist',
   409: 'A conflict: the code or number exists, stock is short, the state forbids it, or a request with the same Idempotency-Key is still running',
-  413: 'The body is over the size limit (JSON 5 MB, CSV 20 MB)',
+  413: "The body is over its route's size limit (JSON 256 KB, 5 MB for energy readings; CSV 20 MB)",
   415: 'The body is of a media type this route does not take',
   422: 'Well-formed, but names something unknown or breaks a rule; or an Idempotency-Key re-used with another body',
   429: 'Rate limit reached: retry after the time in the RateLimit header',

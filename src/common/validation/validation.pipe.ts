@@ -32,6 +32,13 @@ function arrayFields(type: new (...args: never[]) => unknown): ArrayFields {
   return fields;
 }
 
+/** The most elements each array of a DTO may hold, by field (`@ArrayMaxSize`). */
+export function arrayMaxLengths(
+  type: new (...args: never[]) => unknown,
+): ReadonlyMap<string, number> {
+  return arrayFields(type).maxLength;
+}
+
 /**
  * Refuses a body whose arrays are longer than its DTO allows, or hold something other than
  * objects where the DTO expects objects, before class-transformer builds an instance for every

@@ -112,13 +112,35 @@ export async function stallScenario(ctx, { importRows, oversizedLines, atOnce })
         quantity: 1,
       })),
     });
-  const refuser = (body) => async () => {
-    const response = await ctx.warehouse.request('POST', '/dispatches', {
-      text: body,
-      contentType: 'application/json',
+  /** A readings body of `count` readings, each with its start, end and generation. */
+  const readingsOf = (count) =>
+    JSON.stringify({
+      system: 'STALL-PV',
+      readings: Array.from({ length: count }, (_, i) => ({
+        start: new Date(Date.UTC(2024, 0, 1) + i * 3600_000).toISOString(),
+        end: new Date(Date.UTC(2024, 0, 1) + (i + 1) * 3600_000).toISOString(),
+        generatedKwh: 1.5,
+      })),
     });
-    expectStatus(response, 400, 'oversized dispatch');
-    return response.ms;
+  // 413 where the body is over its route's limit (from its Content-Length), else 400
+  const statuses = [];
+  const refuser =
+    (body, path = '/dispatches') =>
+    async () => {
+      const response = await ctx.warehouse.request('POST', path, {
+        text: body,
+        contentType: 'application/json',
+      });
+      if (response.status !== 400 && response.status !== 413) {
+        expectStatus(response, 413, `oversized body on ${path}`);
+      }
+      statuses.push(response.status);
+      return response.ms;
+    };
+  const statusOf = async (refuse) => {
+    statuses.length = 0;
+    await refuse();
+    return statuses[0];
   };
   /**
    * The app's CPU per refusal of `body`, ms, over 20 of them without health probes beside, less
@@ -137,6 +159,7 @@ export async function stallScenario(ctx, { importRows, oversizedLines, atOnce })
   };
   const body = dispatchOf(oversizedLines);
   const refuse = refuser(body);
+  const status = await statusOf(refuse);
   const cpuPerRefusalMs = await cpuPerRefusal(refuse);
   const single = await whileProbing(ctx, async () => {
     const times = [];
@@ -147,12 +170,22 @@ export async function stallScenario(ctx, { importRows, oversizedLines, atOnce })
     Promise.all(Array.from({ length: atOnce }, refuse)).then(summarize),
   );
   log(
-    `stall: ${oversizedLines.toLocaleString('en-US')} lines (${(body.length / 1e6).toFixed(1)} MB) refused in ${single.result.p50} ms, ${cpuPerRefusalMs} ms of the app's CPU each; ${atOnce} at once: all refused in ${many.ms} ms, health max ${many.health.max} ms`,
+    `stall: ${oversizedLines.toLocaleString('en-US')} lines (${(body.length / 1e6).toFixed(1)} MB) refused (${status}) in ${single.result.p50} ms, ${cpuPerRefusalMs} ms of the app's CPU each; ${atOnce} at once: all refused in ${many.ms} ms, health max ${many.health.max} ms`,
   );
-  // the longest array the body parser lets through (20,000 elements), refused by the DTO
+  // the longest array the body parser counts to (20,000 elements): 19,999 dispatch lines, and
+  // 19,999 energy readings (the one route whose body limit lets them through)
   const underCap = dispatchOf(19_999);
+  const underCapStatus = await statusOf(refuser(underCap));
   const underCapCpuMs = await cpuPerRefusal(refuser(underCap));
-  log(`stall: 19,999 lines refused with ${underCapCpuMs} ms of the app's CPU each`);
+  log(
+    `stall: 19,999 lines refused (${underCapStatus}) with ${underCapCpuMs} ms of the app's CPU each`,
+  );
+  const readings = readingsOf(19_999);
+  const readingsStatus = await statusOf(refuser(readings, '/energy/readings'));
+  const readingsCpuMs = await cpuPerRefusal(refuser(readings, '/energy/readings'));
+  log(
+    `stall: 19,999 readings (${(readings.length / 1e6).toFixed(2)} MB) refused (${readingsStatus}) with ${readingsCpuMs} ms of the app's CPU each`,
+  );
   return {
     idleHealth: idle,
     import: {
@@ -164,8 +197,20 @@ export async function stallScenario(ctx, { importRows, oversizedLines, atOnce })
     oversized: {
       lines: oversizedLines,
       bytes: body.length,
+      status,
       cpuPerRefusalMs,
-      underCap: { lines: 19_999, bytes: underCap.length, cpuPerRefusalMs: underCapCpuMs },
+      underCap: {
+        lines: 19_999,
+        bytes: underCap.length,
+        status: underCapStatus,
+        cpuPerRefusalMs: underCapCpuMs,
+      },
+      readings: {
+        readings: 19_999,
+        bytes: readings.length,
+        status: readingsStatus,
+        cpuPerRefusalMs: readingsCpuMs,
+      },
       one: { refusedMs: single.result, health: single.health },
       atOnce: {
         requests: atOnce,

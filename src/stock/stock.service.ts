@@ -176,19 +176,7 @@ export class StockService {
     const moved = new Map(rows.map((row) => [row.item_id, row]));
     const short = ordered.filter((line) => !moved.has(line.item.id));
     if (short.length > 0) {
-      const levels: { item_id: number; available: string }[] = await manager.query(
-        `SELECT item_id, CASE WHEN $3::boolean THEN reserved ELSE on_hand - reserved END AS available
-           FROM stock_level WHERE hub_id = $1 AND item_id = ANY($2::int[])`,
-        [hubId, short.map((line) => line.item.id), fields.releaseId !== null],
-      );
-      const available = new Map(levels.map((l) => [l.item_id, Number(l.available)]));
-      throw insufficientStock(
-        short.map((line) => ({
-          sku: line.item.sku,
-          requested: line.quantity,
-          available: available.get(line.item.id) ?? 0,
-        })),
-      );
+      throw await this.shortage(manager, hubId, short, fields.releaseId !== null);
     }
     return lines.map((line) => {
       const row = moved.get(line.item.id)!;
@@ -274,14 +262,27 @@ export class StockService {
     );
     const done = new Set(rows.map((row) => row.item_id));
     const short = ordered.filter((line) => !done.has(line.item.id));
-    if (short.length === 0) return;
+    if (short.length > 0) throw await this.shortage(manager, hubId, short, false);
+  }
+
+  /**
+   * The 409 of lines that could not be taken or reserved, each with what there is for it now:
+   * what the release still reserves (`ofRelease`, a dispatch against it), else the unreserved
+   * units (on hand - reserved).
+   */
+  private async shortage(
+    manager: EntityManager,
+    hubId: number,
+    short: StockLine[],
+    ofRelease: boolean,
+  ): Promise<DomainError> {
     const levels: { item_id: number; available: string }[] = await manager.query(
-      `SELECT item_id, on_hand - reserved AS available FROM stock_level
-        WHERE hub_id = $1 AND item_id = ANY($2::int[])`,
-      [hubId, short.map((line) => line.item.id)],
+      `SELECT item_id, CASE WHEN $3::boolean THEN reserved ELSE on_hand - reserved END AS available
+         FROM stock_level WHERE hub_id = $1 AND item_id = ANY($2::int[])`,
+      [hubId, short.map((line) => line.item.id), ofRelease],
     );
     const available = new Map(levels.map((l) => [l.item_id, Number(l.available)]));
-    throw insufficientStock(
+    return insufficientStock(
       short.map((line) => ({
         sku: line.item.sku,
         requested: line.quantity,

@@ -27,7 +27,7 @@ import { DispatchExportService } from '../dispatches/dispatch-export.service.js'
 import { DestinationsService } from '../catalogue/destinations.service.js';
 import { DispatchResponse, SEMI_TRAILER } from '../dispatches/dto/dispatch-response.dto.js';
 import { Hub } from '../hubs/hub.entity.js';
-import { LoadPlanResponse, PlanLoadDto } from '../plans/dto/load-plan.dto.js';
+import { LoadPlanResponse } from '../plans/dto/load-plan.dto.js';
 import { PlansService } from '../plans/plans.service.js';
 import { ReleasesService } from '../releases/releases.service.js';
 import { StockService } from '../stock/stock.service.js';
@@ -35,9 +35,9 @@ import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { localInputToIso, toLocalInput } from './format.js';
 import { FormFailure, FormRecorder } from './form-recorder.service.js';
 import { decimal, field, FieldErrors, fields, validateAs, wholeNumber } from './forms.js';
+import { submitLinesForm } from './lines-form.js';
 import type { FormBody } from './forms.js';
-import { LineValues, MIN_ROWS, readLines, toDtoLines } from './lines.js';
-import { rowErrors } from './stock-pages.controller.js';
+import { LineValues, MIN_ROWS, readLines } from './lines.js';
 import { ViewsService } from './views.service.js';
 import { WebId } from './web-params.js';
 import { WebController } from './web-session.guard.js';
@@ -224,51 +224,43 @@ export class DispatchPagesController {
     const dispatchedAt = values.dispatchedAt
       ? (localInputToIso(values.dispatchedAt, hub.timeZone) ?? values.dispatchedAt)
       : undefined;
-    const { plain, rowOf } = toDtoLines(values.lines);
-    const result = await validateAs(CreateDispatchDto, {
-      hub: hub.code,
-      destination: values.destination ?? '',
-      truckPlate: values.truckPlate ?? '',
-      trailerPlate: values.trailerPlate,
-      driverName: values.driverName,
-      driverPhone: values.driverPhone,
-      carrier: values.carrier,
-      consignee: values.consignee,
-      emergency: values.emergency,
-      waybillNo: values.waybillNo,
-      cargoWeightKg: decimal(values.cargoWeightKg, request.language),
-      distanceKm: decimal(values.distanceKm, request.language),
-      fuelLitres: decimal(values.fuelLitres, request.language),
-      dispatchedAt,
-      release: values.release,
-      lines: plain,
-    });
-    const errors = result.errors ? rowErrors(result.errors, rowOf) : {};
-    if (plain.length === 0) errors.lines = ['form.noLines'];
-    if (field(body, 'plan') && plain.length > 0) {
-      // "Plan the load": the trucks these lines take, shown on the form; nothing is recorded
-      await this.showPlan(request, response, hub, values, plain, rowOf);
-      return;
-    }
-    if (!result.dto || plain.length === 0) {
-      await this.showForm(request, response, hub, values, errors, null, 400);
-      return;
-    }
-    let dispatch: DispatchResponse;
-    let replayed: boolean;
-    try {
-      ({ body: dispatch, replayed } = await this.recorder.once(request, body, result.dto, () =>
-        this.dispatches.create(result.dto, request.web!.user),
-      ));
-    } catch (error) {
-      const failure = FormFailure.from(error);
-      await this.showForm(request, response, hub, values, failure.errors, failure, failure.status);
-      return;
-    }
-    response.redirect(
-      303,
-      `/app/dispatches/${dispatch.id}?done=${replayed ? 'replayed' : 'recorded'}`,
+    const done = await submitLinesForm(
+      {
+        request,
+        body,
+        lines: values.lines,
+        validate: (lines) =>
+          validateAs(CreateDispatchDto, {
+            hub: hub.code,
+            destination: values.destination ?? '',
+            truckPlate: values.truckPlate ?? '',
+            trailerPlate: values.trailerPlate,
+            driverName: values.driverName,
+            driverPhone: values.driverPhone,
+            carrier: values.carrier,
+            consignee: values.consignee,
+            emergency: values.emergency,
+            waybillNo: values.waybillNo,
+            cargoWeightKg: decimal(values.cargoWeightKg, request.language),
+            distanceKm: decimal(values.distanceKm, request.language),
+            fuelLitres: decimal(values.fuelLitres, request.language),
+            dispatchedAt,
+            release: values.release,
+            lines,
+          }),
+        record: (dto) => this.dispatches.create(dto, request.web!.user),
+        show: (errors, failure, status, plan) =>
+          this.showForm(request, response, hub, values, errors, failure, status, plan),
+      },
+      this.plans,
+      this.recorder,
     );
+    if (done) {
+      response.redirect(
+        303,
+        `/app/dispatches/${done.body.id}?done=${done.replayed ? 'replayed' : 'recorded'}`,
+      );
+    }
   }
 
   @Get(':id')
@@ -365,29 +357,6 @@ export class DispatchPagesController {
       return;
     }
     response.redirect(303, `/app/dispatches/${id}?done=delivered`);
-  }
-
-  private async showPlan(
-    request: WebRequest,
-    response: Response,
-    hub: Hub,
-    values: DispatchFormValues,
-    plain: object[],
-    rowOf: number[],
-  ): Promise<void> {
-    const result = await validateAs(PlanLoadDto, { lines: plain });
-    if (!result.dto) {
-      const errors = rowErrors(result.errors ?? {}, rowOf);
-      await this.showForm(request, response, hub, values, errors, null, 400);
-      return;
-    }
-    try {
-      const plan = await this.plans.plan(result.dto.lines);
-      await this.showForm(request, response, hub, values, {}, null, 200, plan);
-    } catch (error) {
-      const failure = FormFailure.from(error);
-      await this.showForm(request, response, hub, values, failure.errors, failure, failure.status);
-    }
   }
 
   private async showForm(

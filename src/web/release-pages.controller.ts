@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
 import { Hub } from '../hubs/hub.entity.js';
-import { LoadPlanResponse, PlanLoadDto } from '../plans/dto/load-plan.dto.js';
+import { LoadPlanResponse } from '../plans/dto/load-plan.dto.js';
 import { PlansService } from '../plans/plans.service.js';
 import { CancelReleaseDto, CreateReleaseDto, ReleasesQuery } from '../releases/dto/release.dto.js';
 import { ReleaseResponse } from '../releases/dto/release-response.dto.js';
@@ -12,10 +12,10 @@ import { ReleasesService } from '../releases/releases.service.js';
 import { StockService } from '../stock/stock.service.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { FormFailure, FormRecorder } from './form-recorder.service.js';
+import { submitLinesForm } from './lines-form.js';
 import { field, FieldErrors, validateAs } from './forms.js';
 import type { FormBody } from './forms.js';
-import { LineValues, MIN_ROWS, readLines, toDtoLines } from './lines.js';
-import { rowErrors } from './stock-pages.controller.js';
+import { LineValues, MIN_ROWS, readLines } from './lines.js';
 import { ViewsService } from './views.service.js';
 import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
@@ -109,37 +109,33 @@ export class ReleasePagesController {
       idempotencyKey: field(body, 'idempotencyKey'),
       lines: readLines(body),
     };
-    const { plain, rowOf } = toDtoLines(values.lines);
-    const result = await validateAs(CreateReleaseDto, {
-      hub: hub.code,
-      destination: values.destination ?? '',
-      emergency: values.emergency,
-      neededBy: values.neededBy,
-      note: values.note,
-      lines: plain,
-    });
-    const errors = result.errors ? rowErrors(result.errors, rowOf) : {};
-    if (plain.length === 0) errors.lines = ['form.noLines'];
-    if (field(body, 'plan') && plain.length > 0) {
-      await this.showPlan(request, response, hub, values, plain, rowOf);
-      return;
+    const done = await submitLinesForm(
+      {
+        request,
+        body,
+        lines: values.lines,
+        validate: (lines) =>
+          validateAs(CreateReleaseDto, {
+            hub: hub.code,
+            destination: values.destination ?? '',
+            emergency: values.emergency,
+            neededBy: values.neededBy,
+            note: values.note,
+            lines,
+          }),
+        record: (dto) => this.releases.create(dto, request.web!.user),
+        show: (errors, failure, status, plan) =>
+          this.showForm(request, response, hub, values, errors, failure, status, plan),
+      },
+      this.plans,
+      this.recorder,
+    );
+    if (done) {
+      response.redirect(
+        303,
+        `/app/releases/${done.body.id}?done=${done.replayed ? 'replayed' : 'created'}`,
+      );
     }
-    if (!result.dto || plain.length === 0) {
-      await this.showForm(request, response, hub, values, errors, null, 400);
-      return;
-    }
-    let release: ReleaseResponse;
-    let replayed: boolean;
-    try {
-      ({ body: release, replayed } = await this.recorder.once(request, body, result.dto, () =>
-        this.releases.create(result.dto, request.web!.user),
-      ));
-    } catch (error) {
-      const failure = FormFailure.from(error);
-      await this.showForm(request, response, hub, values, failure.errors, failure, failure.status);
-      return;
-    }
-    response.redirect(303, `/app/releases/${release.id}?done=${replayed ? 'replayed' : 'created'}`);
   }
 
   @Get(':id')
@@ -180,29 +176,6 @@ export class ReleasePagesController {
       return;
     }
     response.redirect(303, `/app/releases/${id}?done=cancelled`);
-  }
-
-  private async showPlan(
-    request: WebRequest,
-    response: Response,
-    hub: Hub,
-    values: ReleaseFormValues,
-    plain: object[],
-    rowOf: number[],
-  ): Promise<void> {
-    const result = await validateAs(PlanLoadDto, { lines: plain });
-    if (!result.dto) {
-      const errors = rowErrors(result.errors ?? {}, rowOf);
-      await this.showForm(request, response, hub, values, errors, null, 400);
-      return;
-    }
-    try {
-      const plan = await this.plans.plan(result.dto.lines);
-      await this.showForm(request, response, hub, values, {}, null, 200, plan);
-    } catch (error) {
-      const failure = FormFailure.from(error);
-      await this.showForm(request, response, hub, values, failure.errors, failure, failure.status);
-    }
   }
 
   private async showForm(

@@ -142,6 +142,39 @@ function table(results) {
       '',
     ]);
     rows.push(['1', "API / SQL in the app's order", `${d.ratioToAppOrder}`, '', '']);
+    const pb = d.pgbench;
+    if (pb?.pgbench) {
+      rows.push([
+        '1',
+        `grouped (${pb.workload}): API /s, p50 / p99; errors`,
+        `${pb.api.perSecond}/s, ${ms(pb.api.latencyMs.p50)} / ${ms(pb.api.latencyMs.p99)}; ${pb.api.errors}`,
+        'p99 < 100 ms, 0',
+        verdict(pb.api.latencyMs.p99 < 100 && pb.api.errors === 0),
+      ]);
+      rows.push([
+        '1',
+        'grouped: pgbench ceiling /s, p50 / p99; failed',
+        `${pb.pgbench.perSecond}/s, ${ms(pb.pgbench.latencyMs.p50)} / ${ms(pb.pgbench.latencyMs.p99)}; ${pb.pgbench.failed}`,
+        '',
+        '',
+      ]);
+      rows.push([
+        '1',
+        'grouped: API / pgbench ceiling',
+        `${pb.ratio}`,
+        '>= 0.5',
+        verdict(pb.ratio >= 0.5),
+      ]);
+      rows.push([
+        '1',
+        'grouped: CPU per dispatch, API (app + PostgreSQL) / pgbench (PostgreSQL)',
+        `${ms(pb.api.appCpuMsPerDispatch)} + ${ms(pb.api.postgresCpuMsPerDispatch)} / ${ms(pb.pgbench.postgresCpuMsPerDispatch)}`,
+        '',
+        '',
+      ]);
+    } else if (pb?.skipped) {
+      rows.push(['1', 'grouped: pgbench ceiling', `skipped: ${pb.skipped}`, '', '']);
+    }
     rows.push([
       '1',
       'API errors',

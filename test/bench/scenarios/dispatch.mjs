@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { expectStatus } from '../lib/http.mjs';
+import { pgbenchCeiling } from './pgbench.mjs';
 import { log, memoryOf, pickDistinct, random, round, sleep, summarize } from '../lib/util.mjs';
 
 const LINES = 5;
@@ -21,8 +22,11 @@ export async function seedStock(ctx) {
   }
 }
 
-function dispatchOrder(ctx, rand) {
-  const items = pickDistinct(rand, ctx.items, LINES);
+/** Five distinct items of the catalogue, or (`groups`) one item from each of five groups. */
+function dispatchOrder(ctx, rand, groups = null) {
+  const items = groups
+    ? groups.map((group) => group[Math.floor(rand() * group.length)])
+    : pickDistinct(rand, ctx.items, LINES);
   return {
     destination: ctx.destinations[Math.floor(rand() * ctx.destinations.length)],
     truckPlate: `${10 + Math.floor(rand() * 80)} B ${100 + Math.floor(rand() * 900)} UZ`,
@@ -147,7 +151,7 @@ async function watchMemory(pid, work) {
   }
 }
 
-async function apiPhase(ctx, { clients, durationMs, sampleEvery }, probe) {
+async function apiPhase(ctx, { clients, durationMs, sampleEvery }, probe, groups = null) {
   const rand = random(7);
   let sample = 0;
   return closedLoop({
@@ -155,7 +159,7 @@ async function apiPhase(ctx, { clients, durationMs, sampleEvery }, probe) {
     durationMs,
     maxRequests: 2_000_000,
     attempt: async (n) => {
-      const order = dispatchOrder(ctx, rand);
+      const order = dispatchOrder(ctx, rand, groups);
       const body = {
         destination: order.destination.code,
         truckPlate: order.truckPlate,
@@ -380,6 +384,11 @@ export async function dispatchScenario(ctx, sizes) {
     `SQL in the app's order: ${sqlAppOrder.perSecond}/s, p50 ${sqlAppOrder.latencyMs.p50} ms, p99 ${sqlAppOrder.latencyMs.p99} ms, errors ${sqlAppOrder.errors}`,
   );
 
+  const pgbench = await pgbenchCeiling(ctx, sizes, {
+    apiPhase: (groups, phase) => apiPhase(ctx, phase, null, groups),
+    drainOutbox: () => drainOutbox(ctx),
+  });
+
   const consistency = await checkConsistency(ctx);
   // units of work PostgreSQL made the app retry (deadlock, serialization failure)
   const { readFileSync } = await import('node:fs');
@@ -393,6 +402,7 @@ export async function dispatchScenario(ctx, sizes) {
     sqlAppOrder,
     ratio: round(api.perSecond / sql.perSecond, 2),
     ratioToAppOrder: round(api.perSecond / sqlAppOrder.perSecond, 2),
+    pgbench,
     drainAfterApiMs,
     drainAfterSqlMs,
     freshness,

@@ -1,0 +1,211 @@
+// Scenario 1's PostgreSQL ceiling (issue 19): the best the database does for a dispatch's writes,
+// measured by pgbench beside the API on the same workload, and the CPU each side spends per
+// dispatch (the app's process and every PostgreSQL process, from /proc).
+//
+// The workload: 40 items in 5 groups of 8; every dispatch takes one item from each group, so
+// dispatches overlap as a hub's do without all locking the same rows. pgbench runs, per
+// dispatch, one transaction of 5 conditional stock updates and one statement writing the
+// dispatch, its 5 lines, 5 movements and the outbox event (which the app's workers then fold,
+// as they fold the API's).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expectStatus } from '../lib/http.mjs';
+import { cpuMsOf, log, random, round, summarize } from '../lib/util.mjs';
+
+const GROUPS = 5;
+const PER_GROUP = 8;
+const OPENING_BALANCE = 1_000_000_000;
+
+/** pgbench on the PATH, or null (the scenario then says it was skipped). */
+function pgbenchBinary() {
+  const found = spawnSync('pgbench', ['--version'], { encoding: 'utf8' });
+  return found.status === 0 ? 'pgbench' : null;
+}
+
+/** The 40 items: the catalogue's and enough made here, with stock that never runs short. */
+async function groupItems(ctx) {
+  const rand = random(19);
+  const skus = ctx.items.map((i) => i.sku).slice(0, GROUPS * PER_GROUP);
+  for (let i = skus.length; i < GROUPS * PER_GROUP; i += 1) {
+    const sku = `BENCH-GROUP-${String(i).padStart(2, '0')}`;
+    const created = await ctx.admin.post('/items', {
+      sku,
+      name: `Bench group item ${i}`,
+      unit: 'piece',
+      unitWeightKg: round(0.5 + rand() * 20, 3),
+      unitVolumeM3: round(0.005 + rand() * 0.1, 4),
+    });
+    if (created.status !== 409) expectStatus(created, 201, `create item ${sku}`);
+    const opening = await ctx.warehouse.post(
+      '/stock/adjustments',
+      { sku, delta: OPENING_BALANCE, reason: 'OPENING_BALANCE' },
+      { headers: { 'idempotency-key': `bench-opening-${sku}` } },
+    );
+    expectStatus(opening, 201, `opening balance of ${sku}`);
+    skus.push(sku);
+  }
+  const { rows } = await ctx.db.query('SELECT id, sku FROM item WHERE sku = ANY($1) ORDER BY id', [
+    skus,
+  ]);
+  return Array.from({ length: GROUPS }, (_, g) => rows.slice(g * PER_GROUP, (g + 1) * PER_GROUP));
+}
+
+/** The pgbench script of one dispatch: ids written in, the choices random per transaction. */
+function script(ctx, groups) {
+  const pick = (g) => `(ARRAY[${groups[g].map((i) => i.id).join(',')}])[:g${g + 1}]`;
+  const values = (withLineNo) =>
+    groups
+      .map((_, g) => `(${withLineNo ? `${g + 1}, ` : ''}${pick(g)}, :q${g + 1}::bigint)`)
+      .join(', ');
+  const hub = Number(ctx.hubId);
+  const destination = Number(ctx.destinations[0].id);
+  return [
+    ...groups.map((_, g) => `\\set g${g + 1} random(1, ${PER_GROUP})`),
+    ...groups.map((_, g) => `\\set q${g + 1} random(1, 5)`),
+    'BEGIN;',
+    ...groups.map(
+      (_, g) =>
+        `UPDATE stock_level SET on_hand = on_hand - :q${g + 1}, updated_at = now() WHERE hub_id = ${hub} AND item_id = ${pick(g)} AND on_hand - reserved >= :q${g + 1};`,
+    ),
+    `WITH d AS (INSERT INTO dispatch (id, hub_id, waybill_no, destination_id, status, dispatched_at, truck_plate, lines_weight_kg, volume_m3, recorded_by_id) SELECT gen_random_uuid(), ${hub}, 'PGB-' || gen_random_uuid(), ${destination}, 'DISPATCHED', now(), '10 B 100 UZ', sum(v.q * i.unit_weight_kg), sum(v.q * i.unit_volume_m3), '${ctx.adminId}' FROM (VALUES ${values(false)}) AS v(item_id, q) JOIN item i ON i.id = v.item_id RETURNING id), ` +
+      `l AS (INSERT INTO dispatch_line (dispatch_id, line_no, item_id, quantity, unit_weight_kg, unit_volume_m3, weight_kg, volume_m3) SELECT d.id, v.n, v.item_id, v.q, i.unit_weight_kg, i.unit_volume_m3, v.q * i.unit_weight_kg, v.q * i.unit_volume_m3 FROM d, (VALUES ${values(true)}) AS v(n, item_id, q) JOIN item i ON i.id = v.item_id), ` +
+      `m AS (INSERT INTO stock_movement (hub_id, item_id, type, quantity, dispatch_id, occurred_at, recorded_by_id) SELECT ${hub}, v.item_id, 'DISPATCH', -v.q, d.id, now(), '${ctx.adminId}' FROM d, (VALUES ${values(false)}) AS v(item_id, q)) ` +
+      `INSERT INTO outbox_event (type, hub_id, payload) SELECT 'DISPATCH_RECORDED', ${hub}, jsonb_build_object('dispatchId', d.id) FROM d;`,
+    'END;',
+    '',
+  ].join('\n');
+}
+
+/** CPU (ms) of every PostgreSQL process on this machine, and of those that have exited. */
+async function postgresCpuMs() {
+  let total = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (command !== 'postgres' && !command.startsWith('postgres:')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime, and cutime and cstime: a backend that has exited (pgbench's, when its
+      // run ends) leaves its CPU in the postmaster's count of its reaped children
+      total +=
+        (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 10;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** Runs `work` and returns its result with the CPU the app and PostgreSQL spent meanwhile. */
+async function withCpu(ctx, work) {
+  const [app0, pg0] = [await cpuMsOf(ctx.app.pid), await postgresCpuMs()];
+  const result = await work();
+  const [app1, pg1] = [await cpuMsOf(ctx.app.pid), await postgresCpuMs()];
+  return { result, appCpuMs: app1 - app0, postgresCpuMs: pg1 - pg0 };
+}
+
+function runPgbench(binary, ctx, file, { clients, seconds, logDir }) {
+  const url = new URL(ctx.databaseUrl);
+  const args = [
+    ...['-n', '-M', 'prepared', '-f', file, '-c', String(clients), '-j', '2'],
+    ...['-T', String(seconds), '-l', '--log-prefix', join(logDir, 'tx')],
+    ...['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username)],
+    decodeURIComponent(url.pathname.slice(1)),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`pgbench exited ${code}: ${out.slice(-500)}`)),
+    );
+  });
+}
+
+/** Latencies (ms) of the committed transactions, from pgbench's per-transaction logs. */
+function loggedLatencies(logDir) {
+  const latencies = [];
+  for (const name of readdirSync(logDir)) {
+    for (const line of readFileSync(join(logDir, name), 'utf8').split('\n')) {
+      const fields = line.split(' ');
+      if (fields.length >= 3 && /^\d+$/.test(fields[2])) latencies.push(Number(fields[2]) / 1000);
+    }
+  }
+  return latencies;
+}
+
+/**
+ * The API and pgbench on the grouped workload, one after the other, each with its CPU per
+ * dispatch; `apiPhase(groups, { clients, durationMs })` is scenario 1's HTTP loop, `drainOutbox()`
+ * waits for the folds.
+ */
+export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox }) {
+  const binary = pgbenchBinary();
+  if (!binary) {
+    log('pgbench ceiling: skipped, pgbench is not on the PATH (Debian: postgresql-contrib)');
+    return { skipped: 'pgbench is not on the PATH' };
+  }
+  const { clients, durationMs, warmupMs } = sizes;
+  const groups = await groupItems(ctx);
+  log(`grouped workload (${GROUPS} groups of ${PER_GROUP} items): API, ${clients} clients`);
+  await apiPhase(groups, { clients, durationMs: warmupMs });
+  await drainOutbox();
+  const api = await withCpu(ctx, () => apiPhase(groups, { clients, durationMs }));
+  await drainOutbox();
+
+  const dir = mkdtempSync(join(tmpdir(), 'relief-hub-pgbench-'));
+  try {
+    const file = join(dir, 'dispatch.sql');
+    writeFileSync(file, script(ctx, groups));
+    const seconds = Math.max(1, Math.round(durationMs / 1000));
+    log(`pgbench: the same writes, ${clients} clients for ${seconds} s`);
+    const warmDir = mkdtempSync(join(dir, 'warm-'));
+    await runPgbench(binary, ctx, file, {
+      clients,
+      seconds: Math.max(1, Math.round(warmupMs / 1000)),
+      logDir: warmDir,
+    });
+    await drainOutbox();
+    const logDir = mkdtempSync(join(dir, 'run-'));
+    const run = await withCpu(ctx, () =>
+      runPgbench(binary, ctx, file, { clients, seconds, logDir }),
+    );
+    const drainMs = await drainOutbox();
+    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(run.result)?.[1]);
+    const failed = Number(/number of failed transactions: (\d+)/.exec(run.result)?.[1] ?? 0);
+    const latencies = loggedLatencies(logDir);
+    const perDispatch = (cpuMs, dispatches) => (dispatches ? round(cpuMs / dispatches, 2) : null);
+    const result = {
+      workload: `${GROUPS} groups of ${PER_GROUP} items, one from each`,
+      api: {
+        perSecond: api.result.perSecond,
+        latencyMs: api.result.latencyMs,
+        errors: api.result.errors,
+        appCpuMsPerDispatch: perDispatch(api.appCpuMs, api.result.dispatches),
+        postgresCpuMsPerDispatch: perDispatch(api.postgresCpuMs, api.result.dispatches),
+      },
+      pgbench: {
+        perSecond: round(tps, 1),
+        latencyMs: summarize(latencies),
+        transactions: latencies.length,
+        failed,
+        postgresCpuMsPerDispatch: perDispatch(run.postgresCpuMs, latencies.length),
+        appCpuMsPerDispatch: perDispatch(run.appCpuMs, latencies.length),
+        drainMs,
+      },
+    };
+    result.ratio = round(result.api.perSecond / result.pgbench.perSecond, 2);
+    log(
+      `grouped: API ${result.api.perSecond}/s (p99 ${result.api.latencyMs.p99} ms; CPU per dispatch: app ${result.api.appCpuMsPerDispatch} ms, PostgreSQL ${result.api.postgresCpuMsPerDispatch} ms); pgbench ${result.pgbench.perSecond}/s (p99 ${result.pgbench.latencyMs.p99} ms; PostgreSQL ${result.pgbench.postgresCpuMsPerDispatch} ms); ratio ${result.ratio}`,
+    );
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

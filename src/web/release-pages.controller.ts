@@ -1,4 +1,4 @@
-import { Body, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Can } from '../auth/auth.decorators.js';
@@ -17,6 +17,7 @@ import { field, FieldErrors, validateAs } from './forms.js';
 import type { FormBody } from './forms.js';
 import { LineValues, MIN_ROWS, readLines } from './lines.js';
 import { ViewsService } from './views.service.js';
+import { WebId } from './web-params.js';
 import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
 
@@ -142,7 +143,7 @@ export class ReleasePagesController {
   async show(
     @Req() request: WebRequest,
     @Res() response: Response,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', WebId) id: string,
   ): Promise<void> {
     const release = await this.releases.get(id, request.web!.user);
     await this.showRelease(request, response, release, {}, null, 200);
@@ -153,7 +154,7 @@ export class ReleasePagesController {
   async cancel(
     @Req() request: WebRequest,
     @Res() response: Response,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', WebId) id: string,
     @Body() body: FormBody,
   ): Promise<void> {
     const release = await this.releases.get(id, request.web!.user);

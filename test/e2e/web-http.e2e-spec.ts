@@ -196,6 +196,8 @@ describe('web app over HTTP', () => {
     // An id that cannot be one is the app's own "Not found" page, as one that names nothing.
     const notAnId = await agent.get('/app/dispatches/not-a-uuid').expect(404);
     expect(notAnId.text).toContain('<h1>Not found</h1>');
+    const notARelease = await agent.get('/app/releases/not-a-uuid').expect(404);
+    expect(notARelease.text).toContain('<h1>Not found</h1>');
     expect((await agent.get('/app/reports/not-a-week').expect(404)).text).toContain('Not found');
     await agent.get('/app/dispatches/00000000-0000-4000-8000-000000000000').expect(404);
     // The API keeps helmet's headers as they were.

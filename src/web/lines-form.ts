@@ -2,8 +2,7 @@ import { LoadPlanResponse, PlanLoadDto } from '../plans/dto/load-plan.dto.js';
 import { PlansService } from '../plans/plans.service.js';
 import { FormFailure, FormRecorder } from './form-recorder.service.js';
 import { field, FieldErrors, FormBody, validateAs } from './forms.js';
-import { toDtoLines } from './lines.js';
-import { rowErrors } from './stock-pages.controller.js';
+import { rowErrors, toDtoLines } from './lines.js';
 import { WebRequest } from './web-request.js';
 
 /** Draws a form of lines again, with what went wrong (or the load plan it was asked for). */

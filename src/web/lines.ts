@@ -1,4 +1,4 @@
-import { fields, FormBody, wholeNumber } from './forms.js';
+import { FieldErrors, fields, FormBody, wholeNumber } from './forms.js';
 
 /** Rows of a form's item lines as typed (repeated `sku` and `quantity` fields). */
 export interface LineValues {
@@ -40,4 +40,16 @@ export function toDtoLines(lines: LineValues[]) {
     );
   });
   return { plain, rowOf };
+}
+
+/** Errors of "lines.<n>.<field>" for the DTO's n-th filled line -> the form's row numbers. */
+export function rowErrors(errors: FieldErrors, rowOf: number[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [path, messages] of Object.entries(errors)) {
+    const m = /^lines\.(\d+)(\..*)?$/.exec(path);
+    // a kit line's code is typed in the same picker as an item's SKU
+    const member = m?.[2] === '.kit' ? '.sku' : (m?.[2] ?? '');
+    out[m ? `lines.${rowOf[Number(m[1])]}${member}` : path] = messages;
+  }
+  return out;
 }

@@ -16,7 +16,7 @@ import { FormFailure, FormRecorder } from './form-recorder.service.js';
 import { field, FieldErrors, validateAs, wholeNumber } from './forms.js';
 import type { FormBody } from './forms.js';
 import { ruleMessage } from './i18n.js';
-import { readLines, toDtoLines } from './lines.js';
+import { readLines, rowErrors, toDtoLines } from './lines.js';
 import { ViewsService } from './views.service.js';
 import { WebController } from './web-session.guard.js';
 import type { WebRequest } from './web-request.js';
@@ -231,16 +231,4 @@ export class StockPagesController {
       status,
     );
   }
-}
-
-/** Errors of "lines.<n>.<field>" for the DTO's n-th filled line -> the form's row numbers. */
-export function rowErrors(errors: FieldErrors, rowOf: number[]): FieldErrors {
-  const out: FieldErrors = {};
-  for (const [path, messages] of Object.entries(errors)) {
-    const m = /^lines\.(\d+)(\..*)?$/.exec(path);
-    // a kit line's code is typed in the same picker as an item's SKU
-    const member = m?.[2] === '.kit' ? '.sku' : (m?.[2] ?? '');
-    out[m ? `lines.${rowOf[Number(m[1])]}${member}` : path] = messages;
-  }
-  return out;
 }

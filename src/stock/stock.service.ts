@@ -41,6 +41,25 @@ export interface Shortage {
   available: number;
 }
 
+/**
+ * How every statement that changes a hub's stock levels (take, reserve, unreserve) begins: it
+ * queues on the hub's advisory lock ($1 the hub, `lockClass` the parameter holding the lock's
+ * class), then locks the levels of the items $2 names in item order, `wanted` pairing them with
+ * the quantities $3. The only place stock rows are locked, and always in this order, so no two
+ * of these statements deadlock and they are served in the order they queued.
+ */
+function queuedLevels(lockClass: string): string {
+  return `WITH queued AS MATERIALIZED (
+         SELECT pg_advisory_xact_lock(${lockClass}, $1)
+       ), wanted AS (
+         SELECT * FROM unnest($2::int[], $3::bigint[]) AS w(item_id, quantity)
+       ), locked AS MATERIALIZED (
+         SELECT s.item_id FROM stock_level s CROSS JOIN queued
+          WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
+          ORDER BY s.item_id FOR UPDATE OF s
+       )`;
+}
+
 /** 409 `stock.insufficient`, listing every short line. */
 export function insufficientStock(shortages: Shortage[]): DomainError {
   return new DomainError(
@@ -129,17 +148,7 @@ export class StockService {
     const fields = this.movementFields(hubId, context);
     const { rows } = await runStatement<{ id: string; item_id: number; recorded_at: Date }>(
       manager,
-      `WITH queued AS MATERIALIZED (
-         SELECT pg_advisory_xact_lock($11, $1)
-       ), wanted AS (
-         SELECT * FROM unnest($2::int[], $3::bigint[]) AS w(item_id, quantity)
-       ), locked AS MATERIALIZED (
-         -- the only place new row locks are taken, in item order and once the hub's queue has
-         -- let this take in: no two takes deadlock
-         SELECT s.item_id FROM stock_level s CROSS JOIN queued
-          WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
-          ORDER BY s.item_id FOR UPDATE OF s
-       ), taken AS (
+      `${queuedLevels('$11')}, taken AS (
          UPDATE stock_level s
             SET on_hand = s.on_hand - w.quantity,
                 reserved = s.reserved - CASE WHEN $12::uuid IS NULL THEN 0 ELSE w.quantity END,
@@ -229,15 +238,7 @@ export class StockService {
     const fields = this.movementFields(hubId, context);
     const { rows } = await runStatement<{ item_id: number }>(
       manager,
-      `WITH queued AS MATERIALIZED (
-         SELECT pg_advisory_xact_lock($8, $1)
-       ), wanted AS (
-         SELECT * FROM unnest($2::int[], $3::bigint[]) AS w(item_id, quantity)
-       ), locked AS MATERIALIZED (
-         SELECT s.item_id FROM stock_level s CROSS JOIN queued
-          WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
-          ORDER BY s.item_id FOR UPDATE OF s
-       ), reserved AS (
+      `${queuedLevels('$8')}, reserved AS (
          UPDATE stock_level s SET reserved = s.reserved + w.quantity, updated_at = now()
            FROM wanted w JOIN locked l ON l.item_id = w.item_id
           WHERE s.hub_id = $1 AND s.item_id = w.item_id AND s.on_hand - s.reserved >= w.quantity
@@ -303,16 +304,7 @@ export class StockService {
     const fields = this.movementFields(hubId, context);
     await runStatement(
       manager,
-      `WITH queued AS MATERIALIZED (
-         SELECT pg_advisory_xact_lock($8, $1)
-       ), wanted AS (
-         SELECT * FROM unnest($2::int[], $3::bigint[]) AS w(item_id, quantity)
-       ), locked AS MATERIALIZED (
-         -- in item order behind the hub's queue, as takes and reservations lock them
-         SELECT s.item_id FROM stock_level s CROSS JOIN queued
-          WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
-          ORDER BY s.item_id FOR UPDATE OF s
-       ), freed AS (
+      `${queuedLevels('$8')}, freed AS (
          UPDATE stock_level s SET reserved = s.reserved - w.quantity, updated_at = now()
            FROM wanted w JOIN locked l ON l.item_id = w.item_id
           WHERE s.hub_id = $1 AND s.item_id = w.item_id

@@ -32,9 +32,13 @@ export interface Window {
 /**
  * A window's rollup rows: whole months from the monthly rollups, the days around them from the
  * daily ones, so a figure over years sums a few hundred rows per destination or item. Callers
- * sum them by id first, then join the few destinations and items.
+ * sum them by id first, then join the few destinations and items. A window that ends before it
+ * starts is the client's 400.
  */
 function windowRows(window: Window) {
+  if (window.from && window.from > window.asOf) {
+    throw new BadRequestException('from must not be after asOf');
+  }
   const { months, days } = rollupWindow(window.from, window.asOf);
   const params = [
     window.hub.id,
@@ -73,9 +77,6 @@ export class StatsService {
   }
 
   async dispatchStats(window: Window): Promise<DispatchStatsResponse> {
-    if (window.from && window.from > window.asOf) {
-      throw new BadRequestException('from must not be after asOf');
-    }
     const { params, rows } = windowRows(window);
     const [destinations, items, pending] = await Promise.all([
       this.dataSource.query(
@@ -193,9 +194,6 @@ export class StatsService {
    * (its distance, method and CO2e), per destination, largest emitter first.
    */
   async emissionStats(window: Window): Promise<TransportEmissions> {
-    if (window.from && window.from > window.asOf) {
-      throw new BadRequestException('from must not be after asOf');
-    }
     const { params, rows } = windowRows(window);
     const [destinations, pending] = await Promise.all([
       this.dataSource.query<

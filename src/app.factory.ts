@@ -58,16 +58,18 @@ function configureHttp(app: NestExpressApplication, env: Environment, logger: Pi
   setUpOpenApi(app);
 }
 
-/** The staff web app (src/web) lives under /app, beside the API rather than inside it. */
+/**
+ * Routes served outside /api: the staff web app (src/web) lives under /app, beside the API
+ * rather than inside it, and GET /metrics is where Prometheus looks by default.
+ */
+export const OUTSIDE_API_PREFIX = [
+  { path: 'app', method: RequestMethod.ALL },
+  { path: 'app/*path', method: RequestMethod.ALL },
+  { path: 'metrics', method: RequestMethod.GET },
+];
+
 function useApiPrefix(app: INestApplication): void {
-  app.setGlobalPrefix('api', {
-    exclude: [
-      { path: 'app', method: RequestMethod.ALL },
-      { path: 'app/*path', method: RequestMethod.ALL },
-      // Where Prometheus looks by default.
-      { path: 'metrics', method: RequestMethod.GET },
-    ],
-  });
+  app.setGlobalPrefix('api', { exclude: OUTSIDE_API_PREFIX });
 }
 
 function setUpOpenApi(app: INestApplication): void {

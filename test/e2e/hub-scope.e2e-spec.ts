@@ -299,8 +299,6 @@ const NOT_HUB_DATA = [
   'POST /api/kits',
   'PATCH /api/kits/:code',
   'POST /api/plans/load',
-  // GET /metrics, served outside the /api prefix (the route table lists it under it)
-  'GET /api/metrics',
   'GET /api/hubs',
   'GET /api/hubs/:code',
   'POST /api/hubs',

@@ -1,5 +1,7 @@
+import { IdempotencyService } from '../../src/common/idempotency/idempotency.service.js';
 import { JobName } from '../../src/jobs/jobs.constants.js';
 import { counts, dispatchBody, onHand, receive } from '../support/fixtures.js';
+import { eventually } from '../support/eventually.js';
 import { runJob } from '../support/jobs.js';
 import { startTestApp, TestApp } from '../support/test-app.js';
 
@@ -72,6 +74,40 @@ describe('Idempotency-Key', () => {
     const retry = await post('burst', body).expect(201);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body.id).toBe(created[0].body.id);
+  });
+
+  it('a repeat that waits for the first (a double click) replays it once the first commits', async () => {
+    // The waiting repeat's first statement begins before the first commits, so it cannot see the
+    // first's record; its insert finds it, and it runs again to replay it (RecordedMeanwhile).
+    const service = t.app.get(IdempotencyService);
+    const scope = { apiKeyHash: 'f'.repeat(64), method: 'POST', path: '/app/x', key: 'dbl' };
+    const hash = 'a'.repeat(64); // request_hash is a char(64)
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const runs: string[] = [];
+    const write = (who: string) => async () => {
+      runs.push(who);
+      if (who === 'first') await gate;
+      return { who };
+    };
+    const first = service.run(scope, hash, 201, write('first'), { wait: true });
+    await eventually(() => expect(runs).toEqual(['first']));
+    const second = service.run(scope, hash, 201, write('second'), { wait: true });
+    // The second is waiting for the key's lock: let its statement start, then release the first.
+    await eventually(async () => {
+      const [{ waiting }] = await t.dataSource.query(
+        `SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      expect(waiting).toBe(1);
+    });
+    release();
+    expect(await first).toEqual({ replayed: false, status: 201, body: { who: 'first' } });
+    expect(await second).toEqual({ replayed: true, status: 201, body: { who: 'first' } });
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM idempotency_record WHERE key = 'dbl'`,
+    );
+    expect(n).toBe(1);
   });
 
   it('does not store failures: a corrected retry with the same key runs', async () => {

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { runStatement } from '../../database/run-statement.js';
 import { Clock } from '../clock.service.js';
 import { inTransaction, retryOnConflict } from '../../database/transaction.js';
@@ -32,6 +32,9 @@ export interface IdempotentOutcome<T> {
   status: number;
   body: T;
 }
+
+/** The key's record was committed after this request's first statement began (see once()). */
+class RecordedMeanwhile extends Error {}
 
 /** A 64-bit advisory lock id for a scope: held by the request that runs, for its transaction. */
 function lockId(scope: IdempotencyScope): string {
@@ -65,68 +68,89 @@ export class IdempotencyService {
    * with another hash it is 422. While the first still runs, a repeat is 409, or with `wait` it
    * waits for the first to finish and then replays it (a browser's double click).
    */
-  run<T>(
+  async run<T>(
     scope: IdempotencyScope,
     hash: string,
     status: number,
     work: () => Promise<T>,
     options: { wait?: boolean } = {},
   ): Promise<IdempotentOutcome<T>> {
-    return retryOnConflict(
-      () =>
-        inTransaction(this.dataSource, async (manager) => {
-          if (options.wait) {
-            await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockId(scope)]);
-          } else {
-            const [{ locked }] = await manager.query(
-              'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
-              [lockId(scope)],
-            );
-            if (!locked) {
-              throw new ConflictException(
-                'A request with this Idempotency-Key is still in flight; retry once it has finished',
-              );
-            }
-          }
-          const { rows } = await runStatement<StoredOutcome>(
-            manager,
-            `SELECT request_hash AS "requestHash", response_status AS "responseStatus",
-                    response_body AS "responseBody"
-               FROM idempotency_record
-              WHERE api_key_hash = $1 AND method = $2 AND path = $3 AND key = $4`,
-            [scope.apiKeyHash, scope.method, scope.path, scope.key],
-          );
-          const [stored] = rows;
-          if (stored) {
-            if (stored.requestHash !== hash) {
-              throw new IdempotencyKeyReusedException();
-            }
-            return {
-              replayed: true,
-              status: stored.responseStatus,
-              body: JSON.parse(stored.responseBody) as T,
-            };
-          }
-          const body = await work();
-          await runStatement(
-            manager,
-            `INSERT INTO idempotency_record
-               (api_key_hash, method, path, key, request_hash, response_status, response_body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-            [
-              scope.apiKeyHash,
-              scope.method,
-              scope.path,
-              scope.key,
-              hash,
-              status,
-              JSON.stringify(body ?? null),
-            ],
-          );
-          return { replayed: false, status, body };
-        }),
-      this.logger,
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await retryOnConflict(
+          () =>
+            inTransaction(this.dataSource, (manager) =>
+              this.once(manager, scope, hash, status, work, options),
+            ),
+          this.logger,
+        );
+      } catch (error) {
+        // Recorded by the request that held the key just before this one took it: run again,
+        // and this time the record is seen and replayed.
+        if (!(error instanceof RecordedMeanwhile) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  private async once<T>(
+    manager: EntityManager,
+    scope: IdempotencyScope,
+    hash: string,
+    status: number,
+    work: () => Promise<T>,
+    options: { wait?: boolean },
+  ): Promise<IdempotentOutcome<T>> {
+    // The key's lock and its stored outcome in one round trip (the lock first: a MATERIALIZED
+    // CTE). The record is read with the statement's snapshot, taken before the lock was granted:
+    // one its previous holder committed in between is not seen here, and the insert below finds
+    // it instead (RecordedMeanwhile, then the request runs again and replays it).
+    const lock = options.wait
+      ? 'SELECT true AS locked FROM (SELECT pg_advisory_xact_lock($1::bigint)) AS waited'
+      : 'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked';
+    const { rows } = await runStatement<Partial<StoredOutcome> & { locked: boolean }>(
+      manager,
+      `WITH lock AS MATERIALIZED (${lock})
+       SELECT lock.locked, r.request_hash AS "requestHash",
+              r.response_status AS "responseStatus", r.response_body AS "responseBody"
+         FROM lock
+         LEFT JOIN idempotency_record r
+           ON lock.locked AND r.api_key_hash = $2 AND r.method = $3 AND r.path = $4 AND r.key = $5`,
+      [lockId(scope), scope.apiKeyHash, scope.method, scope.path, scope.key],
     );
+    const [{ locked, ...stored }] = rows;
+    if (!locked) {
+      throw new ConflictException(
+        'A request with this Idempotency-Key is still in flight; retry once it has finished',
+      );
+    }
+    if (stored.requestHash != null) {
+      if (stored.requestHash !== hash) throw new IdempotencyKeyReusedException();
+      return {
+        replayed: true,
+        status: stored.responseStatus!,
+        body: JSON.parse(stored.responseBody!) as T,
+      };
+    }
+    const body = await work();
+    const { rows: inserted } = await runStatement(
+      manager,
+      `INSERT INTO idempotency_record
+         (api_key_hash, method, path, key, request_hash, response_status, response_body)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT ON CONSTRAINT idempotency_record_scope DO NOTHING
+       RETURNING id`,
+      [
+        scope.apiKeyHash,
+        scope.method,
+        scope.path,
+        scope.key,
+        hash,
+        status,
+        JSON.stringify(body ?? null),
+      ],
+    );
+    if (inserted.length === 0) throw new RecordedMeanwhile();
+    return { replayed: false, status, body };
   }
 
   /** Forgets records past retention; returns how many. */

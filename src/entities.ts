@@ -8,7 +8,6 @@ import { IdempotencyRecord } from './common/idempotency/idempotency-record.entit
 import { DispatchKit } from './dispatches/dispatch-kit.entity.js';
 import { DispatchLine } from './dispatches/dispatch-line.entity.js';
 import { Dispatch } from './dispatches/dispatch.entity.js';
-import { WaybillCounter } from './dispatches/waybill-counter.entity.js';
 import { EnergyDay } from './energy/energy-day.entity.js';
 import { EnergyReading } from './energy/energy-reading.entity.js';
 import { PvSystem } from './energy/pv-system.entity.js';
@@ -42,7 +41,6 @@ export const ENTITIES = [
   ReceiptLine,
   Dispatch,
   DispatchLine,
-  WaybillCounter,
   OutboxEvent,
   DispatchRollup,
   DispatchItemRollup,

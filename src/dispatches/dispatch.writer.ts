@@ -1,12 +1,16 @@
 import { EntityManager } from 'typeorm';
 import { runStatement } from '../database/run-statement.js';
+import { OutboxEventType } from '../outbox/outbox-event.entity.js';
 import type { EmissionColumns } from './dispatch-emissions.js';
+import type { WaybillSequence } from './waybill-numbers.service.js';
 
 /** A dispatch as it is first written, recorded live or imported from history. */
 export interface NewDispatch extends EmissionColumns {
   id: string;
   hubId: number;
-  waybillNo: string;
+  /** As typed; null for a number from `waybillSequence`. */
+  waybillNo: string | null;
+  waybillSequence?: WaybillSequence | null;
   destinationId: number;
   dispatchedAt: Date;
   truckPlate: string;
@@ -31,15 +35,24 @@ export interface NewDispatch extends EmissionColumns {
   kits?: { kitId: number; quantity: number; kitVersion: number; householdSize: number }[];
 }
 
+/** A dispatch as stored: its generated waybill number and the time it was recorded. */
+export interface StoredDispatch {
+  waybillNo: string;
+  recordedAt: Date;
+}
+
 /**
- * Writes dispatches and their lines, DISPATCHED, in one statement. A dispatch whose waybill
- * number its hub already holds (committed, or by a transaction that then commits) is skipped
- * with its lines. Returns the dispatches stored: id -> recordedAt.
+ * Writes dispatches, their lines and kits, DISPATCHED, in one statement, with an outbox event
+ * per dispatch when `event` is given (the same insert OutboxService.record makes, in the same
+ * round trip). A dispatch whose waybill number its hub already holds (committed, or by a
+ * transaction that then commits) is skipped with its lines; a generated number is then spent
+ * (the caller takes the next). Returns the dispatches stored by id.
  */
 export async function insertDispatches(
   manager: EntityManager,
   dispatches: NewDispatch[],
-): Promise<Map<string, Date>> {
+  event?: OutboxEventType.DispatchRecorded,
+): Promise<Map<string, StoredDispatch>> {
   if (dispatches.length === 0) return new Map();
   const column = <T>(pick: (d: NewDispatch) => T) => dispatches.map(pick);
   const lines = dispatches.flatMap((d) =>
@@ -49,7 +62,7 @@ export async function insertDispatches(
     (d.kits ?? []).map((kit) => ({ dispatchId: d.id, ...kit })),
   );
   const households = (d: NewDispatch) => (d.kits ?? []).reduce((sum, k) => sum + k.quantity, 0);
-  const { rows } = await runStatement<{ id: string; recorded_at: Date }>(
+  const { rows } = await runStatement<{ id: string; recorded_at: Date; waybill_no: string }>(
     manager,
     `WITH stored AS (
        INSERT INTO dispatch
@@ -57,7 +70,9 @@ export async function insertDispatches(
           driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
           lines_weight_kg, volume_m3, historical, import_id, recorded_by_id, distance_km,
           distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method, households, release_id)
-       SELECT v.id, v.hub_id, v.waybill_no, v.destination_id, 'DISPATCHED', v.dispatched_at,
+       SELECT v.id, v.hub_id,
+              COALESCE(v.waybill_no, v.waybill_prefix || lpad(g.n, greatest(6, length(g.n)), '0')),
+              v.destination_id, 'DISPATCHED', v.dispatched_at,
               v.truck_plate, v.trailer_plate, v.driver_name, v.driver_phone, v.carrier,
               v.consignee, v.emergency, v.cargo_weight_kg, v.lines_weight_kg, v.volume_m3,
               v.historical, v.import_id, v.recorded_by_id, v.distance_km, v.distance_basis,
@@ -66,14 +81,24 @@ export async function insertDispatches(
                      $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
                      $13::numeric[], $14::numeric[], $15::numeric[], $16::boolean[], $17::uuid[],
                      $18::uuid[], $25::numeric[], $26::text[], $27::numeric[], $28::numeric[],
-                     $29::numeric[], $30::text[], $31::bigint[], $37::uuid[])
+                     $29::numeric[], $30::text[], $31::bigint[], $37::uuid[], $38::text[],
+                     $39::text[])
            AS v(id, hub_id, waybill_no, destination_id, dispatched_at, truck_plate, trailer_plate,
                 driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
                 lines_weight_kg, volume_m3, historical, import_id, recorded_by_id, distance_km,
                 distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method, households,
-                release_id)
+                release_id, waybill_sequence, waybill_prefix)
+         LEFT JOIN LATERAL (
+           SELECT nextval(v.waybill_sequence::regclass)::text AS n
+            WHERE v.waybill_sequence IS NOT NULL
+         ) g ON true
        ON CONFLICT (hub_id, waybill_no) DO NOTHING
-       RETURNING id, recorded_at
+       RETURNING id, hub_id, recorded_at, waybill_no
+     ), stored_events AS (
+       INSERT INTO outbox_event (type, hub_id, payload)
+       SELECT $40::outbox_event_type, s.hub_id, jsonb_build_object('dispatchId', s.id)
+         FROM stored s
+        WHERE $40::outbox_event_type IS NOT NULL
      ), stored_lines AS (
        INSERT INTO dispatch_line
          (dispatch_id, line_no, item_id, quantity, unit_weight_kg, unit_volume_m3, weight_kg,
@@ -91,7 +116,7 @@ export async function insertDispatches(
            AS k(dispatch_id, kit_id, quantity, kit_version, household_size)
          JOIN stored s ON s.id = k.dispatch_id
      )
-     SELECT id, recorded_at FROM stored`,
+     SELECT id, recorded_at, waybill_no FROM stored`,
     [
       column((d) => d.id),
       column((d) => d.hubId),
@@ -130,7 +155,12 @@ export async function insertDispatches(
       kits.map((k) => k.kitVersion),
       kits.map((k) => k.householdSize),
       column((d) => d.releaseId ?? null),
+      column((d) => d.waybillSequence?.sequence ?? null),
+      column((d) => d.waybillSequence?.prefix ?? null),
+      event ?? null,
     ],
   );
-  return new Map(rows.map((row) => [row.id, row.recorded_at]));
+  return new Map(
+    rows.map((row) => [row.id, { recordedAt: row.recorded_at, waybillNo: row.waybill_no }]),
+  );
 }

@@ -133,7 +133,8 @@ export class DispatchesService {
     const row: NewDispatch = {
       id,
       hubId: hub.id,
-      waybillNo: dto.waybillNo ?? (await this.waybills.next(hub, dispatchedAt)),
+      waybillNo: dto.waybillNo ?? null,
+      waybillSequence: dto.waybillNo ? null : await this.waybills.sequenceFor(hub, dispatchedAt),
       destinationId: destination.id,
       dispatchedAt,
       truckPlate: dto.truckPlate,
@@ -155,9 +156,14 @@ export class DispatchesService {
       kits: expanded.kits,
     };
 
-    const recordedAt = await this.transactions.run(async (manager) => {
-      const stored = await insertDispatches(manager, [row]);
-      if (!stored.has(id)) {
+    const stored = await this.transactions.run(async (manager) => {
+      // The dispatch, its lines, kits and outbox event in one statement. A generated number a
+      // waybill typed by hand already holds is skipped: the next one is taken.
+      let written = await insertDispatches(manager, [row], OutboxEventType.DispatchRecorded);
+      for (let skipped = 0; !written.has(id) && row.waybillSequence && skipped < 100; skipped++) {
+        written = await insertDispatches(manager, [row], OutboxEventType.DispatchRecorded);
+      }
+      if (!written.has(id)) {
         throw new ConflictException(`Waybill ${row.waybillNo} already exists at ${hub.code}`);
       }
       if (dto.release) {
@@ -167,9 +173,6 @@ export class DispatchesService {
           lines,
         });
       }
-      await this.outbox.record(manager, OutboxEventType.DispatchRecorded, hub.id, {
-        dispatchId: id,
-      });
       // Taken last, just before the commit: from the take to the commit every other dispatch of
       // the hub waits for this one (it locks the same stock levels), so nothing else may follow.
       beforeCommit(manager, () =>
@@ -181,12 +184,12 @@ export class DispatchesService {
           releaseId: dto.release,
         }),
       );
-      return stored.get(id)!;
+      return written.get(id)!;
     });
     const dispatch = {
       ...row,
+      ...stored,
       status: DispatchStatus.Dispatched,
-      recordedAt,
       cancelledAt: null,
       cancelReason: null,
       cancelledById: null,

@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
-import type { ClientBase } from 'pg';
-import { EntityManager, QueryFailedError } from 'typeorm';
+import type { ClientBase, QueryConfig, QueryResult } from 'pg';
+import { EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 
 /** Statement names by text: a name is the text's hash, so equal texts share one. */
 const names = new Map<string, string>();
 
-function nameOf(sql: string): string {
+function prepared(sql: string, parameters: unknown[]): QueryConfig {
   let name = names.get(sql);
   if (name === undefined) {
     name = `rh_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
     names.set(sql, name);
   }
-  return name;
+  return { name, text: sql, values: parameters };
+}
+
+function clientOf(runner: QueryRunner): Promise<ClientBase> {
+  return runner.connect() as Promise<ClientBase>;
 }
 
 /**
@@ -29,11 +33,63 @@ export async function runStatement<Row = Record<string, unknown>>(
   parameters: unknown[],
 ): Promise<{ rows: Row[]; affected: number }> {
   if (!manager.queryRunner) throw new Error('runStatement() needs a transaction manager');
-  const client = (await manager.queryRunner.connect()) as ClientBase;
+  const client = await clientOf(manager.queryRunner);
   try {
-    const result = await client.query({ name: nameOf(sql), text: sql, values: parameters });
+    const result = await client.query(prepared(sql, parameters));
     return { rows: result.rows as Row[], affected: result.rowCount ?? result.rows.length };
   } catch (error) {
     throw new QueryFailedError(sql, parameters, error as Error);
   }
+}
+
+/** A statement to send with the COMMIT; it refuses by raising an error (nothing commits). */
+export interface CommitStatement {
+  sql: string;
+  parameters: unknown[];
+}
+
+/** SQLSTATE of `relief_hub_refuse()`: a statement sent with the COMMIT refusing the change. */
+export const REFUSED = 'RH409';
+
+/**
+ * Sends `statements` and COMMIT in one write (pg's pipeline mode, for these queries only) and
+ * ends the runner's transaction: committed when every statement succeeded, else rolled back
+ * (PostgreSQL answers the COMMIT of a failed transaction with a rollback). Rows and locks a
+ * statement takes are held only until PostgreSQL reaches the COMMIT, not for a round trip to the
+ * app and a turn of its event loop. Throws the first statement's error (QueryFailedError) with
+ * the index of the statement that failed.
+ */
+export async function commitWith(
+  runner: QueryRunner,
+  statements: CommitStatement[],
+): Promise<void> {
+  const client = (await clientOf(runner)) as ClientBase & { pipeline: boolean };
+  let settled: PromiseSettledResult<QueryResult>[];
+  client.pipeline = true;
+  try {
+    settled = await Promise.allSettled([
+      ...statements.map((s) => client.query(prepared(s.sql, s.parameters))),
+      client.query('COMMIT'),
+    ]);
+  } finally {
+    // Every query sent has been answered: the client is back to one query at a time.
+    client.pipeline = false;
+  }
+  // PostgreSQL ended the transaction either way; TypeORM's runner must not end it again.
+  Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+  const failed = settled.findIndex((s) => s.status === 'rejected');
+  if (failed >= 0 && failed < statements.length) {
+    const { sql, parameters } = statements[failed];
+    const error = new QueryFailedError(
+      sql,
+      parameters,
+      (settled[failed] as PromiseRejectedResult).reason as Error,
+    );
+    throw Object.assign(error, { statementIndex: failed });
+  }
+  const commit = settled[statements.length];
+  if (commit.status === 'rejected') {
+    throw new QueryFailedError('COMMIT', [], commit.reason as Error);
+  }
+  if (commit.value.command !== 'COMMIT') throw new Error(`COMMIT answered ${commit.value.command}`);
 }

@@ -1,47 +1,103 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { beforeCommit, inTransaction, transactionContext } from './transaction.js';
+import { atCommit, inTransaction, transactionContext } from './transaction.js';
 
-/** A data source whose transactions record when they commit, and roll back on an error. */
+/**
+ * A data source whose one connection records what it is sent: each query with whether it went
+ * in pipeline mode (in one write with the others), and the runner's commit and rollback. A
+ * statement whose text is 'refuse' fails as relief_hub_refuse() does.
+ */
 function fakeDataSource(events: string[]): DataSource {
-  return {
-    async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-      const result = await work({} as EntityManager);
-      events.push('commit');
-      return result;
+  const client = {
+    pipeline: false,
+    query(config: { text: string } | string) {
+      const text = typeof config === 'string' ? config : config.text;
+      events.push(`${text}${client.pipeline ? ' (pipelined)' : ''}`);
+      if (text === 'refuse') {
+        return Promise.reject(Object.assign(new Error('stock.insufficient'), { code: 'RH409' }));
+      }
+      return Promise.resolve({ command: text === 'COMMIT' ? 'COMMIT' : 'INSERT', rows: [] });
     },
-  } as unknown as DataSource;
+  };
+  const runner = {
+    isTransactionActive: false,
+    manager: {} as EntityManager,
+    async startTransaction() {
+      runner.isTransactionActive = true;
+      events.push('begin');
+    },
+    async commitTransaction() {
+      runner.isTransactionActive = false;
+      events.push('commit');
+    },
+    async rollbackTransaction() {
+      runner.isTransactionActive = false;
+      events.push('rollback');
+    },
+    async connect() {
+      return client;
+    },
+    async release() {
+      events.push('release');
+    },
+  };
+  return { createQueryRunner: () => runner } as unknown as DataSource;
 }
 
-describe('inTransaction and beforeCommit', () => {
-  it('runs the final steps after the work, in order, just before the commit', async () => {
+describe('inTransaction and atCommit', () => {
+  it('commits the work, the ambient transaction inside it', async () => {
     const events: string[] = [];
     const result = await inTransaction(fakeDataSource(events), async (manager) => {
       expect(transactionContext.getStore()).toBe(manager);
-      beforeCommit(manager, async () => events.push('first step'));
-      beforeCommit(manager, async () => events.push('second step'));
       events.push('work');
       return 42;
     });
     expect(result).toBe(42);
-    expect(events).toEqual(['work', 'first step', 'second step', 'commit']);
+    expect(events).toEqual(['begin', 'work', 'commit', 'release']);
   });
 
-  it('fails the whole transaction when a final step throws', async () => {
+  it('sends the final statements, in order, with the COMMIT in one write', async () => {
+    const events: string[] = [];
+    await inTransaction(fakeDataSource(events), async (manager) => {
+      atCommit(manager, { sql: 'take', parameters: [] });
+      atCommit(manager, { sql: 'record', parameters: [] });
+      events.push('work');
+    });
+    expect(events).toEqual([
+      'begin',
+      'work',
+      'take (pipelined)',
+      'record (pipelined)',
+      'COMMIT (pipelined)',
+      'release',
+    ]);
+  });
+
+  it("turns a statement's refusal into the client's error; the database rolled back", async () => {
     const events: string[] = [];
     await expect(
       inTransaction(fakeDataSource(events), async (manager) => {
-        beforeCommit(manager, async () => {
-          throw new Error('not enough stock');
-        });
-        events.push('work');
+        atCommit(manager, { sql: 'refuse', parameters: [] }, (error) =>
+          error.message === 'stock.insufficient' ? new Error('409: not enough stock') : undefined,
+        );
       }),
-    ).rejects.toThrow('not enough stock');
-    expect(events).toEqual(['work']);
+    ).rejects.toThrow('409: not enough stock');
+    // PostgreSQL answers the COMMIT of a failed transaction with a rollback: none is sent after.
+    expect(events).toEqual(['begin', 'refuse (pipelined)', 'COMMIT (pipelined)', 'release']);
   });
 
-  it('refuses a final step outside a transaction it opened', () => {
-    expect(() => beforeCommit({} as EntityManager, async () => undefined)).toThrow(
-      'beforeCommit() needs a transaction opened by inTransaction()',
+  it('rolls back when the work throws', async () => {
+    const events: string[] = [];
+    await expect(
+      inTransaction(fakeDataSource(events), async () => {
+        throw new Error('bad input');
+      }),
+    ).rejects.toThrow('bad input');
+    expect(events).toEqual(['begin', 'rollback', 'release']);
+  });
+
+  it('refuses a final statement outside a transaction it opened', () => {
+    expect(() => atCommit({} as EntityManager, { sql: 'x', parameters: [] })).toThrow(
+      'atCommit() needs a transaction opened by inTransaction()',
     );
   });
 });

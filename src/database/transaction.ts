@@ -1,12 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { CommitStatement, commitWith } from './run-statement.js';
 
 /** The transaction a request already runs in (the idempotency layer opens one), if any. */
 export const transactionContext = new AsyncLocalStorage<EntityManager>();
 
-/** Statements to run last in a transaction, just before it commits. */
-const finalSteps = new WeakMap<EntityManager, (() => Promise<unknown>)[]>();
+/** A statement sent with the COMMIT, and what its refusal means to the client. */
+interface FinalStatement extends CommitStatement {
+  refused?: (error: QueryFailedError) => Error | undefined;
+}
+
+/** Statements to send with a transaction's COMMIT (atCommit). */
+const finalStatements = new WeakMap<EntityManager, FinalStatement[]>();
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const ATTEMPTS = 5;
@@ -30,35 +36,60 @@ export async function retryOnConflict<T>(attempt: () => Promise<T>, logger?: Log
 }
 
 /**
- * Runs `work` in a new transaction that is the ambient one inside it, then what `beforeCommit`
- * queued. What must follow the commit (a job that reads the data) is an outbox event written in
- * the transaction, never a callback: it commits, or vanishes, with the change.
+ * Runs `work` in a new transaction that is the ambient one inside it, then commits, sending what
+ * `atCommit` queued with the COMMIT. What must follow the commit (a job that reads the data) is an
+ * outbox event written in the transaction, never a callback: it commits, or vanishes, with the
+ * change.
  */
 export async function inTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
-  return dataSource.transaction((manager) => {
-    const steps: (() => Promise<unknown>)[] = [];
-    finalSteps.set(manager, steps);
-    return transactionContext.run(manager, async () => {
-      const value = await work(manager);
-      for (const step of steps) await step();
-      return value;
-    });
-  });
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.startTransaction();
+    const manager = runner.manager;
+    const statements: FinalStatement[] = [];
+    finalStatements.set(manager, statements);
+    const value = await transactionContext.run(manager, () => work(manager));
+    if (statements.length === 0) {
+      await runner.commitTransaction();
+    } else {
+      try {
+        await commitWith(runner, statements);
+      } catch (error) {
+        const index = (error as { statementIndex?: number }).statementIndex;
+        const refusal =
+          index === undefined ? undefined : statements[index].refused?.(error as QueryFailedError);
+        throw refusal ?? error;
+      }
+    }
+    return value;
+  } catch (error) {
+    // The original error, even when the rollback fails too (the connection is gone).
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
 }
 
 /**
- * Runs `step` in the ambient transaction after all its other work, just before the commit; if it
- * throws, the whole transaction rolls back and the error is the transaction's. For a lock every
- * other writer of the same rows queues on (a hub's stock levels): taken last, it is held for one
- * statement and the commit rather than for every round trip the rest of the work needs.
+ * Sends `statement` with the ambient transaction's COMMIT, in one write, after all its other
+ * work: for a lock every other writer of the same rows queues on (a hub's stock levels), held
+ * from the statement to the commit inside PostgreSQL, never for a round trip to the app. The
+ * statement refuses the change by raising an error (`relief_hub_refuse()`, SQLSTATE REFUSED):
+ * then nothing commits, and `refused` turns the error into the client's (else it is thrown as
+ * it is). Statements are sent in the order they were queued.
  */
-export function beforeCommit(manager: EntityManager, step: () => Promise<unknown>): void {
-  const steps = finalSteps.get(manager);
-  if (!steps) throw new Error('beforeCommit() needs a transaction opened by inTransaction()');
-  steps.push(step);
+export function atCommit(
+  manager: EntityManager,
+  statement: CommitStatement,
+  refused?: (error: QueryFailedError) => Error | undefined,
+): void {
+  const statements = finalStatements.get(manager);
+  if (!statements) throw new Error('atCommit() needs a transaction opened by inTransaction()');
+  statements.push({ ...statement, refused });
 }
 
 /**

@@ -23,7 +23,7 @@ import { Page, paginate } from '../common/pagination/page.js';
 import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { assertRecordableTime } from '../common/validation/time.js';
 import { runStatement } from '../database/run-statement.js';
-import { beforeCommit, currentManager, TransactionRunner } from '../database/transaction.js';
+import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { HubsService } from '../hubs/hubs.service.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
@@ -173,17 +173,15 @@ export class DispatchesService {
           lines,
         });
       }
-      // Taken last, just before the commit: from the take to the commit every other dispatch of
-      // the hub waits for this one (it locks the same stock levels), so nothing else may follow.
-      beforeCommit(manager, () =>
-        this.stock.take(manager, hub.id, lines, {
-          type: MovementType.Dispatch,
-          occurredAt: dispatchedAt,
-          recordedById: user.id,
-          dispatchId: id,
-          releaseId: dto.release,
-        }),
-      );
+      // Taken with the commit: from the take to the commit every other dispatch of the hub waits
+      // for this one (it locks the same stock levels), so that is held inside PostgreSQL only.
+      this.stock.takeAtCommit(manager, hub.id, lines, {
+        type: MovementType.Dispatch,
+        occurredAt: dispatchedAt,
+        recordedById: user.id,
+        dispatchId: id,
+        releaseId: dto.release,
+      });
       return written.get(id)!;
     });
     const dispatch = {

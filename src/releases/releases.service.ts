@@ -14,7 +14,7 @@ import { DomainError } from '../common/errors/domain.error.js';
 import { Page, paginate } from '../common/pagination/page.js';
 import { localDay } from '../common/time/zoned.js';
 import { runStatement } from '../database/run-statement.js';
-import { beforeCommit, currentManager, TransactionRunner } from '../database/transaction.js';
+import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { DispatchesService } from '../dispatches/dispatches.service.js';
 import type { ReleaseDraw, ReleaseLedger } from '../dispatches/release-ledger.js';
 import { Hub } from '../hubs/hub.entity.js';
@@ -119,15 +119,14 @@ export class ReleasesService implements ReleaseLedger, OnModuleInit {
         ReleaseLine,
         lines.map(({ item: _item, ...line }) => line),
       );
-      // Last, as a dispatch's take: the hub's stock levels stay locked from here to the commit.
-      beforeCommit(manager, () =>
-        this.stock.reserve(manager, hub.id, lines, {
-          occurredAt: createdAt,
-          recordedById: user.id,
-          releaseId: id,
-          note: number,
-        }),
-      );
+      // Sent with the commit, as a dispatch's take: the hub's stock levels stay locked from the
+      // reservation to the commit inside PostgreSQL only.
+      this.stock.reserve(manager, hub.id, lines, {
+        occurredAt: createdAt,
+        recordedById: user.id,
+        releaseId: id,
+        note: number,
+      });
     });
     return this.get(id, user, false);
   }

@@ -1,13 +1,14 @@
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { ItemSnapshot } from '../catalogue/item-snapshot.js';
 import { roundMicro, toMicro } from '../common/decimal.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { Page, paginate } from '../common/pagination/page.js';
 import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { ADVISORY_LOCK_CLASS } from '../database/advisory-locks.js';
-import { runStatement } from '../database/run-statement.js';
+import { REFUSED, runStatement } from '../database/run-statement.js';
+import { atCommit } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { CoverageRow, coverageOf, KitCoverage } from './coverage.js';
 import { MovementsQuery } from './dto/stock.dto.js';
@@ -54,10 +55,48 @@ function queuedLevels(lockClass: string): string {
        ), wanted AS (
          SELECT * FROM unnest($2::int[], $3::bigint[]) AS w(item_id, quantity)
        ), locked AS MATERIALIZED (
-         SELECT s.item_id FROM stock_level s CROSS JOIN queued
+         SELECT s.item_id, s.on_hand, s.reserved FROM stock_level s CROSS JOIN queued
           WHERE s.hub_id = $1 AND s.item_id = ANY($2::int[])
           ORDER BY s.item_id FOR UPDATE OF s
        )`;
+}
+
+/**
+ * Ends a queuedLevels() statement sent with the COMMIT (atCommit) whose changed rows are the CTE
+ * `done`: unless every wanted line is among them, it refuses (relief_hub_refuse), detailing each
+ * short line with `available` (an expression over its level as locked, `l`), and nothing of the
+ * transaction commits.
+ */
+function refusedUnlessAll(done: string, available: string): string {
+  return `SELECT CASE WHEN (SELECT count(*) FROM ${done}) = (SELECT count(*) FROM wanted) THEN true
+         ELSE relief_hub_refuse('stock.insufficient', (
+           SELECT json_agg(json_build_object('itemId', w.item_id,
+                                             'available', COALESCE(${available}, 0))
+                           ORDER BY w.item_id)::text
+             FROM wanted w LEFT JOIN locked l ON l.item_id = w.item_id
+            WHERE w.item_id NOT IN (SELECT item_id FROM ${done})))
+         END AS done`;
+}
+
+/** The 409 a refusedUnlessAll() statement's refusal means, for these lines. */
+function refusal(lines: StockLine[]) {
+  return (error: QueryFailedError): DomainError | undefined => {
+    const { code, message, detail } = error.driverError as {
+      code?: string;
+      message?: string;
+      detail?: string;
+    };
+    if (code !== REFUSED || message !== 'stock.insufficient' || !detail) return undefined;
+    const byId = new Map(lines.map((line) => [line.item.id, line]));
+    const short = JSON.parse(detail) as { itemId: number; available: number | string }[];
+    return insufficientStock(
+      short.map(({ itemId, available }) => ({
+        sku: byId.get(itemId)!.item.sku,
+        requested: byId.get(itemId)!.quantity,
+        available: Number(available),
+      })),
+    );
+  };
 }
 
 /** 409 `stock.insufficient`, listing every short line. */
@@ -146,41 +185,11 @@ export class StockService {
   async take(manager: EntityManager, hubId: number, lines: StockLine[], context: MovementContext) {
     const ordered = inLockOrder(lines);
     const fields = this.movementFields(hubId, context);
+    const { sql, parameters } = this.takeStatement(hubId, ordered, context);
     const { rows } = await runStatement<{ id: string; item_id: number; recorded_at: Date }>(
       manager,
-      `${queuedLevels('$11')}, taken AS (
-         UPDATE stock_level s
-            SET on_hand = s.on_hand - w.quantity,
-                reserved = s.reserved - CASE WHEN $12::uuid IS NULL THEN 0 ELSE w.quantity END,
-                updated_at = now()
-           FROM wanted w JOIN locked l ON l.item_id = w.item_id
-          WHERE s.hub_id = $1 AND s.item_id = w.item_id
-            AND CASE WHEN $12::uuid IS NULL THEN s.on_hand - s.reserved ELSE s.reserved END
-                >= w.quantity
-         RETURNING s.item_id, w.quantity
-       )
-       INSERT INTO stock_movement
-         (hub_id, item_id, type, quantity, reserved_quantity, release_id, reason, note,
-          receipt_id, dispatch_id, occurred_at, recorded_by_id)
-       SELECT $1, t.item_id, $4::movement_type, -t.quantity,
-              CASE WHEN $12::uuid IS NULL THEN 0 ELSE -t.quantity END, $12::uuid,
-              $5::adjustment_reason, $6, $7::uuid, $8::uuid, $9::timestamptz, $10::uuid
-         FROM taken t
-       RETURNING id, item_id, recorded_at`,
-      [
-        hubId,
-        ordered.map((line) => line.item.id),
-        ordered.map((line) => line.quantity),
-        context.type,
-        fields.reason,
-        fields.note,
-        fields.receiptId,
-        fields.dispatchId,
-        fields.occurredAt,
-        fields.recordedById,
-        ADVISORY_LOCK_CLASS.stockQueue,
-        fields.releaseId,
-      ],
+      `${sql} SELECT id, item_id, recorded_at FROM moved`,
+      parameters,
     );
     const moved = new Map(rows.map((row) => [row.item_id, row]));
     const short = ordered.filter((line) => !moved.has(line.item.id));
@@ -199,6 +208,70 @@ export class StockService {
         recordedAt: row.recorded_at,
       } as StockMovement;
     });
+  }
+
+  /**
+   * take(), sent with the transaction's COMMIT (atCommit): the levels stay locked from the take
+   * to the commit inside PostgreSQL only, never for a round trip to the app. Every line is taken
+   * or the commit is refused with the 409 listing every shortage, as take()'s.
+   */
+  takeAtCommit(
+    manager: EntityManager,
+    hubId: number,
+    lines: StockLine[],
+    context: MovementContext,
+  ): void {
+    const { sql, parameters } = this.takeStatement(hubId, inLockOrder(lines), context);
+    const available = context.releaseId === undefined ? 'l.on_hand - l.reserved' : 'l.reserved';
+    atCommit(
+      manager,
+      { sql: `${sql} ${refusedUnlessAll('moved', available)}`, parameters },
+      refusal(lines),
+    );
+  }
+
+  /**
+   * What take() and takeAtCommit() run, up to the CTE `moved` (the movements written): the take
+   * of each line where enough is on hand (or, with a release, reserved for it).
+   */
+  private takeStatement(hubId: number, ordered: StockLine[], context: MovementContext) {
+    const fields = this.movementFields(hubId, context);
+    return {
+      sql: `${queuedLevels('$11')}, taken AS (
+         UPDATE stock_level s
+            SET on_hand = s.on_hand - w.quantity,
+                reserved = s.reserved - CASE WHEN $12::uuid IS NULL THEN 0 ELSE w.quantity END,
+                updated_at = now()
+           FROM wanted w JOIN locked l ON l.item_id = w.item_id
+          WHERE s.hub_id = $1 AND s.item_id = w.item_id
+            AND CASE WHEN $12::uuid IS NULL THEN s.on_hand - s.reserved ELSE s.reserved END
+                >= w.quantity
+         RETURNING s.item_id, w.quantity
+       ), moved AS (
+         INSERT INTO stock_movement
+           (hub_id, item_id, type, quantity, reserved_quantity, release_id, reason, note,
+            receipt_id, dispatch_id, occurred_at, recorded_by_id)
+         SELECT $1, t.item_id, $4::movement_type, -t.quantity,
+                CASE WHEN $12::uuid IS NULL THEN 0 ELSE -t.quantity END, $12::uuid,
+                $5::adjustment_reason, $6, $7::uuid, $8::uuid, $9::timestamptz, $10::uuid
+           FROM taken t
+         RETURNING id, item_id, recorded_at
+       )`,
+      parameters: [
+        hubId,
+        ordered.map((line) => line.item.id),
+        ordered.map((line) => line.quantity),
+        context.type,
+        fields.reason,
+        fields.note,
+        fields.receiptId,
+        fields.dispatchId,
+        fields.occurredAt,
+        fields.recordedById,
+        ADVISORY_LOCK_CLASS.stockQueue,
+        fields.releaseId,
+      ],
+    };
   }
 
   /** Records transit losses of a delivery: facts about the road, not changes to hub stock. */
@@ -226,44 +299,46 @@ export class StockService {
    * Reserves units for a release order, all lines or none: reserved grows where enough is
    * available (on hand - reserved), else 409 listing every shortage, `available` being the
    * unreserved units. Queued and locked as take() is, so releases and dispatches racing for the
-   * same units are served one after another and never promise or take a unit twice.
+   * same units are served one after another and never promise or take a unit twice; sent with
+   * the transaction's COMMIT (atCommit), as a dispatch's take.
    */
-  async reserve(
+  reserve(
     manager: EntityManager,
     hubId: number,
     lines: StockLine[],
     context: Omit<MovementContext, 'type'> & { releaseId: string; note: string },
-  ): Promise<void> {
+  ): void {
     const ordered = inLockOrder(lines);
     const fields = this.movementFields(hubId, context);
-    const { rows } = await runStatement<{ item_id: number }>(
+    atCommit(
       manager,
-      `${queuedLevels('$8')}, reserved AS (
+      {
+        sql: `${queuedLevels('$8')}, reserved AS (
          UPDATE stock_level s SET reserved = s.reserved + w.quantity, updated_at = now()
            FROM wanted w JOIN locked l ON l.item_id = w.item_id
           WHERE s.hub_id = $1 AND s.item_id = w.item_id AND s.on_hand - s.reserved >= w.quantity
          RETURNING s.item_id, w.quantity
-       )
-       INSERT INTO stock_movement
-         (hub_id, item_id, type, quantity, reserved_quantity, release_id, note, occurred_at,
-          recorded_by_id)
-       SELECT $1, r.item_id, 'RESERVED', 0, r.quantity, $4::uuid, $5, $6::timestamptz, $7::uuid
-         FROM reserved r
-       RETURNING item_id`,
-      [
-        hubId,
-        ordered.map((line) => line.item.id),
-        ordered.map((line) => line.quantity),
-        context.releaseId,
-        context.note,
-        fields.occurredAt,
-        fields.recordedById,
-        ADVISORY_LOCK_CLASS.stockQueue,
-      ],
+       ), moved AS (
+         INSERT INTO stock_movement
+           (hub_id, item_id, type, quantity, reserved_quantity, release_id, note, occurred_at,
+            recorded_by_id)
+         SELECT $1, r.item_id, 'RESERVED', 0, r.quantity, $4::uuid, $5, $6::timestamptz, $7::uuid
+           FROM reserved r
+         RETURNING item_id
+       ) ${refusedUnlessAll('moved', 'l.on_hand - l.reserved')}`,
+        parameters: [
+          hubId,
+          ordered.map((line) => line.item.id),
+          ordered.map((line) => line.quantity),
+          context.releaseId,
+          context.note,
+          fields.occurredAt,
+          fields.recordedById,
+          ADVISORY_LOCK_CLASS.stockQueue,
+        ],
+      },
+      refusal(lines),
     );
-    const done = new Set(rows.map((row) => row.item_id));
-    const short = ordered.filter((line) => !done.has(line.item.id));
-    if (short.length > 0) throw await this.shortage(manager, hubId, short, false);
   }
 
   /**

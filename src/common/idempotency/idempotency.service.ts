@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { runStatement } from '../../database/run-statement.js';
 import { Clock } from '../clock.service.js';
-import { inTransaction, retryOnConflict } from '../../database/transaction.js';
+import { atCommit, inTransaction, retryOnConflict } from '../../database/transaction.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 
 /** The key was first used with another request: 422, and the web app says "open a new form". */
@@ -132,24 +132,28 @@ export class IdempotencyService {
       };
     }
     const body = await work();
-    const { rows: inserted } = await runStatement(
+    // Sent with the COMMIT: a record committed meanwhile (see above) refuses it, as a duplicate.
+    atCommit(
       manager,
-      `INSERT INTO idempotency_record
-         (api_key_hash, method, path, key, request_hash, response_status, response_body)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT ON CONSTRAINT idempotency_record_scope DO NOTHING
-       RETURNING id`,
-      [
-        scope.apiKeyHash,
-        scope.method,
-        scope.path,
-        scope.key,
-        hash,
-        status,
-        JSON.stringify(body ?? null),
-      ],
+      {
+        sql: `INSERT INTO idempotency_record
+                (api_key_hash, method, path, key, request_hash, response_status, response_body)
+              VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        parameters: [
+          scope.apiKeyHash,
+          scope.method,
+          scope.path,
+          scope.key,
+          hash,
+          status,
+          JSON.stringify(body ?? null),
+        ],
+      },
+      (error) =>
+        (error.driverError as { code?: string }).code === '23505'
+          ? new RecordedMeanwhile()
+          : undefined,
     );
-    if (inserted.length === 0) throw new RecordedMeanwhile();
     return { replayed: false, status, body };
   }
 

@@ -42,6 +42,29 @@ export async function runStatement<Row = Record<string, unknown>>(
   }
 }
 
+/** TypeORM's runner, told that its transaction began or ended without it. */
+function setTransactionState(runner: QueryRunner, active: boolean): void {
+  Object.assign(runner, { isTransactionActive: active, transactionDepth: active ? 1 : 0 });
+}
+
+/**
+ * Opens the runner's transaction without a round trip of its own: START TRANSACTION goes out in
+ * one write with the transaction's first statement. The connection is in pg's pipeline mode
+ * until the transaction ends (commitWith, or the returned `end` after a plain commit or a
+ * rollback); its queries still run one after another, each awaited by its caller. `begun`
+ * settles with the START TRANSACTION.
+ */
+export async function beginPipelined(
+  runner: QueryRunner,
+): Promise<{ begun: Promise<unknown>; end: () => void }> {
+  const client = (await clientOf(runner)) as ClientBase & { pipeline: boolean };
+  client.pipeline = true;
+  const begun = client.query('START TRANSACTION');
+  begun.catch(() => undefined); // awaited before the commit; a failure also fails what follows
+  setTransactionState(runner, true);
+  return { begun, end: () => (client.pipeline = false) };
+}
+
 /** A statement to send with the COMMIT; it refuses by raising an error (nothing commits). */
 export interface CommitStatement {
   sql: string;
@@ -76,7 +99,7 @@ export async function commitWith(
     client.pipeline = false;
   }
   // PostgreSQL ended the transaction either way; TypeORM's runner must not end it again.
-  Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+  setTransactionState(runner, false);
   const failed = settled.findIndex((s) => s.status === 'rejected');
   if (failed >= 0 && failed < statements.length) {
     const { sql, parameters } = statements[failed];

@@ -3,7 +3,8 @@ import { atCommit, inTransaction, transactionContext } from './transaction.js';
 
 /**
  * A data source whose one connection records what it is sent: each query with whether it went
- * in pipeline mode (in one write with the others), and the runner's commit and rollback. A
+ * in pipeline mode (sent without waiting for the one before), and the runner's commit and
+ * rollback. A
  * statement whose text is 'refuse' fails as relief_hub_refuse() does.
  */
 function fakeDataSource(events: string[]): DataSource {
@@ -21,10 +22,6 @@ function fakeDataSource(events: string[]): DataSource {
   const runner = {
     isTransactionActive: false,
     manager: {} as EntityManager,
-    async startTransaction() {
-      runner.isTransactionActive = true;
-      events.push('begin');
-    },
     async commitTransaction() {
       runner.isTransactionActive = false;
       events.push('commit');
@@ -52,7 +49,7 @@ describe('inTransaction and atCommit', () => {
       return 42;
     });
     expect(result).toBe(42);
-    expect(events).toEqual(['begin', 'work', 'commit', 'release']);
+    expect(events).toEqual(['START TRANSACTION (pipelined)', 'work', 'commit', 'release']);
   });
 
   it('sends the final statements, in order, with the COMMIT in one write', async () => {
@@ -63,7 +60,7 @@ describe('inTransaction and atCommit', () => {
       events.push('work');
     });
     expect(events).toEqual([
-      'begin',
+      'START TRANSACTION (pipelined)',
       'work',
       'take (pipelined)',
       'record (pipelined)',
@@ -82,7 +79,12 @@ describe('inTransaction and atCommit', () => {
       }),
     ).rejects.toThrow('409: not enough stock');
     // PostgreSQL answers the COMMIT of a failed transaction with a rollback: none is sent after.
-    expect(events).toEqual(['begin', 'refuse (pipelined)', 'COMMIT (pipelined)', 'release']);
+    expect(events).toEqual([
+      'START TRANSACTION (pipelined)',
+      'refuse (pipelined)',
+      'COMMIT (pipelined)',
+      'release',
+    ]);
   });
 
   it('rolls back when the work throws', async () => {
@@ -92,7 +94,7 @@ describe('inTransaction and atCommit', () => {
         throw new Error('bad input');
       }),
     ).rejects.toThrow('bad input');
-    expect(events).toEqual(['begin', 'rollback', 'release']);
+    expect(events).toEqual(['START TRANSACTION (pipelined)', 'rollback', 'release']);
   });
 
   it('refuses a final statement outside a transaction it opened', () => {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { CommitStatement, commitWith } from './run-statement.js';
+import { beginPipelined, CommitStatement, commitWith } from './run-statement.js';
 
 /** The transaction a request already runs in (the idempotency layer opens one), if any. */
 export const transactionContext = new AsyncLocalStorage<EntityManager>();
@@ -46,12 +46,15 @@ export async function inTransaction<T>(
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   const runner = dataSource.createQueryRunner();
+  let end = () => {};
   try {
-    await runner.startTransaction();
+    const pipelined = await beginPipelined(runner);
+    end = pipelined.end;
     const manager = runner.manager;
     const statements: FinalStatement[] = [];
     finalStatements.set(manager, statements);
     const value = await transactionContext.run(manager, () => work(manager));
+    await pipelined.begun;
     if (statements.length === 0) {
       await runner.commitTransaction();
     } else {
@@ -70,6 +73,7 @@ export async function inTransaction<T>(
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw error;
   } finally {
+    end();
     await runner.release();
   }
 }

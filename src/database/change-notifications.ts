@@ -1,13 +1,16 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 
 /** The one channel every change notification travels on. */
 export const CHANGES_CHANNEL = 'relief_hub_changes';
 
-/** The application_name of the listening connection, as pg_stat_activity shows it. */
+/**
+ * The application_name of the listening connections, as pg_stat_activity shows them: this, a
+ * space and the listener's id (what its acknowledgements carry).
+ */
 export const CHANGE_LISTENER = 'relief-hub change listener';
 
 /**
@@ -17,15 +20,27 @@ export const CHANGE_LISTENER = 'relief-hub change listener';
 export type ChangeTopic = 'user' | 'hub' | 'destination' | 'item' | 'kit' | 'route';
 
 interface ChangeMessage {
-  /** The topic; '*' (a test's reset, an operator) forgets everything. */
-  t: ChangeTopic | '*';
+  /**
+   * The topic; '*' (a test's reset, an operator) forgets everything; 'ack' is a listener saying
+   * it has acted on notification `n` (its caches forgot what it named).
+   */
+  t: ChangeTopic | '*' | 'ack';
   k?: string;
-  /** Names the notification, so its writer can tell when this process has received it. */
+  /** Names the notification, so that its writer can collect the listeners' acknowledgements. */
   n: string;
+  /** An acknowledgement's listener id. */
+  l?: string;
 }
 
 /** The last notification each transaction sent, for TransactionRunner to wait for after commit. */
 const lastSent = new WeakMap<EntityManager, string>();
+
+/**
+ * The listeners that acknowledged each notification this process sent, by its name (`n`),
+ * gathered from the moment it is sent: an acknowledgement may arrive before its writer starts
+ * waiting. A transaction rolled back leaves its entry; they are dropped after a minute.
+ */
+const acknowledged = new Map<string, { since: number; by: Set<string>; check?: () => void }>();
 
 /**
  * Tells every process (API, workers, this one) that `topic` (`key` of it, or all of it when
@@ -43,11 +58,17 @@ export async function notifyChange(
 ): Promise<void> {
   const message: ChangeMessage = { t: topic, n: randomUUID() };
   if (key !== undefined) message.k = String(key);
+  const now = Date.now();
+  for (const [n, entry] of acknowledged) {
+    if (entry.since > now - 60_000) break;
+    acknowledged.delete(n);
+  }
+  acknowledged.set(message.n, { since: now, by: new Set() });
   await manager.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(message)]);
   lastSent.set(manager, message.n);
 }
 
-/** How long a writer waits for its own notification to come back before it answers anyway. */
+/** How long a writer waits for the listeners' acknowledgements before it answers anyway. */
 const DELIVERY_WAIT_MS = 1_000;
 /** Reconnection backoff of the listening connection, first and longest pause. */
 const RECONNECT_FIRST_MS = 100;
@@ -62,13 +83,18 @@ const RECONNECT_MAX_MS = 5_000;
  * cleared at once and bypassed (each lookup reads the database, as without a cache) until the
  * connection is back and listening again; notifications sent meanwhile are lost with it, which
  * is why nothing kept before the loss may be used after it.
+ *
+ * Each listener acknowledges every notification once its caches have acted on it (a
+ * notification on the same channel), and a writer waits for the acknowledgements of every
+ * listener connected to the database before it answers (see `delivered`).
  */
 @Injectable()
 export class ChangeNotifications implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ChangeNotifications.name);
+  /** This listener's name in its acknowledgements and its application_name. */
+  private readonly id = randomBytes(6).toString('hex');
   private readonly url: string;
   private readonly caches = new Map<ChangeTopic, Set<(key?: string) => void>>();
-  private readonly waiting = new Map<string, () => void>();
   private client: pg.Client | null = null;
   private listening = false;
   private closing = false;
@@ -100,25 +126,52 @@ export class ChangeNotifications implements OnModuleInit, OnApplicationShutdown 
 
   /**
    * After the commit of a transaction that notified through `manager`: waits (up to a second)
-   * until this process has received its last notification. PostgreSQL signals every listening
-   * backend at the commit, so by then every process listening has been sent it too, and the
-   * writer's client is not told "done" while another process may still serve what it changed.
+   * until every listener connected to the database (every process, this one included) has
+   * acknowledged its last notification, so that the writer's client is not told "done" while
+   * another process may still serve what it changed. Waiting only for this process's own
+   * listener is not enough: another process's listener may not have been scheduled yet, and
+   * the client's next request can reach that process first (seen on a loaded 2-core machine).
+   *
+   * A listener that connects after the commit never acknowledges, but it starts with empty
+   * caches; the wait then ends at its bound.
    */
   async delivered(manager: EntityManager): Promise<void> {
     const nonce = lastSent.get(manager);
-    if (!nonce || !this.listening) return;
+    const entry = nonce === undefined ? undefined : acknowledged.get(nonce);
+    if (!entry) return;
     let timer: NodeJS.Timeout | undefined;
-    const arrived = new Promise<boolean>((resolve) => {
-      this.waiting.set(nonce, () => resolve(true));
-      timer = setTimeout(() => resolve(false), DELIVERY_WAIT_MS);
-    });
     try {
-      if (!(await arrived)) {
-        this.logger.warn(`A change notification took over ${DELIVERY_WAIT_MS} ms to come back`);
+      const client = this.client;
+      if (!client || !this.listening) return;
+      const { rows } = await client.query<{ name: string }>(
+        `SELECT application_name AS name FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name LIKE $1`,
+        [`${CHANGE_LISTENER} %`],
+      );
+      const listeners = rows.map((row) => row.name.slice(CHANGE_LISTENER.length + 1));
+      const all = await new Promise<boolean>((resolve) => {
+        entry.check = () => {
+          if (!this.listening)
+            resolve(true); // lost: nothing kept here is used any more
+          else if (listeners.every((id) => entry.by.has(id))) resolve(true);
+        };
+        entry.check();
+        timer = setTimeout(() => resolve(false), DELIVERY_WAIT_MS);
+      });
+      if (!all) {
+        const missing = listeners.filter((id) => !entry.by.has(id)).join(', ');
+        this.logger.warn(
+          `Listeners ${missing} did not acknowledge a change within ${DELIVERY_WAIT_MS} ms`,
+        );
       }
+    } catch (error) {
+      // The listener's connection failed meanwhile: this process no longer uses its caches.
+      this.logger.warn(
+        `Could not wait for a change's acknowledgements: ${(error as Error).message}`,
+      );
     } finally {
       clearTimeout(timer);
-      this.waiting.delete(nonce);
+      acknowledged.delete(nonce!);
     }
   }
 
@@ -138,8 +191,11 @@ export class ChangeNotifications implements OnModuleInit, OnApplicationShutdown 
   private async connect(): Promise<void> {
     this.reconnectTimer = null;
     if (this.closing) return;
-    const client = new pg.Client({ connectionString: this.url, application_name: CHANGE_LISTENER });
-    client.on('notification', (message) => this.received(message.payload));
+    const client = new pg.Client({
+      connectionString: this.url,
+      application_name: `${CHANGE_LISTENER} ${this.id}`,
+    });
+    client.on('notification', (message) => this.received(client, message.payload));
     // The server ending the connection (a restart, pg_terminate_backend) comes as an error and
     // then an end; both mean the same, once.
     client.on('error', (error) => this.dropped(client, error.message));
@@ -181,14 +237,14 @@ export class ChangeNotifications implements OnModuleInit, OnApplicationShutdown 
   private lost(): void {
     this.listening = false;
     this.clearAll();
-    for (const done of this.waiting.values()) done();
+    for (const entry of acknowledged.values()) entry.check?.();
   }
 
   private clearAll(): void {
     for (const handlers of this.caches.values()) for (const forget of handlers) forget();
   }
 
-  private received(payload: string | undefined): void {
+  private received(client: pg.Client, payload: string | undefined): void {
     let message: ChangeMessage;
     try {
       message = JSON.parse(payload ?? '') as ChangeMessage;
@@ -197,12 +253,21 @@ export class ChangeNotifications implements OnModuleInit, OnApplicationShutdown 
       this.clearAll();
       return;
     }
-    if (message.t === '*' || !this.caches.has(message.t)) {
-      if (message.t === '*') this.clearAll();
-    } else {
-      for (const forget of this.caches.get(message.t)!) forget(message.k);
+    if (message.t === 'ack') {
+      const entry = acknowledged.get(message.n);
+      if (entry && message.l) {
+        entry.by.add(message.l);
+        entry.check?.();
+      }
+      return;
     }
-    if (typeof message.n === 'string') this.waiting.get(message.n)?.();
+    if (message.t === '*') this.clearAll();
+    else for (const forget of this.caches.get(message.t) ?? []) forget(message.k);
+    if (typeof message.n !== 'string') return;
+    const ack: ChangeMessage = { t: 'ack', n: message.n, l: this.id };
+    client
+      .query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(ack)])
+      .catch(() => undefined); // a lost connection is handled by its 'error' event
   }
 }
 

@@ -150,10 +150,9 @@ export class ChangeNotifications implements OnModuleInit, OnApplicationShutdown 
       );
       const listeners = rows.map((row) => row.name.slice(CHANGE_LISTENER.length + 1));
       const all = await new Promise<boolean>((resolve) => {
+        // Lost meanwhile: this process hears no more acknowledgements, and uses no cache.
         entry.check = () => {
-          if (!this.listening)
-            resolve(true); // lost: nothing kept here is used any more
-          else if (listeners.every((id) => entry.by.has(id))) resolve(true);
+          if (!this.listening || listeners.every((id) => entry.by.has(id))) resolve(true);
         };
         entry.check();
         timer = setTimeout(() => resolve(false), DELIVERY_WAIT_MS);
@@ -245,10 +244,13 @@ export class ChangeNotifications implements OnModuleInit, OnApplicationShutdown 
   }
 
   private received(client: pg.Client, payload: string | undefined): void {
-    let message: ChangeMessage;
+    let message: ChangeMessage | null = null;
     try {
-      message = JSON.parse(payload ?? '') as ChangeMessage;
+      message = JSON.parse(payload ?? '') as ChangeMessage | null;
     } catch {
+      // handled below
+    }
+    if (typeof message !== 'object' || message === null) {
       // Not one of ours: forget everything rather than guess what it meant.
       this.clearAll();
       return;

@@ -182,6 +182,21 @@ describe('caches of two processes, kept right by change notifications', () => {
     expect([third.body.lines[0].quantity, third.body.lines[0].unitWeightKg]).toEqual([3, 1.75]);
   });
 
+  it("forgets everything on an operator's notification after a hand edit, and survives junk", async () => {
+    const user = await newUser('warehouse');
+    expect((await call('B', 'GET', '/api/items', user.apiKey)).status).toBe(200);
+    await db.query('UPDATE "user" SET revoked_at = now() WHERE id = $1', [user.id]);
+    await db.query(
+      `SELECT pg_notify('relief_hub_changes', 'null'), pg_notify('relief_hub_changes', '[')`,
+    );
+    await db.query(`SELECT pg_notify('relief_hub_changes', '{"t":"*","n":"manual"}')`);
+    await eventually(
+      async () => expect((await call('B', 'GET', '/api/items', user.apiKey)).status).toBe(401),
+      { timeoutMs: 5_000 },
+    );
+    expect((await call('A', 'GET', '/api/items')).status).toBe(200);
+  });
+
   it('reads the database while the listener is lost, and caches again once it is back', async () => {
     const dbName = new URL(url).pathname.slice(1);
     const listeners = async () =>

@@ -1,5 +1,6 @@
 import { EntityManager, IsNull } from 'typeorm';
 import { appendAudit } from '../audit/audit.service.js';
+import { notifyChange } from '../database/change-notifications.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
 import { hashPassword } from './password.js';
 import { Role } from './role.js';
@@ -39,6 +40,7 @@ export async function ensureAdmin(
     before: admin,
     after: { ...admin, ...fields },
   });
+  await notifyChange(manager, 'user', admin.id);
   return { ...result, password: { admin: admin.name, given: true } };
 }
 
@@ -60,6 +62,8 @@ async function ensureAdminUser(
           before: holder,
           after: { ...holder, ...restored },
         });
+        // Processes already running (a restart of one of several) forget what they kept of it.
+        await notifyChange(manager, 'user', holder.id);
       }
       return { admin: holder };
     }

@@ -17,7 +17,8 @@ import { setRequestActor, setRequestCredential } from '../common/http/request-co
 
 /**
  * Every route needs a valid, unrevoked API key unless marked @Public(), and a user that may do
- * its @Can action. The key is looked up on every request, so a revocation takes effect at once.
+ * its @Can action. The key is looked up on every request (in a cache that every change of a user
+ * clears in every process before the change is answered), so a revocation takes effect at once.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {

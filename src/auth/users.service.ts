@@ -12,6 +12,11 @@ import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.service.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { Environment } from '../config/environment.js';
+import {
+  ChangeCache,
+  ChangeNotifications,
+  notifyChange,
+} from '../database/change-notifications.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { generateApiKey, hashApiKey } from './api-key.js';
 import { CreateUserDto, UpdateUserDto } from './dto/create-user.dto.js';
@@ -37,21 +42,50 @@ export function accessChanges(before: UserAccess, after: UserAccess): UserChange
   return changes;
 }
 
+/** A user as a request gets it: its own copy, so that nothing it does reaches the cache. */
+function copyOf(user: User): User {
+  const copy = Object.assign(Object.create(User.prototype) as User, user);
+  if (user.hubs) copy.hubs = [...user.hubs];
+  if (user.memberships) copy.memberships = user.memberships.map((m) => ({ ...m }));
+  return copy;
+}
+
 @Injectable()
 export class UsersService {
+  /**
+   * Active users by key hash, with their hubs: every API request asks, and this answers without
+   * a round trip. Every write of a user or their hubs notifies `user` with the user's id (in its
+   * transaction), which forgets the entry in every process before the writer answers; a lost
+   * listener bypasses it (see ChangeNotifications).
+   */
+  private readonly byKey: ChangeCache<User>;
+
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly transactions: TransactionRunner,
     private readonly config: ConfigService<Environment, true>,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-  ) {}
+    changes: ChangeNotifications,
+  ) {
+    this.byKey = changes.cache(['user'], {
+      max: 10_000,
+      ttlMs: 60_000,
+      changeKey: (user) => user.id,
+    });
+  }
 
-  /** The key's active user with their hubs, in one query: what every API request asks first. */
-  findActiveByApiKey(apiKey: string): Promise<User | null> {
-    return this.withHubs()
-      .where('u.apiKeyHash = :hash AND u.revokedAt IS NULL', { hash: hashApiKey(apiKey) })
-      .getOne();
+  /** The key's active user with their hubs: what every API request asks first. */
+  async findActiveByApiKey(apiKey: string): Promise<User | null> {
+    const hash = hashApiKey(apiKey);
+    const user = await this.byKey.get(
+      hash,
+      async () =>
+        (await this.withHubs()
+          .where('u.apiKeyHash = :hash AND u.revokedAt IS NULL', { hash })
+          .getOne()) ?? undefined,
+    );
+    return user ? copyOf(user) : null;
   }
 
   async create(dto: CreateUserDto): Promise<{ user: User; apiKey: string }> {
@@ -73,6 +107,7 @@ export class UsersService {
       await this.setHubs(manager, saved.id, hubs);
       saved.hubs = hubs;
       await this.recordUser(manager, 'user.created', null, saved);
+      await notifyChange(manager, 'user', saved.id);
       return saved;
     });
     return { user, apiKey };
@@ -95,7 +130,7 @@ export class UsersService {
 
   /**
    * An admin changes a user's role or hubs (SPEC "Hubs a user may act at"). The change takes
-   * effect on the user's next request: every request loads the user and their hubs afresh.
+   * effect on the user's next request, in every process (the notification forgets the user).
    * Returns the user as it is now and what changed, field by field ([before, after]).
    */
   async update(id: string, dto: UpdateUserDto): Promise<{ user: User; changes: UserChanges }> {
@@ -111,6 +146,7 @@ export class UsersService {
         if (changes.role) await manager.update(User, user.id, { role: after.role });
         if (changes.hubs) await this.setHubs(manager, user.id, after.hubs);
         await this.recordUser(manager, 'user.updated', user, { ...user, ...after });
+        await notifyChange(manager, 'user', user.id);
       });
     }
     return { user: Object.assign(user, after), changes };
@@ -180,6 +216,7 @@ export class UsersService {
     await this.transactions.run(async (manager) => {
       await manager.update(User, user.id, fields);
       await this.recordUser(manager, 'user.passwordSet', user, { ...user, ...fields });
+      await notifyChange(manager, 'user', user.id);
     });
   }
 
@@ -203,7 +240,10 @@ export class UsersService {
 
   /** The hub the web app shows the user, as they last chose it. */
   async setWebHub(id: string, hub: string): Promise<void> {
-    await this.users.update(id, { webHub: hub });
+    await this.transactions.run(async (manager) => {
+      await manager.update(User, id, { webHub: hub });
+      await notifyChange(manager, 'user', id);
+    });
   }
 
   async setLanguage(id: string, language: string): Promise<void> {
@@ -212,6 +252,7 @@ export class UsersService {
       if (!user || user.language === language) return;
       await manager.update(User, id, { language });
       await this.recordUser(manager, 'user.updated', user, { ...user, language });
+      await notifyChange(manager, 'user', id);
     });
   }
 
@@ -253,6 +294,7 @@ export class UsersService {
       await manager.update(User, user.id, { apiKeyHash: user.apiKeyHash });
       // No field to show: the key and its hash are secrets, and the action says what happened.
       await this.recordUser(manager, 'user.keyRotated', user, user);
+      await notifyChange(manager, 'user', user.id);
     });
     return { user, apiKey };
   }
@@ -265,6 +307,7 @@ export class UsersService {
     await this.transactions.run(async (manager) => {
       await manager.update(User, user.id, { revokedAt });
       await this.recordUser(manager, 'user.revoked', user, { ...user, revokedAt });
+      await notifyChange(manager, 'user', user.id);
     });
   }
 

@@ -8,27 +8,31 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { AuditService } from '../audit/audit.service.js';
+import {
+  ChangeCache,
+  ChangeNotifications,
+  notifyChange,
+} from '../database/change-notifications.js';
 import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { Destination } from './destination.entity.js';
 import { CreateDestinationDto } from './dto/destination.dto.js';
 
-/** How long a destination found by code is used without asking the database again. */
-const KEEP_MS = 60_000;
-
 @Injectable()
 export class DestinationsService {
   /**
-   * Destinations by code, as found: every dispatch resolves one, and no route changes or removes
-   * a destination, so one once found stays right (kept a minute all the same, so that a hand
-   * edit in the database is seen). Unknown codes are not kept.
+   * Destinations by code, as found: every dispatch resolves one. Unknown codes are not kept;
+   * see ChangeNotifications for how a change is seen.
    */
-  private readonly found = new Map<string, { destination: Destination; until: number }>();
+  private readonly byCode: ChangeCache<Destination>;
 
   constructor(
     @InjectRepository(Destination) private readonly destinations: Repository<Destination>,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
-  ) {}
+    changes: ChangeNotifications,
+  ) {
+    this.byCode = changes.cache(['destination'], { max: 10_000, ttlMs: 60_000 });
+  }
 
   list(page: PageQuery): Promise<Page<Destination>> {
     return paginate(this.destinations.createQueryBuilder('d'), page, ['d.code'], 'ASC', (d) => [
@@ -44,13 +48,13 @@ export class DestinationsService {
 
   /** The destination a request body names; unknown is the client's 422. */
   async resolve(code: string): Promise<Destination> {
-    const kept = this.found.get(code);
-    if (kept && kept.until > Date.now()) return kept.destination;
-    const destination = await currentManager(this.destinations.manager).findOneBy(Destination, {
+    const destination = await this.byCode.get(
       code,
-    });
+      async () =>
+        (await currentManager(this.destinations.manager).findOneBy(Destination, { code })) ??
+        undefined,
+    );
     if (!destination) throw new UnprocessableEntityException(`Unknown destination ${code}`);
-    this.found.set(code, { destination, until: Date.now() + KEEP_MS });
     return destination;
   }
 
@@ -69,6 +73,7 @@ export class DestinationsService {
         before: null,
         after: destination,
       });
+      await notifyChange(manager, 'destination', destination.code);
       return destination;
     });
   }

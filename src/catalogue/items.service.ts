@@ -8,6 +8,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { AuditService } from '../audit/audit.service.js';
+import {
+  ChangeCache,
+  ChangeNotifications,
+  notifyChange,
+} from '../database/change-notifications.js';
 import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { CreateItemDto, UpdateItemDto } from './dto/item.dto.js';
 import { Item } from './item.entity.js';
@@ -15,11 +20,17 @@ import { ItemSnapshot } from './item-snapshot.js';
 
 @Injectable()
 export class ItemsService {
+  /** Items by SKU as every dispatch, receipt and release reads them; see ChangeNotifications. */
+  private readonly bySku: ChangeCache<ItemSnapshot>;
+
   constructor(
     @InjectRepository(Item) private readonly items: Repository<Item>,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
-  ) {}
+    changes: ChangeNotifications,
+  ) {
+    this.bySku = changes.cache(['item'], { max: 10_000, ttlMs: 60_000 });
+  }
 
   list(page: PageQuery): Promise<Page<Item>> {
     return paginate(this.items.createQueryBuilder('i'), page, ['i.sku'], 'ASC', (i) => [i.sku]);
@@ -32,8 +43,8 @@ export class ItemsService {
   }
 
   /**
-   * The items of these SKUs, as they are now (inside `manager`'s transaction when given, else
-   * the request's); 422 naming every SKU the catalogue does not have.
+   * The items of these SKUs, as they are now (inside `manager`'s transaction when given, which
+   * sees its own writes, else as committed); 422 naming every SKU the catalogue does not have.
    */
   async snapshots(skus: string[], manager?: EntityManager): Promise<Map<string, ItemSnapshot>> {
     const found = await this.find(skus, manager);
@@ -47,9 +58,19 @@ export class ItemsService {
     return found;
   }
 
-  /** The items of these SKUs that the catalogue has, as they are now; others are left out. */
+  /**
+   * The items of these SKUs that the catalogue has, as they are now; others are left out. With
+   * `manager`, read in its transaction (which may have just written them); without, as kept.
+   */
   async find(skus: string[], manager?: EntityManager): Promise<Map<string, ItemSnapshot>> {
-    const rows: ItemSnapshot[] = await (manager ?? currentManager(this.items.manager)).query(
+    if (manager) return this.read(manager, skus);
+    return this.bySku.getMany(skus, (missing) =>
+      this.read(currentManager(this.items.manager), missing),
+    );
+  }
+
+  private async read(manager: EntityManager, skus: string[]): Promise<Map<string, ItemSnapshot>> {
+    const rows: ItemSnapshot[] = await manager.query(
       `SELECT id, sku, name, unit, unit_weight_kg::text AS "unitWeightKg",
               unit_volume_m3::text AS "unitVolumeM3"
          FROM item WHERE sku = ANY($1::text[])`,
@@ -77,6 +98,7 @@ export class ItemsService {
         before: null,
         after: item,
       });
+      await notifyChange(manager, 'item', item.sku);
       return item;
     });
   }
@@ -94,6 +116,7 @@ export class ItemsService {
         before,
         after,
       });
+      await notifyChange(manager, 'item', sku);
       return after;
     });
   }

@@ -9,6 +9,11 @@ import { EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../common/errors/domain.error.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
+import {
+  ChangeCache,
+  ChangeNotifications,
+  notifyChange,
+} from '../database/change-notifications.js';
 import { currentManager, TransactionRunner } from '../database/transaction.js';
 import {
   CreateKitDto,
@@ -47,12 +52,22 @@ export const MAX_EXPANDED_QUANTITY = 1_000_000_000;
 
 @Injectable()
 export class KitsService {
+  /**
+   * Kits by code with their composition and the components' catalogue figures: forgotten when
+   * the kit changes, and all of them when any item does (a view carries its items' weights).
+   */
+  private readonly byCode: ChangeCache<KitView>;
+
   constructor(
     @InjectRepository(Kit) private readonly kits: Repository<Kit>,
     private readonly items: ItemsService,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
-  ) {}
+    changes: ChangeNotifications,
+  ) {
+    this.byCode = changes.cache(['kit'], { max: 1_000, ttlMs: 60_000 });
+    changes.subscribe('item', () => this.byCode.forget());
+  }
 
   async list(page: PageQuery): Promise<Page<KitView>> {
     const found = await paginate(
@@ -100,6 +115,7 @@ export class KitsService {
         before: null,
         after: audited(created),
       });
+      await notifyChange(manager, 'kit', dto.code);
       return created;
     });
   }
@@ -132,6 +148,7 @@ export class KitsService {
         before: audited(before),
         after: audited(after),
       });
+      await notifyChange(manager, 'kit', code);
       return { before, after };
     });
   }
@@ -185,8 +202,18 @@ export class KitsService {
     };
   }
 
-  /** Kits by code with their current composition (inside the request's transaction, if any). */
+  /**
+   * Kits by code with their current composition: with `manager`, read in its transaction (which
+   * may have just written them); without, as kept.
+   */
   async views(codes: string[], manager?: EntityManager): Promise<Map<string, KitView>> {
+    if (manager) return this.read(manager, codes);
+    return this.byCode.getMany(codes, (missing) =>
+      this.read(currentManager(this.kits.manager), missing),
+    );
+  }
+
+  private async read(manager: EntityManager, codes: string[]): Promise<Map<string, KitView>> {
     const rows: (Omit<KitView, 'components'> & {
       itemId: number;
       sku: string;
@@ -194,7 +221,7 @@ export class KitsService {
       quantity: number;
       unitWeightKg: string;
       unitVolumeM3: string;
-    })[] = await (manager ?? currentManager(this.kits.manager)).query(
+    })[] = await manager.query(
       `SELECT k.id, k.code, k.name, k.household_size AS "householdSize", k.version,
               k.updated_at AS "updatedAt", c.item_id AS "itemId", i.sku, i.name AS "itemName",
               c.quantity, i.unit_weight_kg::text AS "unitWeightKg",

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions, Entities } from './database.options.js';
+import { ChangeNotifications } from './change-notifications.js';
 import { TransactionRunner } from './transaction.js';
 
 @Global()
@@ -10,8 +11,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, entities))],
-      providers: [TransactionRunner],
-      exports: [TransactionRunner],
+      providers: [TransactionRunner, ChangeNotifications],
+      exports: [TransactionRunner, ChangeNotifications],
     };
   }
 }

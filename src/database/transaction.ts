@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { ChangeNotifications } from './change-notifications.js';
 import { beginPipelined, CommitStatement, commitWith } from './run-statement.js';
 
 /** The transaction a request already runs in (the idempotency layer opens one), if any. */
@@ -110,16 +111,31 @@ export function currentManager(fallback: EntityManager): EntityManager {
  * The one way to write in a transaction: joins the request's transaction when there is one,
  * otherwise opens its own and retries it whole on deadlock or serialization failure. Inside
  * `work`, use only the manager it is given.
+ *
+ * A transaction of its own that sent a change notification (notifyChange) returns only once
+ * this process has received it back, so the writer's answer follows every cache's invalidation
+ * (see ChangeNotifications.delivered). A joined transaction commits later, with the request's.
  */
 @Injectable()
 export class TransactionRunner {
   private readonly logger = new Logger(TransactionRunner.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly changes: ChangeNotifications,
+  ) {}
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const ambient = transactionContext.getStore();
     if (ambient) return work(ambient);
-    return retryOnConflict(() => inTransaction(this.dataSource, work), this.logger);
+    return retryOnConflict(async () => {
+      let committed: EntityManager | undefined;
+      const value = await inTransaction(this.dataSource, (manager) => {
+        committed = manager;
+        return work(manager);
+      });
+      if (committed) await this.changes.delivered(committed);
+      return value;
+    }, this.logger);
   }
 }

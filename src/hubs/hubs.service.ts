@@ -11,28 +11,32 @@ import { Action, assertCan, can, Permitted } from '../auth/permissions.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
 import { Environment } from '../config/environment.js';
 import { AuditService } from '../audit/audit.service.js';
+import {
+  ChangeCache,
+  ChangeNotifications,
+  notifyChange,
+} from '../database/change-notifications.js';
 import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { CreateHubDto } from './dto/hub.dto.js';
 import { Hub } from './hub.entity.js';
 
-/** How long a hub found by code is used without asking the database again. */
-const KEEP_MS = 60_000;
-
 @Injectable()
 export class HubsService {
   /**
-   * Hubs by code, as found: every request resolves one, and no route changes or removes a hub,
-   * so a hub once found stays right (kept a minute all the same, so that a hand edit in the
-   * database is seen). Unknown codes are not kept: a hub created meanwhile is found at once.
+   * Hubs by code, as found: every request resolves one. Unknown codes are not kept: a hub
+   * created meanwhile is found at once. See ChangeNotifications for how a change is seen.
    */
-  private readonly found = new Map<string, { hub: Hub; until: number }>();
+  private readonly byCodeCache: ChangeCache<Hub>;
 
   constructor(
     @InjectRepository(Hub) private readonly hubs: Repository<Hub>,
     private readonly config: ConfigService<Environment, true>,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
-  ) {}
+    changes: ChangeNotifications,
+  ) {
+    this.byCodeCache = changes.cache(['hub'], { max: 1_000, ttlMs: 60_000 });
+  }
 
   list(page: PageQuery): Promise<Page<Hub>> {
     return paginate(this.hubs.createQueryBuilder('h'), page, ['h.code'], 'ASC', (h) => [h.code]);
@@ -72,11 +76,11 @@ export class HubsService {
   }
 
   private async byCode(code: string): Promise<Hub> {
-    const kept = this.found.get(code);
-    if (kept && kept.until > Date.now()) return kept.hub;
-    const hub = await currentManager(this.hubs.manager).findOneBy(Hub, { code });
+    const hub = await this.byCodeCache.get(
+      code,
+      async () => (await currentManager(this.hubs.manager).findOneBy(Hub, { code })) ?? undefined,
+    );
     if (!hub) throw new UnprocessableEntityException(`Unknown hub ${code}`);
-    this.found.set(code, { hub, until: Date.now() + KEEP_MS });
     return hub;
   }
 
@@ -107,6 +111,7 @@ export class HubsService {
         before: null,
         after: hub,
       });
+      await notifyChange(manager, 'hub', hub.code);
       return hub;
     });
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { EntityManager } from 'typeorm';
 import { Destination } from '../catalogue/destination.entity.js';
+import { notifyChange } from '../database/change-notifications.js';
 import { Item } from '../catalogue/item.entity.js';
 import { Kit, KitComponent } from '../catalogue/kit.entity.js';
 import { PvSystem } from '../energy/pv-system.entity.js';
@@ -167,4 +168,7 @@ export async function seedReferenceData(manager: EntityManager): Promise<void> {
       })),
     );
   }
+  // Only inserts, of what no cache holds (caches keep only what they found), but for routes,
+  // whose absence the dispatch's lookup keeps too.
+  await notifyChange(manager, 'route');
 }

@@ -4,6 +4,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Destination } from '../catalogue/destination.entity.js';
 import { Page, PageQuery, paginate } from '../common/pagination/page.js';
+import {
+  ChangeCache,
+  ChangeNotifications,
+  notifyChange,
+} from '../database/change-notifications.js';
 import { currentManager, TransactionRunner } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { PutRouteDto, RouteView } from './dto/route.dto.js';
@@ -21,13 +26,25 @@ export interface RouteChange {
   after: RouteView;
 }
 
+/** How the route cache and its notifications name a route. */
+const routeKey = (hubId: number, destinationId: number) => `${hubId}:${destinationId}`;
+
 @Injectable()
 export class RoutesService {
+  /**
+   * Distances by hub and destination, a missing route (null) included: every dispatch without
+   * a distance of its own asks. See ChangeNotifications for how a change is seen.
+   */
+  private readonly byRoute: ChangeCache<RouteDistance | null>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
-  ) {}
+    changes: ChangeNotifications,
+  ) {
+    this.byRoute = changes.cache(['route'], { max: 10_000, ttlMs: 60_000 });
+  }
 
   /** The hub's routes, by destination code. */
   list(hub: Hub, page: PageQuery): Promise<Page<RouteView>> {
@@ -74,13 +91,15 @@ export class RoutesService {
         before: change.before && auditedRoute(change.before),
         after: auditedRoute(change.after),
       });
+      await notifyChange(manager, 'route', routeKey(hub.id, destination.id));
       return change;
     });
   }
 
   /**
-   * The distances of the hub's routes to these destinations now, by destination id, inside the
-   * caller's transaction: what a dispatch recorded now takes when it gives no distance.
+   * The distances of the hub's routes to these destinations now, by destination id: what a
+   * dispatch recorded now takes when it gives no distance. With `manager`, read in its
+   * transaction; without, as kept.
    */
   async distances(
     manager: EntityManager | undefined,
@@ -88,16 +107,42 @@ export class RoutesService {
     destinationIds: number[],
   ): Promise<Map<number, RouteDistance>> {
     if (destinationIds.length === 0) return new Map();
-    const rows = await currentManager(manager ?? this.dataSource.manager)
+    const ids = [...new Set(destinationIds)];
+    const found = manager
+      ? await this.read(manager, hubId, ids)
+      : await this.byRoute.getMany(
+          ids.map((id) => routeKey(hubId, id)),
+          async (missing) => {
+            const wanted = missing.map((key) => Number(key.split(':')[1]));
+            const read = await this.read(currentManager(this.dataSource.manager), hubId, wanted);
+            return new Map(
+              wanted.map((id) => [routeKey(hubId, id), read.get(routeKey(hubId, id)) ?? null]),
+            );
+          },
+        );
+    const distances = new Map<number, RouteDistance>();
+    for (const id of ids) {
+      const distance = found.get(routeKey(hubId, id));
+      if (distance) distances.set(id, distance);
+    }
+    return distances;
+  }
+
+  private async read(
+    manager: EntityManager,
+    hubId: number,
+    destinationIds: number[],
+  ): Promise<Map<string, RouteDistance>> {
+    const rows = await manager
       .getRepository(TransportRoute)
       .createQueryBuilder('r')
-      .where('r.hubId = :hubId AND r.destinationId IN (:...ids)', {
-        hubId,
-        ids: [...new Set(destinationIds)],
-      })
+      .where('r.hubId = :hubId AND r.destinationId IN (:...ids)', { hubId, ids: destinationIds })
       .getMany();
     return new Map(
-      rows.map((r) => [r.destinationId, { distanceKm: r.distanceKm, basis: routeBasis(r.basis) }]),
+      rows.map((r) => [
+        routeKey(hubId, r.destinationId),
+        { distanceKm: r.distanceKm, basis: routeBasis(r.basis) },
+      ]),
     );
   }
 }

@@ -1,12 +1,13 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger as PinoLogger } from 'pino';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ensureAdmin } from '../../src/auth/admin-bootstrap.js';
 import { createApp } from '../../src/app.factory.js';
 import { Environment, validateEnvironment } from '../../src/config/environment.js';
 import { JobsService } from '../../src/jobs/jobs.service.js';
 import { ADVISORY_LOCK } from '../../src/database/advisory-locks.js';
+import { ChangeNotifications, notifyChange } from '../../src/database/change-notifications.js';
 import { retryOnConflict } from '../../src/database/transaction.js';
 import { createRootLogger } from '../../src/logger.js';
 import { seedReferenceData } from '../../src/reference-data/reference-data.seeder.js';
@@ -74,12 +75,17 @@ export async function startTestApp(
       // dispatch and then outbox_event: a deadlock. Folds (and the relay) hold this lock
       // shared, so taking it exclusively waits for them and keeps them out meanwhile; other
       // workers (energy rollups) may still collide, so retry as the app's own writes do.
+      // Every process on the database forgets what it kept of the rows emptied here.
+      let emptied: EntityManager | undefined;
       await retryOnConflict(() =>
         dataSource.transaction(async (manager) => {
           await manager.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK.rollups]);
           await manager.query(`TRUNCATE ${tables} RESTART IDENTITY CASCADE`);
+          await notifyChange(manager, '*');
+          emptied = manager;
         }),
       );
+      await app.get(ChangeNotifications).delivered(emptied!);
       await dataSource.transaction(async (manager) => {
         await seedReferenceData(manager);
         await ensureAdmin(manager, env.ADMIN_API_KEY, env.ADMIN_PASSWORD);

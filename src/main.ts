@@ -15,7 +15,7 @@ import type { Logger as PinoLogger } from 'pino';
 // 24 lets it grow to 128 MB where Node 20 stopped at 32 MB, and under a burst of dispatches it
 // did, holding 128 MB for the dozen MB it uses between collections. `npm start` and `npm run
 // start:prod` pass `--max-semi-space-size=16` (Node 20's size): peak RSS 214-220 MB against
-// 292-300 MB, CPU per dispatch the same within the machine's noise (README, Memory).
+// 292-300 MB, CPU per dispatch the same within the machine's noise (README, Performance).
 setFlagsFromString('--heap-growing-percent=50');
 
 /**

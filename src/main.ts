@@ -11,6 +11,11 @@ import type { Logger as PinoLogger } from 'pino';
 // live after the last one: under a burst of dispatches, a live heap of 60 MB reached 250 MB and
 // the process 355 MB. Growing by half instead keeps it near 200 MB at the same throughput (npm
 // run bench, scenario 6); the full collections it adds take a few milliseconds each.
+// The young generation's cap cannot be set from here (V8 sizes it when the process starts): Node
+// 24 lets it grow to 128 MB where Node 20 stopped at 32 MB, and under a burst of dispatches it
+// did, holding 128 MB for the dozen MB it uses between collections. `npm start` and `npm run
+// start:prod` pass `--max-semi-space-size=16` (Node 20's size): peak RSS 214-220 MB against
+// 292-300 MB, CPU per dispatch the same within the machine's noise (README, Performance).
 setFlagsFromString('--heap-growing-percent=50');
 
 /**

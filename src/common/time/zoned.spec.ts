@@ -23,6 +23,18 @@ describe('zoned days', () => {
     );
   });
 
+  it('gives the day of each instant and zone when asked in turn (the last day is remembered)', () => {
+    const beforeMidnight = new Date('2024-05-31T18:59:59.999Z');
+    expect(localDay(beforeMidnight, 'Asia/Tashkent')).toBe('2024-05-31');
+    expect(localDay(new Date('2024-05-31T18:59:59.000Z'), 'Asia/Tashkent')).toBe('2024-05-31');
+    expect(localDay(beforeMidnight, 'UTC')).toBe('2024-05-31');
+    expect(localDay(new Date('2024-05-31T19:00:00.000Z'), 'Asia/Tashkent')).toBe('2024-06-01');
+    expect(localDay(new Date('2024-05-31T19:00:00.999Z'), 'UTC')).toBe('2024-05-31');
+    expect(localDay(new Date('2024-05-31T19:00:00.999Z'), 'Asia/Tashkent')).toBe('2024-06-01');
+    expect(localDay(beforeMidnight, 'Asia/Tashkent')).toBe('2024-05-31');
+    expect(() => localDay(new Date(Number.NaN), 'Asia/Tashkent')).toThrow(RangeError);
+  });
+
   it('follows daylight saving where a zone has it', () => {
     // Europe/Chisinau: UTC+3 in summer, +2 in winter; 31 March 2024 was 23 hours long.
     expect(startOfDay('2024-03-31', 'Europe/Chisinau').toISOString()).toBe(

@@ -120,16 +120,24 @@ export function freePort() {
   });
 }
 
+/** The node flags `npm start` and `npm run start:prod` run the app with (package.json). */
+export function appNodeFlags() {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const flags = /^node (.*?)\s*dist\/src\/main\.js$/.exec(scripts['start:prod']);
+  if (!flags) throw new Error(`package.json's start:prod is not "node [flags] dist/src/main.js"`);
+  return flags[1].split(/\s+/).filter(Boolean);
+}
+
 /**
- * The built app as `npm start` runs it (API and workers in one process) on a port, database and
- * Redis prefix of its own; its log goes to test/artifacts/bench-app.log.
+ * The built app as `npm start` runs it (API and workers in one process, with its node flags) on
+ * a port, database and Redis prefix of its own; its log goes to test/artifacts/bench-app.log.
  */
 export async function startApp({ databaseUrl, redisPrefix, adminKey, nodeArgs = [], env = {} }) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const port = await freePort();
   const logPath = join(ARTIFACTS, 'bench-app.log');
   const logFile = createWriteStream(logPath);
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...appNodeFlags(), ...nodeArgs, 'dist/src/main.js'], {
     cwd: ROOT,
     env: {
       ...process.env,

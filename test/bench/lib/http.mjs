@@ -28,6 +28,7 @@ export class HttpClient {
     }
     const started = performance.now();
     return new Promise((resolve, reject) => {
+      let responded = false;
       const req = http.request(
         {
           host: this.base.hostname,
@@ -39,6 +40,7 @@ export class HttpClient {
           timeout: timeoutMs,
         },
         (res) => {
+          responded = true;
           const chunks = [];
           res.on('data', (chunk) => chunks.push(chunk));
           res.on('end', () => {
@@ -60,7 +62,11 @@ export class HttpClient {
       req.on('timeout', () =>
         req.destroy(new Error(`${method} ${path} timed out after ${timeoutMs} ms`)),
       );
-      req.on('error', reject);
+      // A body the server refused from its headers: the server answers and closes while the
+      // body is still being written, so the write fails once the answer is in.
+      req.on('error', (error) => {
+        if (!responded || !['EPIPE', 'ECONNRESET'].includes(error.code)) reject(error);
+      });
       if (payload !== undefined) req.write(payload);
       req.end();
     });

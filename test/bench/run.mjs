@@ -136,7 +136,7 @@ function table(results) {
     ]);
     rows.push([
       '1',
-      "plain SQL in the app's order (stock last, hub queue): /s, p50 / p99",
+      "plain SQL in the app's order before issue 19 (stock last, hub queue): /s, p50 / p99",
       `${d.sqlAppOrder.perSecond}/s, ${ms(d.sqlAppOrder.latencyMs.p50)} / ${ms(d.sqlAppOrder.latencyMs.p99)}`,
       '',
       '',

@@ -34,7 +34,15 @@ import { StockService } from '../stock/stock.service.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { localInputToIso, toLocalInput } from './format.js';
 import { FormFailure, FormRecorder } from './form-recorder.service.js';
-import { decimal, field, FieldErrors, fields, validateAs, wholeNumber } from './forms.js';
+import {
+  decimal,
+  field,
+  FieldErrors,
+  fields,
+  formErrors,
+  validateAs,
+  wholeNumber,
+} from './forms.js';
 import { submitLinesForm } from './lines-form.js';
 import type { FormBody } from './forms.js';
 import { LineValues, MIN_ROWS, readLines } from './lines.js';
@@ -289,7 +297,7 @@ export class DispatchPagesController {
         request,
         response,
         dispatch,
-        prefix('cancel', result.errors),
+        formErrors('cancel', result.errors),
         null,
         400,
         { reason },
@@ -339,7 +347,7 @@ export class DispatchPagesController {
         request,
         response,
         dispatch,
-        prefix('delivery', result.errors),
+        formErrors('delivery', result.errors),
         null,
         400,
         values,
@@ -352,7 +360,7 @@ export class DispatchPagesController {
       );
     } catch (error) {
       const failure = FormFailure.from(error);
-      const errors = prefix('delivery', failure.errors);
+      const errors = formErrors('delivery', failure.errors);
       await this.showDispatch(request, response, dispatch, errors, failure, failure.status, values);
       return;
     }
@@ -451,11 +459,6 @@ export class DispatchPagesController {
       status,
     );
   }
-}
-
-/** Errors of one of the page's two forms, kept apart ("cancel.reason", "delivery.lines.0..."). */
-function prefix(form: string, errors: FieldErrors): FieldErrors {
-  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [`${form}.${k}`, v]));
 }
 
 /**

@@ -165,6 +165,14 @@ export function fieldMessage(error: ValidationError): FieldMessage {
   return { key: 'valid.invalid' };
 }
 
+/**
+ * Errors of one of a page's forms, kept apart from its other forms' ("cancel.reason",
+ * "delivery.lines.0...").
+ */
+export function formErrors(form: string, errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [`${form}.${k}`, v]));
+}
+
 function flatten(errors: ValidationError[], prefix = ''): FieldErrors {
   const out: FieldErrors = {};
   for (const error of errors) {

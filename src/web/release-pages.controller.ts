@@ -13,7 +13,7 @@ import { StockService } from '../stock/stock.service.js';
 import { CatalogueLookup } from './catalogue-lookup.service.js';
 import { FormFailure, FormRecorder } from './form-recorder.service.js';
 import { submitLinesForm } from './lines-form.js';
-import { field, FieldErrors, validateAs } from './forms.js';
+import { field, FieldErrors, formErrors, validateAs } from './forms.js';
 import type { FormBody } from './forms.js';
 import { LineValues, MIN_ROWS, readLines } from './lines.js';
 import { ViewsService } from './views.service.js';
@@ -161,9 +161,7 @@ export class ReleasePagesController {
     const reason = field(body, 'reason');
     const result = await validateAs(CancelReleaseDto, { reason: reason ?? '' });
     if (!result.dto) {
-      const errors = Object.fromEntries(
-        Object.entries(result.errors ?? {}).map(([k, v]) => [`cancel.${k}`, v]),
-      );
+      const errors = formErrors('cancel', result.errors);
       await this.showRelease(request, response, release, errors, null, 400, { reason });
       return;
     }

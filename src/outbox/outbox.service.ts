@@ -12,9 +12,11 @@ export interface PendingEvent<T extends OutboxEventType = OutboxEventType> {
 }
 
 /**
- * The one way into the outbox table. Producers record events inside their transaction (they
+ * The way into the outbox table. Producers record events inside their transaction (they
  * commit, or vanish, with the change); folds take them inside theirs (deleted as they are
- * folded, so counted once); readers ask how much waits.
+ * folded, so counted once); readers ask how much waits. One producer writes its own rows: a live
+ * dispatch's DISPATCH_RECORDED event is a CTE of the statement that writes the dispatch
+ * (insertDispatches), to spare a round trip on the hottest path; its payload is the same.
  */
 @Injectable()
 export class OutboxService {

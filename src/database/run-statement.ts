@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ClientBase, QueryConfig, QueryResult } from 'pg';
+import type { ClientBase, QueryConfig } from 'pg';
 import { EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 
 /** Statement names by text: a name is the text's hash, so equal texts share one. */
@@ -75,8 +75,8 @@ export interface CommitStatement {
 export const REFUSED = 'RH409';
 
 /**
- * Sends `statements` and COMMIT in one write (pg's pipeline mode, for these queries only) and
- * ends the runner's transaction: committed when every statement succeeded, else rolled back
+ * Sends `statements` and COMMIT in one write, on a transaction opened by beginPipelined() (its
+ * connection in pg's pipeline mode), and ends the runner's transaction: committed when every statement succeeded, else rolled back
  * (PostgreSQL answers the COMMIT of a failed transaction with a rollback). Rows and locks a
  * statement takes are held only until PostgreSQL reaches the COMMIT, not for a round trip to the
  * app and a turn of its event loop. Throws the first statement's error (QueryFailedError) with
@@ -86,18 +86,12 @@ export async function commitWith(
   runner: QueryRunner,
   statements: CommitStatement[],
 ): Promise<void> {
-  const client = (await clientOf(runner)) as ClientBase & { pipeline: boolean };
-  let settled: PromiseSettledResult<QueryResult>[];
-  client.pipeline = true;
-  try {
-    settled = await Promise.allSettled([
-      ...statements.map((s) => client.query(prepared(s.sql, s.parameters))),
-      client.query('COMMIT'),
-    ]);
-  } finally {
-    // Every query sent has been answered: the client is back to one query at a time.
-    client.pipeline = false;
-  }
+  const client = await clientOf(runner);
+  // The connection is in pipeline mode (beginPipelined): the queries go out in one write.
+  const settled = await Promise.allSettled([
+    ...statements.map((s) => client.query(prepared(s.sql, s.parameters))),
+    client.query('COMMIT'),
+  ]);
   // PostgreSQL ended the transaction either way; TypeORM's runner must not end it again.
   setTransactionState(runner, false);
   const failed = settled.findIndex((s) => s.status === 'rejected');

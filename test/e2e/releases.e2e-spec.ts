@@ -260,8 +260,14 @@ describe('release orders and reservations (issue 16)', () => {
       // and trucks without a release, for the 10 never promised
       ...Array.from({ length: 12 }, () => dispatch([{ sku: TENT, quantity: 1 }])),
     ]);
-    expect(responses[20].status).toBe(200);
     const againstRelease = responses.slice(0, 20).filter((r) => r.status === 201).length;
+    // The cancel lands while trucks load (200), or after all 20 loaded (409: nothing left to
+    // cancel) when the server happened to take every truck first; never anything else.
+    const cancelled = responses[20].status === 200;
+    if (!cancelled) {
+      expect(responses[20].status).toBe(409);
+      expect(againstRelease).toBe(20);
+    }
     const unreleased = responses.slice(21).filter((r) => r.status === 201).length;
     // Once cancelled, its remaining units are available to trucks without a release.
     expect(responses.slice(0, 20).every((r) => [201, 409].includes(r.status))).toBe(true);
@@ -271,7 +277,7 @@ describe('release orders and reservations (issue 16)', () => {
     );
     const after = await t.http().get(`/api/releases/${held.body.id}`).set(t.as()).expect(200);
     expect(after.body).toMatchObject({
-      status: 'CANCELLED',
+      status: cancelled ? 'CANCELLED' : 'FULFILLED',
       lines: [{ sku: TENT, dispatched: againstRelease }],
     });
     await expectInvariants();

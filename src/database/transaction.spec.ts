@@ -69,6 +69,28 @@ describe('inTransaction and atCommit', () => {
     ]);
   });
 
+  it('sends a statement queued `last` after the others, and maps its refusal to it', async () => {
+    const events: string[] = [];
+    await expect(
+      inTransaction(fakeDataSource(events), async (manager) => {
+        atCommit(
+          manager,
+          { sql: 'refuse', parameters: [] },
+          () => new Error('409: the take refused'),
+          { last: true },
+        );
+        atCommit(manager, { sql: 'record', parameters: [] }, () => new Error('not this one'));
+      }),
+    ).rejects.toThrow('409: the take refused');
+    expect(events).toEqual([
+      'START TRANSACTION (pipelined)',
+      'record (pipelined)',
+      'refuse (pipelined)',
+      'COMMIT (pipelined)',
+      'release',
+    ]);
+  });
+
   it("turns a statement's refusal into the client's error; the database rolled back", async () => {
     const events: string[] = [];
     await expect(

@@ -10,6 +10,7 @@ export const transactionContext = new AsyncLocalStorage<EntityManager>();
 /** A statement sent with the COMMIT, and what its refusal means to the client. */
 interface FinalStatement extends CommitStatement {
   refused?: (error: QueryFailedError) => Error | undefined;
+  last: boolean;
 }
 
 /** Statements to send with a transaction's COMMIT (atCommit). */
@@ -56,6 +57,8 @@ export async function inTransaction<T>(
     finalStatements.set(manager, statements);
     const value = await transactionContext.run(manager, () => work(manager));
     await pipelined.begun;
+    // Those that lock what every other writer queues on go last, so they hold it for less time.
+    statements.sort((a, b) => Number(a.last) - Number(b.last));
     if (statements.length === 0) {
       await runner.commitTransaction();
     } else {
@@ -85,16 +88,19 @@ export async function inTransaction<T>(
  * from the statement to the commit inside PostgreSQL, never for a round trip to the app. The
  * statement refuses the change by raising an error (`relief_hub_refuse()`, SQLSTATE REFUSED):
  * then nothing commits, and `refused` turns the error into the client's (else it is thrown as
- * it is). Statements are sent in the order they were queued.
+ * it is). Statements are sent in the order they were queued, except that those queued with
+ * `last` (a hub's stock: every other dispatch of the hub waits for its lock) follow all others,
+ * right before the COMMIT.
  */
 export function atCommit(
   manager: EntityManager,
   statement: CommitStatement,
   refused?: (error: QueryFailedError) => Error | undefined,
+  { last = false }: { last?: boolean } = {},
 ): void {
   const statements = finalStatements.get(manager);
   if (!statements) throw new Error('atCommit() needs a transaction opened by inTransaction()');
-  statements.push({ ...statement, refused });
+  statements.push({ ...statement, refused, last });
 }
 
 /**

@@ -227,6 +227,7 @@ export class StockService {
       manager,
       { sql: `${sql} ${refusedUnlessAll('moved', available)}`, parameters },
       refusal(lines),
+      { last: true },
     );
   }
 
@@ -338,6 +339,7 @@ export class StockService {
         ],
       },
       refusal(lines),
+      { last: true },
     );
   }
 

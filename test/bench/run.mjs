@@ -172,6 +172,13 @@ function table(results) {
         '',
         '',
       ]);
+      rows.push([
+        '1',
+        "grouped: the load generator's CPU per dispatch, bench's HTTP client / pgbench",
+        `${ms(pb.api.clientCpuMsPerDispatch)} / ${ms(pb.pgbench.clientCpuMsPerDispatch)}`,
+        '',
+        '',
+      ]);
     } else if (pb?.skipped) {
       rows.push(['1', 'grouped: pgbench ceiling', `skipped: ${pb.skipped}`, '', '']);
     }

@@ -310,6 +310,22 @@ export async function drainOutbox(ctx, timeoutMs = 300_000) {
 }
 
 /**
+ * Before a measured phase: the folds of the last one done, then a CHECKPOINT. A phase writes
+ * about 10 kB of WAL per dispatch, so a run passes max_wal_size's checkpoint once or twice; the
+ * phase it fell in paid for it (its full-page writes), which moved the ratio by up to 0.1
+ * between runs of the same code. Needs a superuser (or pg_checkpoint); without, it says so once.
+ */
+export async function settle(ctx) {
+  await drainOutbox(ctx);
+  try {
+    await ctx.db.query('CHECKPOINT');
+  } catch (error) {
+    if (!ctx.checkpointRefused) log(`no CHECKPOINT between phases: ${error.message}`);
+    ctx.checkpointRefused = true;
+  }
+}
+
+/**
  * onHand equals the sum of the ledger, every dispatch took its lines' stock (API and SQL alike),
  * and the statistics count every dispatch.
  */
@@ -343,7 +359,7 @@ export async function dispatchScenario(ctx, sizes) {
 
   log(`warm-up: ${warmupMs} ms of dispatches over HTTP`);
   await apiPhase(ctx, { clients, durationMs: warmupMs }, null);
-  await drainOutbox(ctx);
+  await settle(ctx);
 
   log(
     `API: ${clients} clients POST 5-line dispatches for ${durationMs / 1000} s (freshness sampled every ${sizes.sampleEvery}th)`,
@@ -372,12 +388,13 @@ export async function dispatchScenario(ctx, sizes) {
     `SQL ceiling: warm-up ${warmupMs} ms, then ${clients} connections for ${durationMs / 1000} s`,
   );
   await sqlPhase(ctx, { clients, durationMs: warmupMs });
-  await drainOutbox(ctx);
+  await settle(ctx);
   const sql = await sqlPhase(ctx, { clients, durationMs });
   const drainAfterSqlMs = await drainOutbox(ctx);
   log(
     `SQL: ${sql.perSecond}/s, p50 ${sql.latencyMs.p50} ms, p99 ${sql.latencyMs.p99} ms, errors ${sql.errors}`,
   );
+  await settle(ctx);
   log(`SQL in the app's order: ${clients} connections for ${durationMs / 1000} s`);
   const sqlAppOrder = await sqlPhase(ctx, { clients, durationMs, variant: 'app' });
   await drainOutbox(ctx);
@@ -388,6 +405,7 @@ export async function dispatchScenario(ctx, sizes) {
   const pgbench = await pgbenchCeiling(ctx, sizes, {
     apiPhase: (groups, phase) => apiPhase(ctx, phase, null, groups),
     drainOutbox: () => drainOutbox(ctx),
+    settle: () => settle(ctx),
   });
 
   const consistency = await checkConsistency(ctx);

@@ -9,7 +9,6 @@
 // as they fold the API's).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectStatus } from '../lib/http.mjs';
@@ -89,20 +88,42 @@ function script(ctx, groups) {
 async function postgresCpuWhile(database, work) {
   const first = new Map();
   const last = new Map();
-  const sample = async () => {
-    for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
+  const clients = new Set(); // pgbench's processes: the load generator, counted apart
+  // What a process is, once known for good: 'skip' (not PostgreSQL's, or another database's
+  // backend), 'pgbench', or 'ours' (this database's backend). The server's shared processes are
+  // looked at again each time (a backend's title names its database only once it has one).
+  const kinds = new Map();
+  const cpuOf = (stat) => {
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  const kindOf = (entry, stat) => {
+    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (command === 'pgbench') return 'pgbench';
+    if (!command.startsWith('postgres')) return 'skip';
+    const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    // A backend's title: "postgres: 15/main: <user> <database> <client> <state>"; an
+    // autovacuum worker's names its database too.
+    const ofADatabase = / \d+\.\d+\.\d+\.\d+\(\d+\)| \[local\]|autovacuum worker/.test(title);
+    if (!ofADatabase) return 'shared';
+    return `${title} `.includes(` ${database} `) ? 'ours' : 'skip';
+  };
+  // Synchronous reads, and each process classified once: the sampling shares the two cores
+  // with what it measures (reading every process's stat and title asynchronously ten times a
+  // second cost this process 0.3-0.5 ms of CPU per dispatch).
+  const sample = () => {
+    for (const entry of readdirSync('/proc')) {
+      if (kinds.get(entry) === 'skip' || !/^\d+$/.test(entry)) continue;
       try {
-        const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-        const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        if (!command.startsWith('postgres')) continue;
-        const title = (await readFile(`/proc/${entry}/cmdline`, 'utf8')).replace(/\0/g, ' ');
-        // A backend's title: "postgres: 15/main: <user> <database> <client> <state>"; an
-        // autovacuum worker's names its database too.
-        const ofADatabase = / \d+\.\d+\.\d+\.\d+\(\d+\)| \[local\]|autovacuum worker/.test(title);
-        if (ofADatabase && !`${title} `.includes(` ${database} `)) continue;
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        let kind = kinds.get(entry);
+        if (kind === undefined || kind === 'shared') {
+          kind = kindOf(entry, stat);
+          if (kind !== 'shared') kinds.set(entry, kind);
+          if (kind === 'skip') continue;
+        }
+        if (kind === 'pgbench') clients.add(entry);
+        const ms = cpuOf(stat);
         // Processes alive at the start count from then; those born meanwhile from their birth.
         if (!first.has(entry)) first.set(entry, started ? 0 : ms);
         last.set(entry, ms);
@@ -112,24 +133,27 @@ async function postgresCpuWhile(database, work) {
     }
   };
   let started = false;
-  await sample();
+  sample();
   started = true;
   let running = true;
   const sampler = (async () => {
     while (running) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      await sample();
+      sample();
     }
   })();
   try {
-    return { result: await work(), postgresCpuMs: totalOf() };
+    const result = await work();
+    return { result, postgresCpuMs: totalOf(false), pgbenchCpuMs: totalOf(true) };
   } finally {
     running = false;
     await sampler;
   }
-  function totalOf() {
+  function totalOf(ofClients) {
     let total = 0;
-    for (const [pid, ms] of last) total += ms - (first.get(pid) ?? 0);
+    for (const [pid, ms] of last) {
+      if (clients.has(pid) === ofClients) total += ms - (first.get(pid) ?? 0);
+    }
     return total;
   }
 }
@@ -138,13 +162,18 @@ async function postgresCpuWhile(database, work) {
 async function withCpu(ctx, work) {
   const database = new URL(ctx.databaseUrl).pathname.slice(1);
   const app0 = await cpuMsOf(ctx.app.pid);
-  const { result, postgresCpuMs } = await postgresCpuWhile(database, async () => {
+  const bench0 = process.cpuUsage();
+  const { result, postgresCpuMs, pgbenchCpuMs } = await postgresCpuWhile(database, async () => {
     const value = await work();
     await new Promise((resolve) => setTimeout(resolve, 150)); // a last sample of every backend
     return value;
   });
+  const bench = process.cpuUsage(bench0);
   const app1 = await cpuMsOf(ctx.app.pid);
-  return { result, appCpuMs: app1 - app0, postgresCpuMs };
+  // The load generator shares the two cores: this process (its HTTP client, and the sampling
+  // of /proc) during the API phase, pgbench's processes during its own.
+  const benchCpuMs = (bench.user + bench.system) / 1000;
+  return { result, appCpuMs: app1 - app0, postgresCpuMs, benchCpuMs, pgbenchCpuMs };
 }
 
 function runPgbench(binary, ctx, file, { clients, seconds, logDir }) {
@@ -182,9 +211,9 @@ function loggedLatencies(logDir) {
 /**
  * The API and pgbench on the grouped workload, one after the other, each with its CPU per
  * dispatch; `apiPhase(groups, { clients, durationMs })` is scenario 1's HTTP loop, `drainOutbox()`
- * waits for the folds.
+ * waits for the folds, `settle()` also checkpoints before a measured phase.
  */
-export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox }) {
+export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox, settle }) {
   const binary = pgbenchBinary();
   if (!binary) {
     log('pgbench ceiling: skipped, pgbench is not on the PATH (Debian: postgresql-contrib)');
@@ -194,7 +223,7 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox }) {
   const groups = await groupItems(ctx);
   log(`grouped workload (${GROUPS} groups of ${PER_GROUP} items): API, ${clients} clients`);
   await apiPhase(groups, { clients, durationMs: warmupMs });
-  await drainOutbox();
+  await settle();
   const api = await withCpu(ctx, () => apiPhase(groups, { clients, durationMs }));
   await drainOutbox();
 
@@ -210,7 +239,7 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox }) {
       seconds: Math.max(1, Math.round(warmupMs / 1000)),
       logDir: warmDir,
     });
-    await drainOutbox();
+    await settle();
     const logDir = mkdtempSync(join(dir, 'run-'));
     const run = await withCpu(ctx, () =>
       runPgbench(binary, ctx, file, { clients, seconds, logDir }),
@@ -228,6 +257,7 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox }) {
         errors: api.result.errors,
         appCpuMsPerDispatch: perDispatch(api.appCpuMs, api.result.dispatches),
         postgresCpuMsPerDispatch: perDispatch(api.postgresCpuMs, api.result.dispatches),
+        clientCpuMsPerDispatch: perDispatch(api.benchCpuMs, api.result.dispatches),
       },
       pgbench: {
         perSecond: round(tps, 1),
@@ -236,12 +266,13 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox }) {
         failed,
         postgresCpuMsPerDispatch: perDispatch(run.postgresCpuMs, latencies.length),
         appCpuMsPerDispatch: perDispatch(run.appCpuMs, latencies.length),
+        clientCpuMsPerDispatch: perDispatch(run.pgbenchCpuMs, latencies.length),
         drainMs,
       },
     };
     result.ratio = round(result.api.perSecond / result.pgbench.perSecond, 2);
     log(
-      `grouped: API ${result.api.perSecond}/s (p99 ${result.api.latencyMs.p99} ms; CPU per dispatch: app ${result.api.appCpuMsPerDispatch} ms, PostgreSQL ${result.api.postgresCpuMsPerDispatch} ms); pgbench ${result.pgbench.perSecond}/s (p99 ${result.pgbench.latencyMs.p99} ms; PostgreSQL ${result.pgbench.postgresCpuMsPerDispatch} ms); ratio ${result.ratio}`,
+      `grouped: API ${result.api.perSecond}/s (p99 ${result.api.latencyMs.p99} ms; CPU per dispatch: app ${result.api.appCpuMsPerDispatch} ms, PostgreSQL ${result.api.postgresCpuMsPerDispatch} ms, client ${result.api.clientCpuMsPerDispatch} ms); pgbench ${result.pgbench.perSecond}/s (p99 ${result.pgbench.latencyMs.p99} ms; PostgreSQL ${result.pgbench.postgresCpuMsPerDispatch} ms, pgbench ${result.pgbench.clientCpuMsPerDispatch} ms); ratio ${result.ratio}`,
     );
     return result;
   } finally {

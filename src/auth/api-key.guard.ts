@@ -12,7 +12,7 @@ import { Environment } from '../config/environment.js';
 import { UsersService } from './users.service.js';
 import { ACTION, AuthenticatedRequest, BEARER_SETTING, IS_PUBLIC } from './auth.decorators.js';
 import { Action, assertCan } from './permissions.js';
-import { bearerToken } from './bearer-token.js';
+import { bearerToken, bearerTokenHash } from './bearer-token.js';
 import { setRequestActor, setRequestCredential } from '../common/http/request-context.js';
 
 /**
@@ -38,7 +38,7 @@ export class ApiKeyGuard implements CanActivate {
       throw new UnauthorizedException('An API key is required: send "Authorization: Bearer <key>"');
     }
     if (this.isRouteSecret(apiKey, context)) return true;
-    const user = await this.users.findActiveByApiKey(apiKey);
+    const user = await this.users.findActiveByApiKeyHash(bearerTokenHash(request)!);
     if (!user) {
       setRequestCredential('key', apiKey);
       throw new UnauthorizedException('Unknown or revoked API key');

@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { hashApiKey } from './api-key.js';
-import { bearerToken } from './bearer-token.js';
+import { bearerTokenHash } from './bearer-token.js';
 import { ErrorBody } from '../common/http/all-exceptions.filter.js';
 
 /**
@@ -17,8 +16,8 @@ export function rateLimits(perSecond: number, burst: number): RequestHandler[] {
       legacyHeaders: false,
       skip: (req) => req.path === '/api/health',
       keyGenerator: (req) => {
-        const apiKey = bearerToken(req);
-        return apiKey ? `key:${hashApiKey(apiKey)}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
+        const hash = bearerTokenHash(req);
+        return hash ? `key:${hash}` : `ip:${ipKeyGenerator(req.ip ?? '')}`;
       },
       handler: (_req, res) => {
         const body: ErrorBody = {

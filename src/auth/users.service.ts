@@ -76,8 +76,12 @@ export class UsersService {
   }
 
   /** The key's active user with their hubs: what every API request asks first. */
-  async findActiveByApiKey(apiKey: string): Promise<User | null> {
-    const hash = hashApiKey(apiKey);
+  findActiveByApiKey(apiKey: string): Promise<User | null> {
+    return this.findActiveByApiKeyHash(hashApiKey(apiKey));
+  }
+
+  /** findActiveByApiKey() by the key's hash (bearerTokenHash), for a request that has it. */
+  async findActiveByApiKeyHash(hash: string): Promise<User | null> {
     const user = await this.byKey.get(
       hash,
       async () =>

@@ -76,8 +76,9 @@ export const REFUSED = 'RH409';
 
 /**
  * Sends `statements` and COMMIT in one write, on a transaction opened by beginPipelined() (its
- * connection in pg's pipeline mode), and ends the runner's transaction: committed when every statement succeeded, else rolled back
- * (PostgreSQL answers the COMMIT of a failed transaction with a rollback). Rows and locks a
+ * connection in pg's pipeline mode), and ends the runner's transaction: committed when every
+ * statement succeeded, else rolled back (PostgreSQL answers the COMMIT of a failed transaction
+ * with a rollback). Rows and locks a
  * statement takes are held only until PostgreSQL reaches the COMMIT, not for a round trip to the
  * app and a turn of its event loop. Throws the first statement's error (QueryFailedError) with
  * the index of the statement that failed.

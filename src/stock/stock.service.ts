@@ -7,7 +7,7 @@ import { DomainError } from '../common/errors/domain.error.js';
 import { Page, paginate } from '../common/pagination/page.js';
 import { endOfDay, startOfDay } from '../common/time/zoned.js';
 import { ADVISORY_LOCK_CLASS } from '../database/advisory-locks.js';
-import { REFUSED, runStatement } from '../database/run-statement.js';
+import { CommitStatement, REFUSED, runStatement } from '../database/run-statement.js';
 import { atCommit } from '../database/transaction.js';
 import { Hub } from '../hubs/hub.entity.js';
 import { CoverageRow, coverageOf, KitCoverage } from './coverage.js';
@@ -62,15 +62,21 @@ function queuedLevels(lockClass: string): string {
 }
 
 /**
- * Joins the hub's queue (queuedLevels) in a statement of its own, sent with the COMMIT right
- * before the queued statement (both `last`). That statement's snapshot is then taken once the
- * queue has come to it, after the holders before it committed: it locks the levels as they
- * are, where joining the queue inside it took its snapshot first, before the wait, and made
- * PostgreSQL re-check every level a holder changed meanwhile (EvalPlanQual, which builds a copy
- * of the plan per statement: 6% of PostgreSQL's CPU at 4 clients, most takes at 32). Its own
- * queuedLevels() lock is then granted at once (the transaction holds it).
+ * Sends `statement` (a queuedLevels() statement ending in refusedUnlessAll()) with the COMMIT,
+ * after every other statement (`last`), its refusal the 409 for `lines`. The hub's queue is
+ * joined just before it, in a statement of its own: the queued statement's snapshot is then
+ * taken once the queue has come to it, after the holders before it committed, so it locks the
+ * levels as they are. Joined inside it, its snapshot came first, before the wait, and PostgreSQL
+ * re-checked every level a holder changed meanwhile (EvalPlanQual, which builds a copy of the
+ * plan per statement: 6% of PostgreSQL's CPU at 4 clients). Its own queuedLevels() lock is then
+ * granted at once (the transaction holds it).
  */
-function joinQueueAtCommit(manager: EntityManager, hubId: number): void {
+function queuedAtCommit(
+  manager: EntityManager,
+  hubId: number,
+  statement: CommitStatement,
+  lines: StockLine[],
+): void {
   atCommit(
     manager,
     {
@@ -80,6 +86,7 @@ function joinQueueAtCommit(manager: EntityManager, hubId: number): void {
     undefined,
     { last: true },
   );
+  atCommit(manager, statement, refusal(lines), { last: true });
 }
 
 /**
@@ -244,12 +251,11 @@ export class StockService {
   ): void {
     const { sql, parameters } = this.takeStatement(hubId, inLockOrder(lines), context);
     const available = context.releaseId === undefined ? 'l.on_hand - l.reserved' : 'l.reserved';
-    joinQueueAtCommit(manager, hubId);
-    atCommit(
+    queuedAtCommit(
       manager,
+      hubId,
       { sql: `${sql} ${refusedUnlessAll('moved', available)}`, parameters },
-      refusal(lines),
-      { last: true },
+      lines,
     );
   }
 
@@ -333,9 +339,9 @@ export class StockService {
   ): void {
     const ordered = inLockOrder(lines);
     const fields = this.movementFields(hubId, context);
-    joinQueueAtCommit(manager, hubId);
-    atCommit(
+    queuedAtCommit(
       manager,
+      hubId,
       {
         sql: `${queuedLevels('$8')}, reserved AS (
          UPDATE stock_level s SET reserved = s.reserved + w.quantity, updated_at = now()
@@ -361,8 +367,7 @@ export class StockService {
           ADVISORY_LOCK_CLASS.stockQueue,
         ],
       },
-      refusal(lines),
-      { last: true },
+      lines,
     );
   }
 

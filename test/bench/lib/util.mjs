@@ -64,11 +64,15 @@ export async function memoryOf(pid) {
   }
 }
 
-/** CPU time a process has used so far, ms, from /proc (Linux; ticks of 10 ms). */
-export async function cpuMsOf(pid) {
-  const { readFile } = await import('node:fs/promises');
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+/** CPU time (utime + stime, ms; ticks of 10 ms) in the text of a /proc/<pid>/stat. */
+export function cpuMsOfStat(stat) {
   // fields after the command (which may hold spaces): state is the 3rd, utime the 14th
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time a process has used so far, ms, from /proc (Linux). */
+export async function cpuMsOf(pid) {
+  const { readFile } = await import('node:fs/promises');
+  return cpuMsOfStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
 }

@@ -186,10 +186,10 @@ const STOCK_QUEUE = 0x73746b;
 /**
  * The same writes as one plain SQL transaction per dispatch, on its own connections. `variant`:
  * 'specified', as the issue words the ceiling (five conditional stock updates in item order,
- * then the dispatch, lines, movements and outbox event); 'app', in the app's order before issue 19
- * (kept for comparison with earlier runs; the app now sends the take with its COMMIT) (the dispatch,
- * lines and outbox event, then one statement that queues on the hub's advisory lock, takes the
- * stock and appends the movements, then the commit).
+ * then the dispatch, lines, movements and outbox event); 'app', in the app's order before issue
+ * 19: the dispatch, lines and outbox event, then one statement that queues on the hub's advisory
+ * lock, takes the stock and appends the movements, then the commit (kept for comparison with
+ * earlier runs; the app now sends the take with its COMMIT).
  */
 async function sqlPhase(ctx, { clients, durationMs, variant = 'specified' }) {
   const connections = await Promise.all(

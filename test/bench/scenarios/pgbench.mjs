@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectStatus } from '../lib/http.mjs';
-import { cpuMsOf, log, random, round, summarize } from '../lib/util.mjs';
+import { cpuMsOf, cpuMsOfStat, log, random, round, summarize } from '../lib/util.mjs';
 
 const GROUPS = 5;
 const PER_GROUP = 8;
@@ -93,10 +93,6 @@ async function postgresCpuWhile(database, work) {
   // backend), 'pgbench', or 'ours' (this database's backend). The server's shared processes are
   // looked at again each time (a backend's title names its database only once it has one).
   const kinds = new Map();
-  const cpuOf = (stat) => {
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  };
   const kindOf = (entry, stat) => {
     const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     if (command === 'pgbench') return 'pgbench';
@@ -123,7 +119,7 @@ async function postgresCpuWhile(database, work) {
           if (kind === 'skip') continue;
         }
         if (kind === 'pgbench') clients.add(entry);
-        const ms = cpuOf(stat);
+        const ms = cpuMsOfStat(stat);
         // Processes alive at the start count from then; those born meanwhile from their birth.
         if (!first.has(entry)) first.set(entry, started ? 0 : ms);
         last.set(entry, ms);

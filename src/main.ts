@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.factory.js';
 import { ConfigurationError, validateEnvironment } from './config/environment.js';
 import { DatabaseUnavailableError } from './database/database-unavailable.error.js';
@@ -7,16 +6,10 @@ import { startEmbeddedServices, stopEmbeddedServices } from './embedded/embedded
 import { createRootLogger } from './logger.js';
 import type { Logger as PinoLogger } from 'pino';
 
-// Before a full collection, V8 lets the old generation grow to as much as four times what was
-// live after the last one: under a burst of dispatches, a live heap of 60 MB reached 250 MB and
-// the process 355 MB. Growing by half instead keeps it near 200 MB at the same throughput (npm
-// run bench, scenario 6); the full collections it adds take a few milliseconds each.
-// The young generation's cap cannot be set from here (V8 sizes it when the process starts): Node
-// 24 lets it grow to 128 MB where Node 20 stopped at 32 MB, and under a burst of dispatches it
-// did, holding 128 MB for the dozen MB it uses between collections. `npm start` and `npm run
-// start:prod` pass `--max-semi-space-size=16` (Node 20's size): peak RSS 214-220 MB against
-// 292-300 MB, CPU per dispatch the same within the machine's noise (README, Performance).
-setFlagsFromString('--heap-growing-percent=50');
+// V8's heap flags are on the command line of `npm start` and `npm run start:prod`, not set from
+// here: V8 sizes the young generation when the process starts (`--max-semi-space-size=16`), and
+// on Node 24 `--heap-growing-percent=50` set by `v8.setFlagsFromString` changed nothing (no full
+// collection in 16 s of dispatches with 130 MB in old space). See README, Performance (6).
 
 /**
  * Nest closes HTTP, workers, queues and pools on SIGTERM, then exits. Closing a queue waits for

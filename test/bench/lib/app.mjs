@@ -120,6 +120,12 @@ export function freePort() {
   });
 }
 
+/** The app's pool of PostgreSQL connections as the bench runs it: DATABASE_POOL_SIZE or its default. */
+export async function appPoolSize() {
+  const { Environment } = await import(join(ROOT, 'dist/src/config/environment.js'));
+  return Number(process.env.DATABASE_POOL_SIZE ?? new Environment().DATABASE_POOL_SIZE);
+}
+
 /** The node flags `npm start` and `npm run start:prod` run the app with (package.json). */
 export function appNodeFlags() {
   const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));

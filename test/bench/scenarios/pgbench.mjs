@@ -217,6 +217,7 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox, settle
   }
   const { clients, durationMs, warmupMs } = sizes;
   const groups = await groupItems(ctx);
+  const perDispatch = (cpuMs, dispatches) => (dispatches ? round(cpuMs / dispatches, 2) : null);
   log(`grouped workload (${GROUPS} groups of ${PER_GROUP} items): API, ${clients} clients`);
   await apiPhase(groups, { clients, durationMs: warmupMs });
   await settle();
@@ -228,23 +229,41 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox, settle
     const file = join(dir, 'dispatch.sql');
     writeFileSync(file, script(ctx, groups));
     const seconds = Math.max(1, Math.round(durationMs / 1000));
-    log(`pgbench: the same writes, ${clients} clients for ${seconds} s`);
     const warmDir = mkdtempSync(join(dir, 'warm-'));
     await runPgbench(binary, ctx, file, {
       clients,
       seconds: Math.max(1, Math.round(warmupMs / 1000)),
       logDir: warmDir,
     });
-    await settle();
-    const logDir = mkdtempSync(join(dir, 'run-'));
-    const run = await withCpu(ctx, () =>
-      runPgbench(binary, ctx, file, { clients, seconds, logDir }),
-    );
-    const drainMs = await drainOutbox();
-    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(run.result)?.[1]);
-    const failed = Number(/number of failed transactions: (\d+)/.exec(run.result)?.[1] ?? 0);
-    const latencies = loggedLatencies(logDir);
-    const perDispatch = (cpuMs, dispatches) => (dispatches ? round(cpuMs / dispatches, 2) : null);
+    // As many connections as clients, as the issue words it; and as many as the app's pool
+    // holds, where the API's 32 clients meet PostgreSQL: on two cores, 32 busy backends cost
+    // PostgreSQL more CPU per dispatch than 10 do, so the better of the two is the ceiling.
+    const runs = [];
+    for (const connections of [...new Set([clients, ctx.poolSize])]) {
+      log(`pgbench: the same writes, ${connections} connections for ${seconds} s`);
+      await settle();
+      const logDir = mkdtempSync(join(dir, `run-${connections}-`));
+      const run = await withCpu(ctx, () =>
+        runPgbench(binary, ctx, file, { clients: connections, seconds, logDir }),
+      );
+      const drainMs = await drainOutbox();
+      const tps = Number(
+        /tps = ([\d.]+) \(without initial connection time\)/.exec(run.result)?.[1],
+      );
+      const latencies = loggedLatencies(logDir);
+      runs.push({
+        connections,
+        perSecond: round(tps, 1),
+        latencyMs: summarize(latencies),
+        transactions: latencies.length,
+        failed: Number(/number of failed transactions: (\d+)/.exec(run.result)?.[1] ?? 0),
+        postgresCpuMsPerDispatch: perDispatch(run.postgresCpuMs, latencies.length),
+        appCpuMsPerDispatch: perDispatch(run.appCpuMs, latencies.length),
+        clientCpuMsPerDispatch: perDispatch(run.pgbenchCpuMs, latencies.length),
+        drainMs,
+      });
+    }
+    const best = runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
     const result = {
       workload: `${GROUPS} groups of ${PER_GROUP} items, one from each`,
       api: {
@@ -254,21 +273,16 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox, settle
         appCpuMsPerDispatch: perDispatch(api.appCpuMs, api.result.dispatches),
         postgresCpuMsPerDispatch: perDispatch(api.postgresCpuMs, api.result.dispatches),
         clientCpuMsPerDispatch: perDispatch(api.benchCpuMs, api.result.dispatches),
+        poolSize: ctx.poolSize,
       },
-      pgbench: {
-        perSecond: round(tps, 1),
-        latencyMs: summarize(latencies),
-        transactions: latencies.length,
-        failed,
-        postgresCpuMsPerDispatch: perDispatch(run.postgresCpuMs, latencies.length),
-        appCpuMsPerDispatch: perDispatch(run.appCpuMs, latencies.length),
-        clientCpuMsPerDispatch: perDispatch(run.pgbenchCpuMs, latencies.length),
-        drainMs,
-      },
+      pgbench: best,
+      pgbenchRuns: runs,
     };
-    result.ratio = round(result.api.perSecond / result.pgbench.perSecond, 2);
+    result.ratio = round(result.api.perSecond / best.perSecond, 2);
+    const runText = (r) =>
+      `${r.connections} connections ${r.perSecond}/s (p99 ${r.latencyMs.p99} ms; PostgreSQL ${r.postgresCpuMsPerDispatch} ms, pgbench ${r.clientCpuMsPerDispatch} ms)`;
     log(
-      `grouped: API ${result.api.perSecond}/s (p99 ${result.api.latencyMs.p99} ms; CPU per dispatch: app ${result.api.appCpuMsPerDispatch} ms, PostgreSQL ${result.api.postgresCpuMsPerDispatch} ms, client ${result.api.clientCpuMsPerDispatch} ms); pgbench ${result.pgbench.perSecond}/s (p99 ${result.pgbench.latencyMs.p99} ms; PostgreSQL ${result.pgbench.postgresCpuMsPerDispatch} ms, pgbench ${result.pgbench.clientCpuMsPerDispatch} ms); ratio ${result.ratio}`,
+      `grouped: API ${result.api.perSecond}/s (p99 ${result.api.latencyMs.p99} ms; CPU per dispatch: app ${result.api.appCpuMsPerDispatch} ms, PostgreSQL ${result.api.postgresCpuMsPerDispatch} ms, client ${result.api.clientCpuMsPerDispatch} ms); pgbench ${runs.map(runText).join(', ')}; ratio to the better ${result.ratio}`,
     );
     return result;
   } finally {

@@ -49,7 +49,7 @@ function coreModules(env: Environment, logger: PinoLogger) {
     }),
     // Nest's logs go through the request's logger, which httpLogger (mounted in app.factory) sets.
     LoggerModule.forRoot({ pinoHttp: { logger }, useExisting: true }),
-    DatabaseModule.forRoot(env.DATABASE_URL, ENTITIES),
+    DatabaseModule.forRoot(env.DATABASE_URL, ENTITIES, env.DATABASE_POOL_SIZE),
     JobsModule,
     IdempotencyModule,
     OutboxModule,

@@ -7,6 +7,7 @@ describe('validateEnvironment', () => {
       APP_ROLE: 'all',
       PORT: 3000,
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/relief_hub',
+      DATABASE_POOL_SIZE: 10,
       REDIS_URL: 'redis://127.0.0.1:6379',
       DEFAULT_HUB: 'TMZ',
       RATE_LIMIT_PER_SECOND: 100,
@@ -25,6 +26,13 @@ describe('validateEnvironment', () => {
       ADMIN_API_KEY: undefined,
       APP_ROLE: 'worker',
     });
+  });
+
+  it('takes a DATABASE_POOL_SIZE of 2 to 1000 connections', () => {
+    expect(validateEnvironment({ DATABASE_POOL_SIZE: '4' }).DATABASE_POOL_SIZE).toBe(4);
+    for (const size of ['1', '1001', '2.5', 'ten']) {
+      expect(() => validateEnvironment({ DATABASE_POOL_SIZE: size })).toThrow(/DATABASE_POOL_SIZE/);
+    }
   });
 
   it('takes an ADMIN_PASSWORD of 10 to 200 characters', () => {

@@ -7,10 +7,10 @@ import { TransactionRunner } from './transaction.js';
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(databaseUrl: string, entities: Entities): DynamicModule {
+  static forRoot(databaseUrl: string, entities: Entities, poolSize: number): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, entities))],
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, entities, poolSize))],
       providers: [TransactionRunner, ChangeNotifications],
       exports: [TransactionRunner, ChangeNotifications],
     };

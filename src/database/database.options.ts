@@ -8,7 +8,12 @@ const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
 /** The app's entities: listed by the composition root (src/entities.ts), not here. */
 export type Entities = DataSourceOptions['entities'];
 
-export function dataSourceOptions(databaseUrl: string, entities: Entities): DataSourceOptions {
+/** `poolSize`: DATABASE_POOL_SIZE for the app's pool; pg's default (10) for the rest. */
+export function dataSourceOptions(
+  databaseUrl: string,
+  entities: Entities,
+  poolSize?: number,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -18,7 +23,7 @@ export function dataSourceOptions(databaseUrl: string, entities: Entities): Data
     synchronize: false,
     uuidExtension: 'pgcrypto',
     namingStrategy: new SnakeNamingStrategy(),
-    extra: { max: 20 },
+    ...(poolSize ? { extra: { max: poolSize } } : {}),
   };
 }
 

@@ -54,15 +54,64 @@ export async function insertDispatches(
   event?: OutboxEventType.DispatchRecorded,
 ): Promise<Map<string, StoredDispatch>> {
   if (dispatches.length === 0) return new Map();
-  const column = <T>(pick: (d: NewDispatch) => T) => dispatches.map(pick);
+  // Rows go as one JSON array per table, read by json_to_recordset: one function per FROM. An
+  // unnest of an array per column (28 for a dispatch) is a function each, with a tuplestore
+  // each, and past a dozen of them every run of the statement grew and gave back PostgreSQL's
+  // heap: 0.37 ms a run for one dispatch, against 0.05 ms as JSON (README, Performance).
+  const rows = dispatches.map((d) => ({
+    id: d.id,
+    hub_id: d.hubId,
+    waybill_no: d.waybillNo,
+    destination_id: d.destinationId,
+    dispatched_at: d.dispatchedAt,
+    truck_plate: d.truckPlate,
+    trailer_plate: d.trailerPlate,
+    driver_name: d.driverName,
+    driver_phone: d.driverPhone,
+    carrier: d.carrier,
+    consignee: d.consignee,
+    emergency: d.emergency,
+    cargo_weight_kg: d.cargoWeightKg,
+    lines_weight_kg: d.linesWeightKg,
+    volume_m3: d.volumeM3,
+    historical: d.historical,
+    import_id: d.importId,
+    recorded_by_id: d.recordedById,
+    distance_km: d.distanceKm,
+    distance_basis: d.distanceBasis,
+    fuel_litres: d.fuelLitres,
+    tonne_km: d.tonneKm,
+    co2e_kg: d.co2eKg,
+    emission_method: d.emissionMethod,
+    households: (d.kits ?? []).reduce((sum, k) => sum + k.quantity, 0),
+    release_id: d.releaseId ?? null,
+    waybill_sequence: d.waybillSequence?.sequence ?? null,
+    waybill_prefix: d.waybillSequence?.prefix ?? null,
+  }));
   const lines = dispatches.flatMap((d) =>
-    d.lines.map((line, i) => ({ dispatchId: d.id, lineNo: i + 1, ...line })),
+    d.lines.map((line, i) => ({
+      dispatch_id: d.id,
+      line_no: i + 1,
+      item_id: line.itemId,
+      quantity: line.quantity,
+      unit_weight_kg: line.unitWeightKg,
+      unit_volume_m3: line.unitVolumeM3,
+    })),
   );
   const kits = dispatches.flatMap((d) =>
-    (d.kits ?? []).map((kit) => ({ dispatchId: d.id, ...kit })),
+    (d.kits ?? []).map((kit) => ({
+      dispatch_id: d.id,
+      kit_id: kit.kitId,
+      quantity: kit.quantity,
+      kit_version: kit.kitVersion,
+      household_size: kit.householdSize,
+    })),
   );
-  const households = (d: NewDispatch) => (d.kits ?? []).reduce((sum, k) => sum + k.quantity, 0);
-  const { rows } = await runStatement<{ id: string; recorded_at: Date; waybill_no: string }>(
+  const { rows: stored } = await runStatement<{
+    id: string;
+    recorded_at: Date;
+    waybill_no: string;
+  }>(
     manager,
     `WITH stored AS (
        INSERT INTO dispatch
@@ -77,17 +126,15 @@ export async function insertDispatches(
               v.consignee, v.emergency, v.cargo_weight_kg, v.lines_weight_kg, v.volume_m3,
               v.historical, v.import_id, v.recorded_by_id, v.distance_km, v.distance_basis,
               v.fuel_litres, v.tonne_km, v.co2e_kg, v.emission_method, v.households, v.release_id
-         FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::timestamptz[], $6::text[],
-                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                     $13::numeric[], $14::numeric[], $15::numeric[], $16::boolean[], $17::uuid[],
-                     $18::uuid[], $25::numeric[], $26::text[], $27::numeric[], $28::numeric[],
-                     $29::numeric[], $30::text[], $31::bigint[], $37::uuid[], $38::text[],
-                     $39::text[])
-           AS v(id, hub_id, waybill_no, destination_id, dispatched_at, truck_plate, trailer_plate,
-                driver_name, driver_phone, carrier, consignee, emergency, cargo_weight_kg,
-                lines_weight_kg, volume_m3, historical, import_id, recorded_by_id, distance_km,
-                distance_basis, fuel_litres, tonne_km, co2e_kg, emission_method, households,
-                release_id, waybill_sequence, waybill_prefix)
+         FROM json_to_recordset($1::json)
+           AS v(id uuid, hub_id int, waybill_no text, destination_id int,
+                dispatched_at timestamptz, truck_plate text, trailer_plate text, driver_name text,
+                driver_phone text, carrier text, consignee text, emergency text,
+                cargo_weight_kg numeric, lines_weight_kg numeric, volume_m3 numeric,
+                historical boolean, import_id uuid, recorded_by_id uuid, distance_km numeric,
+                distance_basis text, fuel_litres numeric, tonne_km numeric, co2e_kg numeric,
+                emission_method text, households bigint, release_id uuid,
+                waybill_sequence text, waybill_prefix text)
          LEFT JOIN LATERAL (
            SELECT nextval(v.waybill_sequence::regclass)::text AS n
             WHERE v.waybill_sequence IS NOT NULL
@@ -96,71 +143,31 @@ export async function insertDispatches(
        RETURNING id, hub_id, recorded_at, waybill_no
      ), stored_events AS (
        INSERT INTO outbox_event (type, hub_id, payload)
-       SELECT $40::outbox_event_type, s.hub_id, jsonb_build_object('dispatchId', s.id)
+       SELECT $4::outbox_event_type, s.hub_id, jsonb_build_object('dispatchId', s.id)
          FROM stored s
-        WHERE $40::outbox_event_type IS NOT NULL
+        WHERE $4::outbox_event_type IS NOT NULL
      ), stored_lines AS (
        INSERT INTO dispatch_line
          (dispatch_id, line_no, item_id, quantity, unit_weight_kg, unit_volume_m3, weight_kg,
           volume_m3)
        SELECT l.dispatch_id, l.line_no, l.item_id, l.quantity, l.unit_weight_kg, l.unit_volume_m3,
               l.quantity * l.unit_weight_kg, l.quantity * l.unit_volume_m3
-         FROM unnest($19::uuid[], $20::smallint[], $21::int[], $22::bigint[], $23::numeric[],
-                     $24::numeric[])
-           AS l(dispatch_id, line_no, item_id, quantity, unit_weight_kg, unit_volume_m3)
+         FROM json_to_recordset($2::json)
+           AS l(dispatch_id uuid, line_no smallint, item_id int, quantity bigint,
+                unit_weight_kg numeric, unit_volume_m3 numeric)
          JOIN stored s ON s.id = l.dispatch_id
      ), stored_kits AS (
        INSERT INTO dispatch_kit (dispatch_id, kit_id, quantity, kit_version, household_size)
        SELECT k.dispatch_id, k.kit_id, k.quantity, k.kit_version, k.household_size
-         FROM unnest($32::uuid[], $33::int[], $34::bigint[], $35::int[], $36::smallint[])
-           AS k(dispatch_id, kit_id, quantity, kit_version, household_size)
+         FROM json_to_recordset($3::json)
+           AS k(dispatch_id uuid, kit_id int, quantity bigint, kit_version int,
+                household_size smallint)
          JOIN stored s ON s.id = k.dispatch_id
      )
      SELECT id, recorded_at, waybill_no FROM stored`,
-    [
-      column((d) => d.id),
-      column((d) => d.hubId),
-      column((d) => d.waybillNo),
-      column((d) => d.destinationId),
-      column((d) => d.dispatchedAt),
-      column((d) => d.truckPlate),
-      column((d) => d.trailerPlate),
-      column((d) => d.driverName),
-      column((d) => d.driverPhone),
-      column((d) => d.carrier),
-      column((d) => d.consignee),
-      column((d) => d.emergency),
-      column((d) => d.cargoWeightKg),
-      column((d) => d.linesWeightKg),
-      column((d) => d.volumeM3),
-      column((d) => d.historical),
-      column((d) => d.importId),
-      column((d) => d.recordedById),
-      lines.map((l) => l.dispatchId),
-      lines.map((l) => l.lineNo),
-      lines.map((l) => l.itemId),
-      lines.map((l) => l.quantity),
-      lines.map((l) => l.unitWeightKg),
-      lines.map((l) => l.unitVolumeM3),
-      column((d) => d.distanceKm),
-      column((d) => d.distanceBasis),
-      column((d) => d.fuelLitres),
-      column((d) => d.tonneKm),
-      column((d) => d.co2eKg),
-      column((d) => d.emissionMethod),
-      column(households),
-      kits.map((k) => k.dispatchId),
-      kits.map((k) => k.kitId),
-      kits.map((k) => k.quantity),
-      kits.map((k) => k.kitVersion),
-      kits.map((k) => k.householdSize),
-      column((d) => d.releaseId ?? null),
-      column((d) => d.waybillSequence?.sequence ?? null),
-      column((d) => d.waybillSequence?.prefix ?? null),
-      event ?? null,
-    ],
+    [JSON.stringify(rows), JSON.stringify(lines), JSON.stringify(kits), event ?? null],
   );
   return new Map(
-    rows.map((row) => [row.id, { recordedAt: row.recorded_at, waybillNo: row.waybill_no }]),
+    stored.map((row) => [row.id, { recordedAt: row.recorded_at, waybillNo: row.waybill_no }]),
   );
 }

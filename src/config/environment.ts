@@ -52,8 +52,8 @@ export class Environment {
   /**
    * Connections the app's pool may hold to PostgreSQL (per process). Requests past it wait their
    * turn in the app, in order; connections beyond what PostgreSQL's cores can run only contend
-   * there. On the bench's two cores, 32 clients dispatching through 4-10 connections cost
-   * PostgreSQL 2.0-2.9 ms of CPU a dispatch, through 20 connections 3.5-3.9 ms (README,
+   * there. On the bench's two cores, 32 clients dispatching through 4, 6 or 10 connections
+   * cost PostgreSQL 2.0-2.9 ms of CPU a dispatch, through 20 connections 3.5-3.9 ms (README,
    * Performance, *Third pass*).
    */
   @Transform(toInt)

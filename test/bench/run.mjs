@@ -5,7 +5,8 @@
 // on a free port with a database and Redis prefix of its own, runs each scenario, prints a table
 // and writes bench-results.json. Figures are printed, never asserted: the process fails only when
 // a scenario cannot run at all. BENCH_NODE_ARGS adds flags to the app's node (--trace-gc, say);
-// BENCH_CLIENTS sets scenario 1's concurrency (32 by default, as the issue sets it).
+// BENCH_CLIENTS sets scenario 1's concurrency (32 by default, as the issue sets it);
+// BENCH_PGBENCH_CONNECTIONS the connection counts pgbench's ceiling tries (32 and the app's pool).
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';

@@ -238,8 +238,10 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox, settle
     // As many connections as clients, as the issue words it; and as many as the app's pool
     // holds, where the API's 32 clients meet PostgreSQL: on two cores, 32 busy backends cost
     // PostgreSQL more CPU per dispatch than 10 do, so the better of the two is the ceiling.
+    // BENCH_PGBENCH_CONNECTIONS=32,10,4 runs those counts instead.
     const runs = [];
-    for (const connections of [...new Set([clients, ctx.poolSize])]) {
+    const asked = process.env.BENCH_PGBENCH_CONNECTIONS?.split(',').map(Number);
+    for (const connections of [...new Set(asked ?? [clients, ctx.poolSize])]) {
       log(`pgbench: the same writes, ${connections} connections for ${seconds} s`);
       await settle();
       const logDir = mkdtempSync(join(dir, `run-${connections}-`));

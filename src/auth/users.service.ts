@@ -75,12 +75,10 @@ export class UsersService {
     });
   }
 
-  /** The key's active user with their hubs: what every API request asks first. */
-  findActiveByApiKey(apiKey: string): Promise<User | null> {
-    return this.findActiveByApiKeyHash(hashApiKey(apiKey));
-  }
-
-  /** findActiveByApiKey() by the key's hash (bearerTokenHash), for a request that has it. */
+  /**
+   * The active user, with their hubs, of the API key whose hash (bearerTokenHash, computed once
+   * per request) is given: what every API request asks first.
+   */
   async findActiveByApiKeyHash(hash: string): Promise<User | null> {
     const user = await this.byKey.get(
       hash,

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { bearerToken } from '../auth/bearer-token.js';
+import { bearerTokenHash } from '../auth/bearer-token.js';
 import { can } from '../auth/permissions.js';
 import type { User } from '../auth/user.entity.js';
 import type { UsersService } from '../auth/users.service.js';
@@ -43,11 +43,11 @@ export function queueBoardGuard(
 ) {
   return (request: Request, response: Response, next: NextFunction) => {
     void (async () => {
-      const key = bearerToken(request);
+      const keyHash = bearerTokenHash(request);
       const token = readCookie(request, SESSION_COOKIE);
       let user: User | null = null;
-      if (key) {
-        user = await users.findActiveByApiKey(key);
+      if (keyHash) {
+        user = await users.findActiveByApiKeyHash(keyHash);
       } else if (token) {
         const found = await sessions.find(token);
         if (found.state === 'active') user = found.user;
@@ -59,7 +59,7 @@ export function queueBoardGuard(
       }
       if (!user) {
         if (
-          !key &&
+          !keyHash &&
           SAFE_METHODS.has(request.method) &&
           request.accepts(['json', 'html']) === 'html'
         ) {

@@ -154,7 +154,7 @@ function table(results) {
         'p99 < 100 ms, 0',
         verdict(pb.api.latencyMs.p99 < 100 && pb.api.errors === 0),
       ]);
-      for (const run of pb.pgbenchRuns ?? [pb.pgbench]) {
+      for (const run of pb.pgbenchRuns) {
         const pool = run.connections === pb.api.poolSize ? ", the app's pool" : '';
         rows.push([
           '1',
@@ -174,14 +174,14 @@ function table(results) {
       rows.push([
         '1',
         'grouped: CPU per dispatch, API (app + PostgreSQL) / pgbench (PostgreSQL, each run)',
-        `${ms(pb.api.appCpuMsPerDispatch)} + ${ms(pb.api.postgresCpuMsPerDispatch)} / ${(pb.pgbenchRuns ?? [pb.pgbench]).map((r) => ms(r.postgresCpuMsPerDispatch)).join(', ')}`,
+        `${ms(pb.api.appCpuMsPerDispatch)} + ${ms(pb.api.postgresCpuMsPerDispatch)} / ${pb.pgbenchRuns.map((r) => ms(r.postgresCpuMsPerDispatch)).join(', ')}`,
         '',
         '',
       ]);
       rows.push([
         '1',
         "grouped: the load generator's CPU per dispatch, bench's HTTP client / pgbench (each run)",
-        `${ms(pb.api.clientCpuMsPerDispatch)} / ${(pb.pgbenchRuns ?? [pb.pgbench]).map((r) => ms(r.clientCpuMsPerDispatch)).join(', ')}`,
+        `${ms(pb.api.clientCpuMsPerDispatch)} / ${pb.pgbenchRuns.map((r) => ms(r.clientCpuMsPerDispatch)).join(', ')}`,
         '',
         '',
       ]);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ClientBase, QueryConfig } from 'pg';
+import type { Duplex } from 'node:stream';
+import type { ClientBase, QueryConfig, QueryResult } from 'pg';
 import { EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
 
 /** Statement names by text: a name is the text's hash, so equal texts share one. */
@@ -48,19 +49,43 @@ function setTransactionState(runner: QueryRunner, active: boolean): void {
 }
 
 /**
- * Opens the runner's transaction without a round trip of its own: START TRANSACTION goes out in
- * one write with the transaction's first statement. The connection is in pg's pipeline mode
- * until the transaction ends (commitWith, or the returned `end` after a plain commit or a
- * rollback); its queries still run one after another, each awaited by its caller. `begun`
- * settles with the START TRANSACTION.
+ * Holds back the connection's writes until the returned function is called, then sends what was
+ * queued meanwhile in one write (the socket's cork). pg writes each query as soon as it is
+ * queued, and a connection with TCP_NODELAY sends each write as a segment of its own: on a
+ * loopback every segment wakes the backend, which reads and answers it alone. Corks nest (pg
+ * corks each query's own messages), so this may be called around any number of queries.
+ */
+function holdWrites(client: ClientBase): () => void {
+  const stream = (client as ClientBase & { connection?: { stream?: Partial<Duplex> } }).connection
+    ?.stream;
+  if (!stream?.cork || !stream.uncork) return () => undefined;
+  stream.cork();
+  let held = true;
+  return () => {
+    if (held) stream.uncork!();
+    held = false;
+  };
+}
+
+/**
+ * Opens the runner's transaction without a round trip of its own: START TRANSACTION is held
+ * back until the promise jobs queued meanwhile have run, so that the transaction's first
+ * statement, when only promise jobs stand before it, goes out in the same write. The
+ * connection is in pg's pipeline mode until the transaction ends (commitWith, or the returned
+ * `end` after a plain commit or a rollback); its queries still run one after another, each
+ * awaited by its caller. `begun` settles with the START TRANSACTION.
  */
 export async function beginPipelined(
   runner: QueryRunner,
 ): Promise<{ begun: Promise<unknown>; end: () => void }> {
   const client = (await clientOf(runner)) as ClientBase & { pipeline: boolean };
   client.pipeline = true;
+  const send = holdWrites(client);
   const begun = client.query('START TRANSACTION');
   begun.catch(() => undefined); // awaited before the commit; a failure also fails what follows
+  // A tick queued from a promise job runs once every promise job queued so far has run: the
+  // work's first statement, when nothing but promise jobs stands before it.
+  process.nextTick(send);
   setTransactionState(runner, true);
   return { begun, end: () => (client.pipeline = false) };
 }
@@ -88,11 +113,19 @@ export async function commitWith(
   statements: CommitStatement[],
 ): Promise<void> {
   const client = await clientOf(runner);
-  // The connection is in pipeline mode (beginPipelined): the queries go out in one write.
-  const settled = await Promise.allSettled([
-    ...statements.map((s) => client.query(prepared(s.sql, s.parameters))),
-    client.query('COMMIT'),
-  ]);
+  // The connection is in pipeline mode (beginPipelined): no query waits for the one before, and
+  // all go out in one write.
+  const send = holdWrites(client);
+  let sent: Promise<unknown>[];
+  try {
+    sent = [
+      ...statements.map((s) => client.query(prepared(s.sql, s.parameters))),
+      client.query('COMMIT'),
+    ];
+  } finally {
+    send();
+  }
+  const settled = (await Promise.allSettled(sent)) as PromiseSettledResult<QueryResult>[];
   // PostgreSQL ended the transaction either way; TypeORM's runner must not end it again.
   setTransactionState(runner, false);
   const failed = settled.findIndex((s) => s.status === 'rejected');

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { DataSource } from 'typeorm';
 import { ensureDatabaseExists } from '../../src/database/database-bootstrap.js';
 import {
@@ -5,6 +6,8 @@ import {
   loadMigrations,
   migratingDataSourceOptions,
 } from '../../src/database/database.options.js';
+import { runStatement } from '../../src/database/run-statement.js';
+import { atCommit, inTransaction } from '../../src/database/transaction.js';
 import { ENTITIES } from '../../src/entities.js';
 import { dropDatabase } from '../support/infra.js';
 import { startTestApp, TestApp, testDatabaseUrl } from '../support/test-app.js';
@@ -127,6 +130,48 @@ describe('database', () => {
       }
     } finally {
       await dropDatabase(url);
+    }
+  });
+
+  it('sends START TRANSACTION with the first statement, and the final statements with the COMMIT, one write each', async () => {
+    const t = await startTestApp();
+    try {
+      const writes: string[] = [];
+      const value = await inTransaction(t.dataSource, async (manager) => {
+        const client = (await manager.queryRunner!.connect()) as { connection: { stream: Socket } };
+        const stream = client.connection.stream as Socket & {
+          _write(chunk: Buffer, encoding: string, done: () => void): void;
+          _writev(chunks: { chunk: Buffer }[], done: () => void): void;
+        };
+        const write = stream._write;
+        const writev = stream._writev;
+        stream._write = function (chunk, encoding, done) {
+          writes.push(chunk.toString('latin1'));
+          return write.call(this, chunk, encoding, done);
+        };
+        stream._writev = function (chunks, done) {
+          writes.push(chunks.map((c) => c.chunk.toString('latin1')).join(''));
+          return writev.call(this, chunks, done);
+        };
+        try {
+          const { rows } = await runStatement<{ one: number }>(manager, 'SELECT 1 AS one', []);
+          atCommit(manager, { sql: 'SELECT 2 AS two', parameters: [] });
+          atCommit(manager, { sql: 'SELECT 3 AS three', parameters: [] });
+          return rows[0].one;
+        } finally {
+          // the COMMIT's write goes out after the work returns: restored once the client is free
+          setTimeout(() => Object.assign(stream, { _write: write, _writev: writev }), 1000);
+        }
+      });
+      expect(value).toBe(1);
+      expect(writes).toHaveLength(2);
+      expect(writes[0]).toContain('START TRANSACTION');
+      expect(writes[0]).toContain('SELECT 1 AS one');
+      for (const sent of ['SELECT 2 AS two', 'SELECT 3 AS three', 'COMMIT']) {
+        expect(writes[1]).toContain(sent);
+      }
+    } finally {
+      await t.close();
     }
   });
 });

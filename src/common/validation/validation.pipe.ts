@@ -6,6 +6,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
+import { cacheValidationMetadata } from './metadata-cache.js';
 import { VALIDATION_OPTIONS } from './validation-options.js';
 
 /** The arrays of a DTO class: how long each may be, and whether its elements are DTOs. */
@@ -68,12 +69,14 @@ export function refuseMisshapenArrays(
 /**
  * The API's ValidationPipe (VALIDATION_OPTIONS), with two checks before it transforms a DTO:
  * a body read as text (text/csv) on a route that takes a JSON DTO is 415, and arrays are
- * measured first (refuseMisshapenArrays).
+ * measured first (refuseMisshapenArrays). class-validator's rules by class are cached
+ * (cacheValidationMetadata) once a pipe exists, for the web app's forms as well.
  */
 @Injectable()
 export class ApiValidationPipe extends ValidationPipe {
   constructor() {
     super(VALIDATION_OPTIONS);
+    cacheValidationMetadata();
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {

@@ -149,7 +149,7 @@ function table(results) {
     if (pb?.pgbench) {
       rows.push([
         '1',
-        `grouped (${pb.workload}): API /s, p50 / p99; errors`,
+        `grouped (${pb.workload}; load from ${pb.api.loadGenerator}): API /s, p50 / p99; errors`,
         `${pb.api.perSecond}/s, ${ms(pb.api.latencyMs.p50)} / ${ms(pb.api.latencyMs.p99)}; ${pb.api.errors}`,
         'p99 < 100 ms, 0',
         verdict(pb.api.latencyMs.p99 < 100 && pb.api.errors === 0),
@@ -180,7 +180,7 @@ function table(results) {
       ]);
       rows.push([
         '1',
-        "grouped: the load generator's CPU per dispatch, bench's HTTP client / pgbench (each run)",
+        `grouped: the load generator's CPU per dispatch, ${pb.api.loadGenerator === 'wrk' ? 'wrk and the bench' : "bench's HTTP client"} / pgbench (each run)`,
         `${ms(pb.api.clientCpuMsPerDispatch)} / ${pb.pgbenchRuns.map((r) => ms(r.clientCpuMsPerDispatch)).join(', ')}`,
         '',
         '',

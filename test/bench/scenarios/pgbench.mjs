@@ -52,6 +52,106 @@ async function groupItems(ctx) {
   return Array.from({ length: GROUPS }, (_, g) => rows.slice(g * PER_GROUP, (g + 1) * PER_GROUP));
 }
 
+/**
+ * The load generator of the API's grouped phase: wrk where it is installed (Debian: wrk), a C
+ * program as pgbench is, else the bench's own HTTP client (0.4-0.6 ms of CPU per dispatch on the
+ * two cores it shares with the app, against wrk's 0.1 ms). BENCH_LOAD_GENERATOR=node picks the
+ * bench's client anyway.
+ */
+function apiLoadGenerator() {
+  if (process.env.BENCH_LOAD_GENERATOR === 'node') return 'node';
+  const found = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
+  return found.error ? 'node' : 'wrk';
+}
+
+/** wrk's script: the grouped workload's dispatch bodies, each with an Idempotency-Key of its own. */
+function wrkScript(ctx, groups, runId) {
+  const lua = (value) =>
+    Array.isArray(value) ? `{${value.map(lua).join(', ')}}` : JSON.stringify(value);
+  return `
+local groups = ${lua(groups.map((group) => group.map((item) => item.sku)))}
+local destinations = ${lua(ctx.destinations.map((d) => d.code))}
+local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer ${ctx.warehouse.apiKey}" }
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+
+function init(args)
+  created = 0
+  failed = 0
+  math.randomseed(id * 7919 + ${Number(runId.replace(/\D/g, '').slice(-6))})
+end
+
+function request()
+  counter = counter + 1
+  local lines = {}
+  for g = 1, #groups do
+    local skus = groups[g]
+    lines[g] = string.format('{"sku":"%s","quantity":%d}', skus[math.random(#skus)], math.random(5))
+  end
+  headers["Idempotency-Key"] = string.format("bench-wrk-${runId}-%d-%d", id, counter)
+  local body = string.format('{"destination":"%s","truckPlate":"%d B %d UZ","lines":[%s]}',
+    destinations[math.random(#destinations)], math.random(10, 89), math.random(100, 999),
+    table.concat(lines, ","))
+  return wrk.format("POST", "/api/dispatches", headers, body)
+end
+
+function response(status, headers, body)
+  if status == 201 then created = created + 1 else failed = failed + 1 end
+end
+
+function done(summary, latency, requests)
+  local c, f = 0, 0
+  for _, thread in ipairs(threads) do
+    c = c + thread:get("created")
+    f = f + thread:get("failed")
+  end
+  local e = summary.errors
+  io.write(string.format("RESULT created=%d failed=%d socket=%d us=%d p50=%d p99=%d\\n", c, f,
+    e.connect + e.read + e.write + e.timeout, summary.duration, latency:percentile(50),
+    latency:percentile(99)))
+end
+`;
+}
+
+/** The API's grouped phase driven by wrk: the same result as scenario 1's HTTP loop gives. */
+async function wrkPhase(ctx, dir, groups, { clients, durationMs }) {
+  const runId = `${process.pid}-${Date.now()}`;
+  const file = join(dir, `dispatch-${runId}.lua`);
+  writeFileSync(file, wrkScript(ctx, groups, runId));
+  const seconds = Math.max(1, Math.round(durationMs / 1000));
+  const args = ['-t', '2', '-c', String(clients), '-d', `${seconds}s`, '--timeout', '30s'];
+  const out = await new Promise((resolve, reject) => {
+    const child = spawn('wrk', [...args, '-s', file, ctx.app.baseUrl], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.stderr.on('data', (chunk) => (text += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text.slice(-500)}`)),
+    );
+  });
+  const result = /RESULT created=(\d+) failed=(\d+) socket=(\d+) us=(\d+) p50=(\d+) p99=(\d+)/.exec(
+    out,
+  );
+  if (!result) throw new Error(`wrk printed no result: ${out.slice(-500)}`);
+  const [created, failed, socket, us, p50, p99] = result.slice(1).map(Number);
+  return {
+    dispatches: created,
+    elapsedS: round(us / 1e6, 2),
+    perSecond: round(created / (us / 1e6), 1),
+    latencyMs: { p50: round(p50 / 1000, 1), p99: round(p99 / 1000, 1) },
+    errors: failed + socket,
+    errorKinds: { 'HTTP other than 201': failed, 'socket errors': socket },
+  };
+}
+
 /** The pgbench script of one dispatch: ids written in, the choices random per transaction. */
 function script(ctx, groups) {
   const pick = (g) => `(ARRAY[${groups[g].map((i) => i.id).join(',')}])[:g${g + 1}]`;
@@ -88,14 +188,14 @@ function script(ctx, groups) {
 async function postgresCpuWhile(database, work) {
   const first = new Map();
   const last = new Map();
-  const clients = new Set(); // pgbench's processes: the load generator, counted apart
+  const clients = new Set(); // pgbench's or wrk's processes: the load generator, counted apart
   // What a process is, once known for good: 'skip' (not PostgreSQL's, or another database's
-  // backend), 'pgbench', or 'ours' (this database's backend). The server's shared processes are
+  // backend), 'client' (pgbench or wrk), or 'ours' (this database's backend). The server's shared processes are
   // looked at again each time (a backend's title names its database only once it has one).
   const kinds = new Map();
   const kindOf = (entry, stat) => {
     const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    if (command === 'pgbench') return 'pgbench';
+    if (command === 'pgbench' || command === 'wrk') return 'client';
     if (!command.startsWith('postgres')) return 'skip';
     const title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ');
     // A backend's title: "postgres: 15/main: <user> <database> <client> <state>"; an
@@ -118,7 +218,7 @@ async function postgresCpuWhile(database, work) {
           if (kind !== 'shared') kinds.set(entry, kind);
           if (kind === 'skip') continue;
         }
-        if (kind === 'pgbench') clients.add(entry);
+        if (kind === 'client') clients.add(entry);
         const ms = cpuMsOfStat(stat);
         // Processes alive at the start count from then; those born meanwhile from their birth.
         if (!first.has(entry)) first.set(entry, started ? 0 : ms);
@@ -140,7 +240,7 @@ async function postgresCpuWhile(database, work) {
   })();
   try {
     const result = await work();
-    return { result, postgresCpuMs: totalOf(false), pgbenchCpuMs: totalOf(true) };
+    return { result, postgresCpuMs: totalOf(false), clientCpuMs: totalOf(true) };
   } finally {
     running = false;
     await sampler;
@@ -159,7 +259,7 @@ async function withCpu(ctx, work) {
   const database = new URL(ctx.databaseUrl).pathname.slice(1);
   const app0 = await cpuMsOf(ctx.app.pid);
   const bench0 = process.cpuUsage();
-  const { result, postgresCpuMs, pgbenchCpuMs } = await postgresCpuWhile(database, async () => {
+  const { result, postgresCpuMs, clientCpuMs } = await postgresCpuWhile(database, async () => {
     const value = await work();
     await new Promise((resolve) => setTimeout(resolve, 150)); // a last sample of every backend
     return value;
@@ -167,9 +267,9 @@ async function withCpu(ctx, work) {
   const bench = process.cpuUsage(bench0);
   const app1 = await cpuMsOf(ctx.app.pid);
   // The load generator shares the two cores: this process (its HTTP client, and the sampling
-  // of /proc) during the API phase, pgbench's processes during its own.
+  // of /proc), and wrk's or pgbench's processes.
   const benchCpuMs = (bench.user + bench.system) / 1000;
-  return { result, appCpuMs: app1 - app0, postgresCpuMs, benchCpuMs, pgbenchCpuMs };
+  return { result, appCpuMs: app1 - app0, postgresCpuMs, benchCpuMs, clientCpuMs };
 }
 
 function runPgbench(binary, ctx, file, { clients, seconds, logDir }) {
@@ -218,14 +318,19 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox, settle
   const { clients, durationMs, warmupMs } = sizes;
   const groups = await groupItems(ctx);
   const perDispatch = (cpuMs, dispatches) => (dispatches ? round(cpuMs / dispatches, 2) : null);
-  log(`grouped workload (${GROUPS} groups of ${PER_GROUP} items): API, ${clients} clients`);
-  await apiPhase(groups, { clients, durationMs: warmupMs });
-  await settle();
-  const api = await withCpu(ctx, () => apiPhase(groups, { clients, durationMs }));
-  await drainOutbox();
-
   const dir = mkdtempSync(join(tmpdir(), 'relief-hub-pgbench-'));
   try {
+    const generator = apiLoadGenerator();
+    const apiRun = (phase) =>
+      generator === 'wrk' ? wrkPhase(ctx, dir, groups, phase) : apiPhase(groups, phase);
+    log(
+      `grouped workload (${GROUPS} groups of ${PER_GROUP} items): API, ${clients} clients, load from ${generator === 'wrk' ? 'wrk' : "the bench's HTTP client"}`,
+    );
+    await apiRun({ clients, durationMs: warmupMs });
+    await settle();
+    const api = await withCpu(ctx, () => apiRun({ clients, durationMs }));
+    await drainOutbox();
+
     const file = join(dir, 'dispatch.sql');
     writeFileSync(file, script(ctx, groups));
     const seconds = Math.max(1, Math.round(durationMs / 1000));
@@ -261,7 +366,7 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox, settle
         failed: Number(/number of failed transactions: (\d+)/.exec(run.result)?.[1] ?? 0),
         postgresCpuMsPerDispatch: perDispatch(run.postgresCpuMs, latencies.length),
         appCpuMsPerDispatch: perDispatch(run.appCpuMs, latencies.length),
-        clientCpuMsPerDispatch: perDispatch(run.pgbenchCpuMs, latencies.length),
+        clientCpuMsPerDispatch: perDispatch(run.clientCpuMs, latencies.length),
         drainMs,
       });
     }
@@ -274,7 +379,11 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox, settle
         errors: api.result.errors,
         appCpuMsPerDispatch: perDispatch(api.appCpuMs, api.result.dispatches),
         postgresCpuMsPerDispatch: perDispatch(api.postgresCpuMs, api.result.dispatches),
-        clientCpuMsPerDispatch: perDispatch(api.benchCpuMs, api.result.dispatches),
+        clientCpuMsPerDispatch: perDispatch(
+          api.benchCpuMs + api.clientCpuMs,
+          api.result.dispatches,
+        ),
+        loadGenerator: generator,
         poolSize: ctx.poolSize,
       },
       pgbench: best,

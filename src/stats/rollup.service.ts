@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { dispatchNotCancelledSql, dispatchTonnageKgSql } from '../common/dispatch-rules.js';
 import { ADVISORY_LOCK } from '../database/advisory-locks.js';
+import { runStatement } from '../database/run-statement.js';
 import { retryOnConflict } from '../database/transaction.js';
 import { JobName } from '../jobs/jobs.constants.js';
 import { OutboxEventType } from '../outbox/outbox-event.entity.js';
@@ -211,7 +212,7 @@ export class RollupService {
           if (recorded.length || imported.length) await this.fold(manager, recorded, imported, 1);
           if (cancelled.length) {
             await this.fold(manager, cancelled, [], -1);
-            for (const sql of TIDY_AFTER_CANCEL) await manager.query(sql, [cancelled]);
+            for (const sql of TIDY_AFTER_CANCEL) await runStatement(manager, sql, [cancelled]);
           }
           return { applied: rows.length };
         }),
@@ -268,6 +269,8 @@ export class RollupService {
     importIds: string[],
     sign: 1 | -1,
   ) {
-    for (const sql of FOLD) await manager.query(sql, [dispatchIds, importIds, sign]);
+    // Prepared (runStatement): planning each of these took PostgreSQL 0.7-1 ms, as long as
+    // folding a batch of a dozen dispatches.
+    for (const sql of FOLD) await runStatement(manager, sql, [dispatchIds, importIds, sign]);
   }
 }

@@ -116,7 +116,7 @@ export async function commitWith(
   // The connection is in pipeline mode (beginPipelined): no query waits for the one before, and
   // all go out in one write.
   const send = holdWrites(client);
-  let sent: Promise<unknown>[];
+  let sent: Promise<QueryResult>[];
   try {
     sent = [
       ...statements.map((s) => client.query(prepared(s.sql, s.parameters))),
@@ -125,7 +125,7 @@ export async function commitWith(
   } finally {
     send();
   }
-  const settled = (await Promise.allSettled(sent)) as PromiseSettledResult<QueryResult>[];
+  const settled = await Promise.allSettled(sent);
   // PostgreSQL ended the transaction either way; TypeORM's runner must not end it again.
   setTransactionState(runner, false);
   const failed = settled.findIndex((s) => s.status === 'rejected');

@@ -135,6 +135,8 @@ describe('database', () => {
 
   it('sends START TRANSACTION with the first statement, and the final statements with the COMMIT, one write each', async () => {
     const t = await startTestApp();
+    // the socket's writes, spied on from the transaction's first statement; restored after it
+    let restore = () => {};
     try {
       const writes: string[] = [];
       const value = await inTransaction(t.dataSource, async (manager) => {
@@ -145,6 +147,7 @@ describe('database', () => {
         };
         const write = stream._write;
         const writev = stream._writev;
+        restore = () => Object.assign(stream, { _write: write, _writev: writev });
         stream._write = function (chunk, encoding, done) {
           writes.push(chunk.toString('latin1'));
           return write.call(this, chunk, encoding, done);
@@ -153,15 +156,10 @@ describe('database', () => {
           writes.push(chunks.map((c) => c.chunk.toString('latin1')).join(''));
           return writev.call(this, chunks, done);
         };
-        try {
-          const { rows } = await runStatement<{ one: number }>(manager, 'SELECT 1 AS one', []);
-          atCommit(manager, { sql: 'SELECT 2 AS two', parameters: [] });
-          atCommit(manager, { sql: 'SELECT 3 AS three', parameters: [] });
-          return rows[0].one;
-        } finally {
-          // the COMMIT's write goes out after the work returns: restored once the client is free
-          setTimeout(() => Object.assign(stream, { _write: write, _writev: writev }), 1000);
-        }
+        const { rows } = await runStatement<{ one: number }>(manager, 'SELECT 1 AS one', []);
+        atCommit(manager, { sql: 'SELECT 2 AS two', parameters: [] });
+        atCommit(manager, { sql: 'SELECT 3 AS three', parameters: [] });
+        return rows[0].one;
       });
       expect(value).toBe(1);
       expect(writes).toHaveLength(2);
@@ -171,6 +169,7 @@ describe('database', () => {
         expect(writes[1]).toContain(sent);
       }
     } finally {
+      restore();
       await t.close();
     }
   });

@@ -120,11 +120,11 @@ export function freePort() {
   });
 }
 
-/** The app's pool of PostgreSQL connections as the bench runs it: DATABASE_POOL_SIZE or its default. */
+/** The app's pool of PostgreSQL connections as the bench runs it, read as the app reads it. */
 export async function appPoolSize() {
-  const { Environment } = await import(join(ROOT, 'dist/src/config/environment.js'));
-  // as the app reads it: an empty variable counts as unset
-  return Number(process.env.DATABASE_POOL_SIZE || new Environment().DATABASE_POOL_SIZE);
+  const { validateEnvironment } = await import(join(ROOT, 'dist/src/config/environment.js'));
+  return validateEnvironment({ DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE })
+    .DATABASE_POOL_SIZE;
 }
 
 /** The node flags `npm start` and `npm run start:prod` run the app with (package.json). */

@@ -52,6 +52,22 @@ async function groupItems(ctx) {
   return Array.from({ length: GROUPS }, (_, g) => rows.slice(g * PER_GROUP, (g + 1) * PER_GROUP));
 }
 
+/** What a load generator (wrk, pgbench) printed, stdout and stderr; rejects when it fails. */
+function output(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.on('data', (chunk) => (text += chunk));
+    child.stderr.on('data', (chunk) => (text += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(text)
+        : reject(new Error(`${command} exited ${code}: ${text.slice(-500)}`)),
+    );
+  });
+}
+
 /**
  * The load generator of the API's grouped phase: wrk where it is installed (Debian: wrk), a C
  * program as pgbench is, else the bench's own HTTP client (0.4-0.6 ms of CPU per dispatch on the
@@ -125,18 +141,7 @@ async function wrkPhase(ctx, dir, groups, { clients, durationMs }) {
   writeFileSync(file, wrkScript(ctx, groups, runId));
   const seconds = Math.max(1, Math.round(durationMs / 1000));
   const args = ['-t', '2', '-c', String(clients), '-d', `${seconds}s`, '--timeout', '30s'];
-  const out = await new Promise((resolve, reject) => {
-    const child = spawn('wrk', [...args, '-s', file, ctx.app.baseUrl], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let text = '';
-    child.stdout.on('data', (chunk) => (text += chunk));
-    child.stderr.on('data', (chunk) => (text += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}: ${text.slice(-500)}`)),
-    );
-  });
+  const out = await output('wrk', [...args, '-s', file, ctx.app.baseUrl]);
   const result = /RESULT created=(\d+) failed=(\d+) socket=(\d+) us=(\d+) p50=(\d+) p99=(\d+)/.exec(
     out,
   );
@@ -280,16 +285,7 @@ function runPgbench(binary, ctx, file, { clients, seconds, logDir }) {
     ...['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username)],
     decodeURIComponent(url.pathname.slice(1)),
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.stderr.on('data', (chunk) => (out += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`pgbench exited ${code}: ${out.slice(-500)}`)),
-    );
-  });
+  return output(binary, args);
 }
 
 /** Latencies (ms) of the committed transactions, from pgbench's per-transaction logs. */

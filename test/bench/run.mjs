@@ -6,7 +6,8 @@
 // and writes bench-results.json. Figures are printed, never asserted: the process fails only when
 // a scenario cannot run at all. BENCH_NODE_ARGS adds flags to the app's node (--trace-gc, say);
 // BENCH_CLIENTS sets scenario 1's concurrency (32 by default, as the issue sets it);
-// BENCH_PGBENCH_CONNECTIONS the connection counts pgbench's ceiling tries (32 and the app's pool).
+// BENCH_PGBENCH_CONNECTIONS the connection counts pgbench's ceiling tries (32 and the app's pool);
+// BENCH_WARMUP_S how long scenario 1 warms the app up before it measures (40 s).
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -44,7 +45,15 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 
 const SIZES = quick
   ? {
-      dispatch: { clients: CLIENTS, durationMs: 2500, warmupMs: 500, sampleEvery: 50, pollMs: 50 },
+      dispatch: {
+        clients: CLIENTS,
+        durationMs: 2500,
+        warmupMs: 500,
+        warmUpMs: 500,
+        warmUpSliceMs: 500,
+        sampleEvery: 50,
+        pollMs: 50,
+      },
       import: { rows: 3000 },
       kits: { calls: 100 },
       stats: { dispatches: 10_000, statsCalls: 40, plainSqlBudgetMs: 2000 },
@@ -55,6 +64,9 @@ const SIZES = quick
         clients: CLIENTS,
         durationMs: 20_000,
         warmupMs: 2000,
+        // Until V8 has compiled the app's hot code (the first phase's warm-up): see warmUpTheApp.
+        warmUpMs: Number(process.env.BENCH_WARMUP_S ?? 40) * 1000,
+        warmUpSliceMs: 5000,
         sampleEvery: 50,
         pollMs: 50,
       },
@@ -187,6 +199,17 @@ function table(results) {
       ]);
     } else if (pb?.skipped) {
       rows.push(['1', 'grouped: pgbench ceiling', `skipped: ${pb.skipped}`, '', '']);
+    }
+    if (d.warmUp?.slices.length) {
+      const { seconds, sliceSeconds, slices } = d.warmUp;
+      const [first, last] = [slices[0], slices.at(-1)];
+      rows.push([
+        '1',
+        `warm-up (${seconds} s) before measuring: /s, app CPU per dispatch in its first / last ${sliceSeconds} s`,
+        `${first.perSecond}/s, ${ms(first.appCpuMsPerDispatch)} / ${last.perSecond}/s, ${ms(last.appCpuMsPerDispatch)}`,
+        '',
+        '',
+      ]);
     }
     rows.push([
       '1',

@@ -5,7 +5,16 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { expectStatus } from '../lib/http.mjs';
 import { pgbenchCeiling } from './pgbench.mjs';
-import { log, memoryOf, pickDistinct, random, round, sleep, summarize } from '../lib/util.mjs';
+import {
+  cpuMsOf,
+  log,
+  memoryOf,
+  pickDistinct,
+  random,
+  round,
+  sleep,
+  summarize,
+} from '../lib/util.mjs';
 
 const LINES = 5;
 const OPENING_BALANCE = 1_000_000_000;
@@ -353,12 +362,43 @@ async function checkConsistency(ctx) {
   };
 }
 
+/**
+ * Dispatches over HTTP until V8 has compiled the app's hot code: `warmUpMs` in slices of
+ * `warmUpSliceMs`, each logged with its rate and the app's CPU per dispatch. The app is a
+ * long-running server and pgbench a C program, so the ratio between them is taken at the app's
+ * steady state. On two busy cores that takes tens of seconds: V8 optimises some 450 functions
+ * (about 5 s of compiler threads' CPU) on threads that wait for a core, and while it does, each
+ * dispatch costs the app a third more CPU (README, Performance: *Fifth pass*).
+ */
+async function warmUpTheApp(ctx, { clients, warmUpMs, warmUpSliceMs }) {
+  log(
+    `warm-up: ${warmUpMs / 1000} s of dispatches over HTTP, in slices of ${warmUpSliceMs / 1000} s`,
+  );
+  const slices = [];
+  for (let spent = 0; spent < warmUpMs; spent += warmUpSliceMs) {
+    const cpu0 = await cpuMsOf(ctx.app.pid);
+    const slice = await apiPhase(
+      ctx,
+      { clients, durationMs: Math.min(warmUpSliceMs, warmUpMs - spent) },
+      null,
+    );
+    const cpuMs = (await cpuMsOf(ctx.app.pid)) - cpu0;
+    slices.push({
+      perSecond: slice.perSecond,
+      appCpuMsPerDispatch: slice.dispatches ? round(cpuMs / slice.dispatches, 2) : null,
+    });
+  }
+  log(
+    `warm-up: ${slices.map((s) => `${s.perSecond}/s at ${s.appCpuMsPerDispatch} ms`).join(', ')} (rate, app CPU per dispatch)`,
+  );
+  return { seconds: warmUpMs / 1000, sliceSeconds: warmUpSliceMs / 1000, slices };
+}
+
 export async function dispatchScenario(ctx, sizes) {
   const { clients, durationMs, warmupMs } = sizes;
   await seedStock(ctx);
 
-  log(`warm-up: ${warmupMs} ms of dispatches over HTTP`);
-  await apiPhase(ctx, { clients, durationMs: warmupMs }, null);
+  const warmUp = await warmUpTheApp(ctx, sizes);
   await settle(ctx);
 
   log(
@@ -414,6 +454,7 @@ export async function dispatchScenario(ctx, sizes) {
   const retries = readFileSync(ctx.app.logPath, 'utf8').split('retrying a unit of work').length - 1;
   return {
     retries,
+    warmUp,
     clients,
     durationS: durationMs / 1000,
     api,

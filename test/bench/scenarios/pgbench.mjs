@@ -282,7 +282,14 @@ function runPgbench(binary, ctx, file, { clients, seconds, logDir }) {
   const args = [
     ...['-n', '-M', 'prepared', '-f', file, '-c', String(clients), '-j', '2'],
     ...['-T', String(seconds), '-l', '--log-prefix', join(logDir, 'tx')],
-    ...['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username)],
+    ...[
+      '-h',
+      decodeURIComponent(url.hostname),
+      '-p',
+      url.port || '5432',
+      '-U',
+      decodeURIComponent(url.username),
+    ],
     decodeURIComponent(url.pathname.slice(1)),
   ];
   return output(binary, args);

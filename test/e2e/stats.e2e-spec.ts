@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { JobName } from '../../src/jobs/jobs.constants.js';
 import { OutboxRelay } from '../../src/outbox/outbox-relay.service.js';
 import { ROWS_PER_TURN } from '../../src/common/turns.js';
+import { FOLD } from '../../src/stats/rollup.service.js';
 import { dispatchBody, importCsv, onHand, receive } from '../support/fixtures.js';
 import {
   DESTINATIONS,
@@ -204,6 +205,28 @@ describe('cumulative dispatch statistics', () => {
       destinations: [],
       items: [],
       firstDispatchAt: null,
+    });
+  });
+
+  it('folds look their dispatches and lines up by index, even in a plan made without statistics', async () => {
+    // The workers prepare the folds once per connection; a generic plan made while the tables
+    // were small and never analysed (autovacuum off, or before its first run) once scanned the
+    // whole of dispatch and dispatch_line for every batch, longer and longer as they grew.
+    await t.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL plan_cache_mode = force_generic_plan');
+      for (const [i, sql] of FOLD.entries()) {
+        await manager.query(`PREPARE fold_${i}(uuid[], uuid[], int) AS ${sql}`);
+        const plan = (
+          (await manager.query(`EXPLAIN EXECUTE fold_${i}(ARRAY[gen_random_uuid()], '{}', 1)`)) as {
+            'QUERY PLAN': string;
+          }[]
+        )
+          .map((row) => row['QUERY PLAN'])
+          .join('\n');
+        expect(plan).toContain('dispatch');
+        expect(plan).not.toMatch(/Seq Scan on dispatch(_line)?\b/);
+        await manager.query(`DEALLOCATE fold_${i}`);
+      }
     });
   });
 

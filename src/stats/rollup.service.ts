@@ -59,20 +59,20 @@ const GRAINS = [
 const groupBy = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(', ');
 
 /**
- * The dispatches by id ($1) or by import ($2), and below each one's lines, looked up by index,
- * one id at a time (LATERAL; LIMIT and OFFSET keep PostgreSQL from turning it back into a join
- * of its choosing). As plain joins, the plan the workers prepared while the tables were small
+ * The dispatches by id ($1) or by import ($2), each once, and below each one's lines, looked up by
+ * index one id at a time (LATERAL; LIMIT and OFFSET keep PostgreSQL from turning it back into a
+ * join of its choosing). As plain joins, the plan the workers prepared while the tables were small
  * and never analysed (autovacuum off, or before its first ANALYZE) hashed each batch against a
- * scan of the whole of `dispatch` and `dispatch_line`, and kept doing so as they grew: in 65 s
- * of load from an empty database, 1,300-1,800 scans reading 13-20 million rows, and a batch's
- * folds took 17-26 ms of PostgreSQL's time where they now take 7 ms.
+ * scan of the whole of `dispatch` and `dispatch_line`, and kept doing so as they grew: in 65 s of
+ * load from an empty database, 1,300-1,800 scans reading 13-20 million rows, and a batch's folds
+ * took 17-26 ms of PostgreSQL's time where they now take 7 ms.
  */
 const TARGETS = `
   targets AS (
-    SELECT d.* FROM unnest($1::uuid[]) AS t(id)
+    SELECT d.* FROM (SELECT DISTINCT id FROM unnest($1::uuid[]) AS u(id)) t
       CROSS JOIN LATERAL (SELECT * FROM dispatch WHERE id = t.id LIMIT 1) d
     UNION ALL
-    SELECT d.* FROM unnest($2::uuid[]) AS i(id)
+    SELECT d.* FROM (SELECT DISTINCT id FROM unnest($2::uuid[]) AS u(id)) i
       CROSS JOIN LATERAL (SELECT * FROM dispatch WHERE import_id = i.id OFFSET 0) d
   )`;
 

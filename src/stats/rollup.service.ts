@@ -229,7 +229,10 @@ export class RollupService {
           if (recorded.length || imported.length) await this.fold(manager, recorded, imported, 1);
           if (cancelled.length) {
             await this.fold(manager, cancelled, [], -1);
-            for (const sql of TIDY_AFTER_CANCEL) await runStatement(manager, sql, [cancelled]);
+            // Planned for each run, not prepared: their generic plans, made on an empty database,
+            // scan the whole of `dispatch` and the rollups, and cancellations are too rare for
+            // planning to cost anything.
+            for (const sql of TIDY_AFTER_CANCEL) await manager.query(sql, [cancelled]);
           }
           return { applied: rows.length };
         }),

@@ -363,23 +363,23 @@ async function checkConsistency(ctx) {
 }
 
 /**
- * Dispatches over HTTP until V8 has compiled the app's hot code: `warmUpMs` in slices of
- * `warmUpSliceMs`, each logged with its rate and the app's CPU per dispatch. The app is a
+ * Dispatches over HTTP until V8 has compiled the app's hot code: `appWarmUpMs` in slices of
+ * `appWarmUpSliceMs`, each logged with its rate and the app's CPU per dispatch. The app is a
  * long-running server and pgbench a C program, so the ratio between them is taken at the app's
  * steady state. On two busy cores that takes tens of seconds: V8 optimises some 450 functions
  * (about 5 s of compiler threads' CPU) on threads that wait for a core, and while it does, each
  * dispatch costs the app a third more CPU (README, Performance: *Fifth pass*).
  */
-async function warmUpTheApp(ctx, { clients, warmUpMs, warmUpSliceMs }) {
+async function warmUpTheApp(ctx, { clients, appWarmUpMs, appWarmUpSliceMs }) {
   log(
-    `warm-up: ${warmUpMs / 1000} s of dispatches over HTTP, in slices of ${warmUpSliceMs / 1000} s`,
+    `warm-up: ${appWarmUpMs / 1000} s of dispatches over HTTP, in slices of ${appWarmUpSliceMs / 1000} s`,
   );
   const slices = [];
-  for (let spent = 0; spent < warmUpMs; spent += warmUpSliceMs) {
+  for (let spent = 0; spent < appWarmUpMs; spent += appWarmUpSliceMs) {
     const cpu0 = await cpuMsOf(ctx.app.pid);
     const slice = await apiPhase(
       ctx,
-      { clients, durationMs: Math.min(warmUpSliceMs, warmUpMs - spent) },
+      { clients, durationMs: Math.min(appWarmUpSliceMs, appWarmUpMs - spent) },
       null,
     );
     const cpuMs = (await cpuMsOf(ctx.app.pid)) - cpu0;
@@ -391,7 +391,7 @@ async function warmUpTheApp(ctx, { clients, warmUpMs, warmUpSliceMs }) {
   log(
     `warm-up: ${slices.map((s) => `${s.perSecond}/s at ${s.appCpuMsPerDispatch} ms`).join(', ')} (rate, app CPU per dispatch)`,
   );
-  return { seconds: warmUpMs / 1000, sliceSeconds: warmUpSliceMs / 1000, slices };
+  return { seconds: appWarmUpMs / 1000, sliceSeconds: appWarmUpSliceMs / 1000, slices };
 }
 
 export async function dispatchScenario(ctx, sizes) {

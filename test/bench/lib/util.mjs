@@ -19,6 +19,43 @@ export function summarize(latencies) {
   };
 }
 
+/** How many points of a latency distribution a phase run in slices keeps of each slice. */
+export const QUANTILES = 1000;
+
+/** The latencies' quantile function at QUANTILES evenly spaced points (0.1 %, ..., 100 %). */
+export function quantiles(latencies) {
+  const sorted = Float64Array.from(latencies).sort();
+  return Array.from({ length: QUANTILES }, (_, i) =>
+    sorted.length
+      ? sorted[Math.max(0, Math.ceil(((i + 1) / QUANTILES) * sorted.length) - 1)]
+      : null,
+  );
+}
+
+/**
+ * p50 and p99 of slices taken together, each slice `{ count, quantiles }` standing for its
+ * `count` latencies spread evenly over its quantile points: the percentiles of the whole phase,
+ * to within a thousandth of each slice's distribution.
+ */
+export function mergedPercentiles(slices) {
+  const points = slices
+    .filter((slice) => slice.count > 0)
+    .flatMap((slice) =>
+      slice.quantiles.map((value) => ({ value, weight: slice.count / QUANTILES })),
+    )
+    .sort((a, b) => a.value - b.value);
+  const total = points.reduce((sum, point) => sum + point.weight, 0);
+  const at = (p) => {
+    let seen = 0;
+    for (const point of points) {
+      seen += point.weight;
+      if (seen >= (p / 100) * total - 1e-9) return round(point.value, 1);
+    }
+    return null;
+  };
+  return { n: Math.round(total), p50: at(50), p99: at(99) };
+}
+
 export function round(value, digits = 0) {
   if (value === null || value === undefined || Number.isNaN(value)) return null;
   const f = 10 ** digits;

@@ -10,6 +10,7 @@ import {
   log,
   memoryOf,
   pickDistinct,
+  quantiles,
   random,
   round,
   sleep,
@@ -47,7 +48,7 @@ function dispatchOrder(ctx, rand, groups = null) {
  * `clients` loops, each sending its next request as soon as the last one answered, until the
  * time is up. Returns latencies (ms) of successes, errors by kind, and the elapsed time.
  */
-async function closedLoop({ clients, durationMs, maxRequests, attempt }) {
+async function closedLoop({ clients, durationMs, maxRequests, attempt, keepQuantiles = false }) {
   const latencies = [];
   const errors = {};
   let sent = 0;
@@ -76,6 +77,7 @@ async function closedLoop({ clients, durationMs, maxRequests, attempt }) {
     elapsedS: round(elapsedMs / 1000, 2),
     perSecond: round(latencies.length / (elapsedMs / 1000), 1),
     latencyMs: summarize(latencies),
+    ...(keepQuantiles ? { quantiles: quantiles(latencies) } : {}),
     errors: errorCount,
     errorKinds: errors,
   };
@@ -160,12 +162,18 @@ async function watchMemory(pid, work) {
   }
 }
 
-async function apiPhase(ctx, { clients, durationMs, sampleEvery }, probe, groups = null) {
+async function apiPhase(
+  ctx,
+  { clients, durationMs, sampleEvery, keepQuantiles },
+  probe,
+  groups = null,
+) {
   const rand = random(7);
   let sample = 0;
   return closedLoop({
     clients,
     durationMs,
+    keepQuantiles,
     maxRequests: 2_000_000,
     attempt: async (n) => {
       const order = dispatchOrder(ctx, rand, groups);

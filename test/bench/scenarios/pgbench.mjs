@@ -12,7 +12,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectStatus } from '../lib/http.mjs';
-import { cpuMsOf, cpuMsOfStat, log, random, round, summarize } from '../lib/util.mjs';
+import {
+  cpuMsOf,
+  cpuMsOfStat,
+  log,
+  mergedPercentiles,
+  QUANTILES,
+  random,
+  round,
+  summarize,
+} from '../lib/util.mjs';
 
 const GROUPS = 5;
 const PER_GROUP = 8;
@@ -130,6 +139,9 @@ function done(summary, latency, requests)
   io.write(string.format("RESULT created=%d failed=%d socket=%d us=%d p50=%d p99=%d\\n", c, f,
     e.connect + e.read + e.write + e.timeout, summary.duration, latency:percentile(50),
     latency:percentile(99)))
+  local q = {}
+  for i = 1, ${QUANTILES} do q[i] = latency:percentile(100 * i / ${QUANTILES}) end
+  io.write("QUANTILES " .. table.concat(q, ",") .. "\\n")
 end
 `;
 }
@@ -147,8 +159,12 @@ async function wrkPhase(ctx, dir, groups, { clients, durationMs }) {
   );
   if (!result) throw new Error(`wrk printed no result: ${out.slice(-500)}`);
   const [created, failed, socket, us, p50, p99] = result.slice(1).map(Number);
+  const quantilesUs = /QUANTILES ([\d.,]+)/.exec(out)?.[1].split(',').map(Number);
+  if (quantilesUs?.length !== QUANTILES)
+    throw new Error(`wrk printed no quantiles: ${out.slice(-500)}`);
   return {
     dispatches: created,
+    quantiles: quantilesUs.map((us) => us / 1000),
     elapsedS: round(us / 1e6, 2),
     perSecond: round(created / (us / 1e6), 1),
     latencyMs: { p50: round(p50 / 1000, 1), p99: round(p99 / 1000, 1) },
@@ -308,9 +324,14 @@ function loggedLatencies(logDir) {
 }
 
 /**
- * The API and pgbench on the grouped workload, one after the other, each with its CPU per
- * dispatch; `apiPhase(groups, { clients, durationMs })` is scenario 1's HTTP loop, `drainOutbox()`
- * waits for the folds, `settle()` also checkpoints before a measured phase.
+ * The API and pgbench on the grouped workload, each with its CPU per dispatch, taking turns:
+ * `rounds` rounds, each a slice of the API and a slice of pgbench at each connection count (the
+ * API first in even rounds, pgbench first in odd ones), every slice after `settle()`. Each side's
+ * figures are its slices' together, so both sides meet the machine's changes of pace alike (on
+ * the two shared cores, pgbench's own rate moved by half within minutes, which one 20 s phase
+ * after the other turned into the ratio). `apiPhase(groups, { clients, durationMs,
+ * keepQuantiles })` is scenario 1's HTTP loop, `drainOutbox()` waits for the folds, `settle()`
+ * also checkpoints.
  */
 export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox, settle }) {
   const binary = pgbenchBinary();
@@ -318,85 +339,127 @@ export async function pgbenchCeiling(ctx, sizes, { apiPhase, drainOutbox, settle
     log('pgbench ceiling: skipped, pgbench is not on the PATH (Debian: postgresql-contrib)');
     return { skipped: 'pgbench is not on the PATH' };
   }
-  const { clients, durationMs, warmupMs } = sizes;
+  const { clients, durationMs, warmupMs, rounds } = sizes;
+  const sliceSeconds = Math.max(1, Math.round(durationMs / rounds / 1000));
   const groups = await groupItems(ctx);
   const perDispatch = (cpuMs, dispatches) => (dispatches ? round(cpuMs / dispatches, 2) : null);
+  const sum = (list, key) => list.reduce((total, item) => total + item[key], 0);
   const dir = mkdtempSync(join(tmpdir(), 'relief-hub-pgbench-'));
   try {
     const generator = apiLoadGenerator();
     const apiRun = (phase) =>
-      generator === 'wrk' ? wrkPhase(ctx, dir, groups, phase) : apiPhase(groups, phase);
-    log(
-      `grouped workload (${GROUPS} groups of ${PER_GROUP} items): API, ${clients} clients, load from ${generator === 'wrk' ? 'wrk' : "the bench's HTTP client"}`,
-    );
-    await apiRun({ clients, durationMs: warmupMs });
-    await settle();
-    const api = await withCpu(ctx, () => apiRun({ clients, durationMs }));
-    await drainOutbox();
-
+      generator === 'wrk'
+        ? wrkPhase(ctx, dir, groups, phase)
+        : apiPhase(groups, { ...phase, keepQuantiles: true });
     const file = join(dir, 'dispatch.sql');
     writeFileSync(file, script(ctx, groups));
-    const seconds = Math.max(1, Math.round(durationMs / 1000));
-    const warmDir = mkdtempSync(join(dir, 'warm-'));
-    await runPgbench(binary, ctx, file, {
-      clients,
-      seconds: Math.max(1, Math.round(warmupMs / 1000)),
-      logDir: warmDir,
-    });
     // As many connections as clients, as the issue words it; and as many as the app's pool
     // holds, where the API's 32 clients meet PostgreSQL: on two cores, 32 busy backends cost
     // PostgreSQL more CPU per dispatch than 10 do, so the better of the two is the ceiling.
     // BENCH_PGBENCH_CONNECTIONS=32,10,4 runs those counts instead.
-    const runs = [];
     const asked = process.env.BENCH_PGBENCH_CONNECTIONS?.split(',').map(Number);
-    for (const connections of [...new Set(asked ?? [clients, ctx.poolSize])]) {
-      log(`pgbench: the same writes, ${connections} connections for ${seconds} s`);
+    const counts = [...new Set(asked ?? [clients, ctx.poolSize])];
+    log(
+      `grouped workload (${GROUPS} groups of ${PER_GROUP} items): ${rounds} rounds of ${sliceSeconds} s of the API (${clients} clients, load from ${generator === 'wrk' ? 'wrk' : "the bench's HTTP client"}) and ${sliceSeconds} s of pgbench at ${counts.join(' and ')} connections, taking turns`,
+    );
+    await apiRun({ clients, durationMs: warmupMs });
+    await drainOutbox();
+    await runPgbench(binary, ctx, file, {
+      clients: ctx.poolSize,
+      seconds: Math.max(1, Math.round(warmupMs / 1000)),
+      logDir: mkdtempSync(join(dir, 'warm-')),
+    });
+    await drainOutbox();
+
+    const apiSlices = [];
+    const pgbenchSlices = new Map(counts.map((connections) => [connections, []]));
+    const apiSlice = async () => {
+      await settle();
+      const run = await withCpu(ctx, () => apiRun({ clients, durationMs: sliceSeconds * 1000 }));
+      await drainOutbox();
+      apiSlices.push(run);
+      return run.result.perSecond;
+    };
+    const pgbenchSlice = async (connections) => {
       await settle();
       const logDir = mkdtempSync(join(dir, `run-${connections}-`));
       const run = await withCpu(ctx, () =>
-        runPgbench(binary, ctx, file, { clients: connections, seconds, logDir }),
+        runPgbench(binary, ctx, file, { clients: connections, seconds: sliceSeconds, logDir }),
       );
       const drainMs = await drainOutbox();
       const tps = Number(
         /tps = ([\d.]+) \(without initial connection time\)/.exec(run.result)?.[1],
       );
       const latencies = loggedLatencies(logDir);
-      runs.push({
-        connections,
-        perSecond: round(tps, 1),
-        latencyMs: summarize(latencies),
-        transactions: latencies.length,
+      pgbenchSlices.get(connections).push({
+        ...run,
+        latencies,
+        // pgbench's rate leaves out its connecting; its time is then the transactions' own
+        seconds: latencies.length / tps,
         failed: Number(/number of failed transactions: (\d+)/.exec(run.result)?.[1] ?? 0),
-        postgresCpuMsPerDispatch: perDispatch(run.postgresCpuMs, latencies.length),
-        appCpuMsPerDispatch: perDispatch(run.appCpuMs, latencies.length),
-        clientCpuMsPerDispatch: perDispatch(run.clientCpuMs, latencies.length),
         drainMs,
       });
+      return tps;
+    };
+    const ratioByRound = [];
+    for (let r = 0; r < rounds; r += 1) {
+      let api;
+      const best = [];
+      if (r % 2 === 0) api = await apiSlice();
+      for (const connections of counts) best.push(await pgbenchSlice(connections));
+      if (r % 2 === 1) api = await apiSlice();
+      ratioByRound.push(round(api / Math.max(...best), 2));
+      log(
+        `round ${r + 1}: API ${api}/s, pgbench ${best.map((tps, i) => `${round(tps, 1)}/s at ${counts[i]}`).join(', ')}`,
+      );
     }
+
+    const runs = counts.map((connections) => {
+      const slices = pgbenchSlices.get(connections);
+      const transactions = slices.reduce((total, slice) => total + slice.latencies.length, 0);
+      return {
+        connections,
+        perSecond: round(transactions / sum(slices, 'seconds'), 1),
+        latencyMs: summarize(slices.flatMap((slice) => slice.latencies)),
+        transactions,
+        failed: sum(slices, 'failed'),
+        postgresCpuMsPerDispatch: perDispatch(sum(slices, 'postgresCpuMs'), transactions),
+        appCpuMsPerDispatch: perDispatch(sum(slices, 'appCpuMs'), transactions),
+        clientCpuMsPerDispatch: perDispatch(sum(slices, 'clientCpuMs'), transactions),
+        drainMs: Math.max(...slices.map((slice) => slice.drainMs)),
+      };
+    });
+    const apiResults = apiSlices.map((slice) => slice.result);
+    const dispatches = sum(apiResults, 'dispatches');
     const best = runs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
     const result = {
       workload: `${GROUPS} groups of ${PER_GROUP} items, one from each`,
+      rounds,
+      sliceSeconds,
       api: {
-        perSecond: api.result.perSecond,
-        latencyMs: api.result.latencyMs,
-        errors: api.result.errors,
-        appCpuMsPerDispatch: perDispatch(api.appCpuMs, api.result.dispatches),
-        postgresCpuMsPerDispatch: perDispatch(api.postgresCpuMs, api.result.dispatches),
+        perSecond: round(dispatches / sum(apiResults, 'elapsedS'), 1),
+        latencyMs: mergedPercentiles(
+          apiResults.map((slice) => ({ count: slice.dispatches, quantiles: slice.quantiles })),
+        ),
+        errors: sum(apiResults, 'errors'),
+        appCpuMsPerDispatch: perDispatch(sum(apiSlices, 'appCpuMs'), dispatches),
+        postgresCpuMsPerDispatch: perDispatch(sum(apiSlices, 'postgresCpuMs'), dispatches),
         clientCpuMsPerDispatch: perDispatch(
-          api.benchCpuMs + api.clientCpuMs,
-          api.result.dispatches,
+          sum(apiSlices, 'benchCpuMs') + sum(apiSlices, 'clientCpuMs'),
+          dispatches,
         ),
         loadGenerator: generator,
         poolSize: ctx.poolSize,
       },
       pgbench: best,
       pgbenchRuns: runs,
+      ratioByRound,
     };
     result.ratio = round(result.api.perSecond / best.perSecond, 2);
     const runText = (r) =>
       `${r.connections} connections ${r.perSecond}/s (p99 ${r.latencyMs.p99} ms; PostgreSQL ${r.postgresCpuMsPerDispatch} ms, pgbench ${r.clientCpuMsPerDispatch} ms)`;
     log(
-      `grouped: API ${result.api.perSecond}/s (p99 ${result.api.latencyMs.p99} ms; CPU per dispatch: app ${result.api.appCpuMsPerDispatch} ms, PostgreSQL ${result.api.postgresCpuMsPerDispatch} ms, client ${result.api.clientCpuMsPerDispatch} ms); pgbench ${runs.map(runText).join(', ')}; ratio to the better ${result.ratio}`,
+      `grouped: API ${result.api.perSecond}/s (p99 ${result.api.latencyMs.p99} ms; CPU per dispatch: app ${result.api.appCpuMsPerDispatch} ms, PostgreSQL ${result.api.postgresCpuMsPerDispatch} ms, client ${result.api.clientCpuMsPerDispatch} ms); pgbench ${runs.map(runText).join(', ')}; ratio to the better ${result.ratio} (by round ${ratioByRound.join(', ')})`,
     );
     return result;
   } finally {

@@ -12,9 +12,10 @@ export type Entities = DataSourceOptions['entities'];
  * Every connection the app opens runs with PostgreSQL's JIT compiler off. JIT compiles a plan's
  * expressions afresh on each run once its estimated cost passes `jit_above_cost` (100,000), which
  * pays only in queries that run for seconds. The statistics folds passed it once `dispatch` held
- * some 60,000 rows without statistics (autovacuum off, or before its first ANALYZE: the cost of
- * looking dispatches up by import grows with the table), and each batch's fold then took 25 ms
- * of PostgreSQL's CPU instead of 3, half a core under load (README, Performance: *Sixth pass*).
+ * tens of thousands of rows without statistics (autovacuum off, or before its first ANALYZE: the
+ * guessed cost of looking dispatches up by import grows with the table), and each batch's fold
+ * then took 25 ms of PostgreSQL's CPU instead of 3, half a core under load (README, Performance:
+ * *Sixth pass*).
  */
 const SESSION_OPTIONS = '-c jit=off';
 
